@@ -1,0 +1,187 @@
+"""The portal registry: which portals govscraper knows, on which platform, and where their news lists start.
+
+Registry entries are data (``portals.toml`` in this package), so adding a portal is a few lines there and no
+code. More registry files can be layered on top with the ``GOVSCRAPER_REGISTRY`` environment variable (paths
+separated by ``os.pathsep``); an entry there with an existing id replaces the packaged one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+#: Platforms that have a spider profile. ``generic`` is the any-portal path (link following + generic extractor).
+PLATFORMS = ("liferay62", "generic")
+LEVELS = ("tỉnh", "huyện", "xã")
+STATUSES = ("live", "offline", "unverified")
+_ID = re.compile(r"^[a-z]{2,4}-[a-z0-9][a-z0-9-]*$")
+
+
+class RegistryError(ValueError):
+    """A registry file that cannot be used; the message names the file and the entry."""
+
+
+class UnknownPortal(KeyError):
+    """An id that is not in the registry; the message lists the known ids."""
+
+    def __init__(self, portal_id: str, known: list[str]):
+        super().__init__(portal_id)
+        self.portal_id = portal_id
+        self.known = known
+
+    def __str__(self) -> str:
+        return f"unknown portal {self.portal_id!r}; known portals: {', '.join(self.known)}"
+
+
+@dataclass(frozen=True)
+class Portal:
+    """One portal: identity, place in the administration, platform and where crawling starts."""
+
+    id: str
+    name: str
+    province: str
+    level: str
+    base_url: str
+    platform: str
+    start_urls: tuple[str, ...] = ()
+    status: str = "unverified"
+    offline_since: date | None = None
+    notes: str = ""
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def category_urls(self) -> list[str]:
+        """Absolute start URLs; the base URL itself when the entry names no categories."""
+        return [urljoin(self.base_url, u) for u in self.start_urls] or [self.base_url]
+
+    def rebased(self, base_url: str) -> Portal:
+        """The same portal served from another address (a local replica, a mirror), start URLs moved along."""
+        base = base_url if base_url.endswith("/") else base_url + "/"
+        moved = []
+        for url in self.category_urls:
+            parts = urlsplit(url)
+            relative = parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
+            moved.append(urljoin(base, relative))
+        return replace(self, base_url=base, start_urls=tuple(moved))
+
+    def as_row(self) -> dict[str, object]:
+        """The portal as a row of the archive's ``portals`` table."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "province": self.province,
+            "level": self.level,
+            "base_url": self.base_url,
+            "platform": self.platform,
+            "status": self.status,
+            "offline_since": self.offline_since.isoformat() if self.offline_since else None,
+            "start_urls": "\n".join(self.category_urls),
+            "notes": self.notes or None,
+        }
+
+
+def portal_for_url(url: str) -> Portal:
+    """An ad-hoc portal for ``crawl --url``: a site that is not in the registry, crawled with the generic profile."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RegistryError(f"not an http(s) URL: {url!r}")
+    slug = re.sub(r"[^a-z0-9]+", "-", parts.hostname.lower()).strip("-")
+    return Portal(
+        id=f"url-{slug}",
+        name=parts.hostname,
+        province="",
+        level="",
+        base_url=f"{parts.scheme}://{parts.netloc}/",
+        platform="generic",
+        start_urls=(url,),
+        status="unverified",
+        notes="added by crawl --url",
+    )
+
+
+def _parse_entry(raw: dict[str, object], source: str) -> Portal:
+    where = f"{source}: portal {raw.get('id', '?')!r}"
+    known = {f.name for f in Portal.__dataclass_fields__.values()} - {"extra"}
+    missing = [k for k in ("id", "name", "province", "level", "base_url", "platform") if not raw.get(k)]
+    if missing:
+        raise RegistryError(f"{where}: missing {', '.join(missing)}")
+    portal_id = str(raw["id"])
+    if not _ID.match(portal_id):
+        raise RegistryError(f"{where}: id must be an ASCII slug with a province prefix, like 'qni-moduc'")
+    if raw["platform"] not in PLATFORMS:
+        raise RegistryError(f"{where}: platform must be one of {', '.join(PLATFORMS)}")
+    if raw["level"] not in LEVELS:
+        raise RegistryError(f"{where}: level must be one of {', '.join(LEVELS)}")
+    status = raw.get("status", "unverified")
+    if status not in STATUSES:
+        raise RegistryError(f"{where}: status must be one of {', '.join(STATUSES)}")
+    offline_since = raw.get("offline_since")
+    if status == "offline" and not isinstance(offline_since, date):
+        raise RegistryError(f"{where}: an offline portal needs offline_since = YYYY-MM-DD")
+    base_url = str(raw["base_url"])
+    if urlsplit(base_url).scheme not in ("http", "https"):
+        raise RegistryError(f"{where}: base_url must be an http(s) URL")
+    start_urls = raw.get("start_urls", [])
+    if not isinstance(start_urls, list):
+        raise RegistryError(f"{where}: start_urls must be a list")
+    return Portal(
+        id=portal_id,
+        name=str(raw["name"]),
+        province=str(raw["province"]),
+        level=str(raw["level"]),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        platform=str(raw["platform"]),
+        start_urls=tuple(str(u) for u in start_urls),
+        status=str(status),
+        offline_since=offline_since if isinstance(offline_since, date) else None,
+        notes=str(raw.get("notes", "")),
+        extra={k: v for k, v in raw.items() if k not in known},
+    )
+
+
+def parse_registry(text: str, source: str = "<registry>") -> dict[str, Portal]:
+    """Portals of one TOML registry document (``[[portal]]`` tables), keyed by id."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{source}: {exc}") from None
+    portals: dict[str, Portal] = {}
+    for raw in data.get("portal", []):
+        portal = _parse_entry(raw, source)
+        if portal.id in portals:
+            raise RegistryError(f"{source}: portal id {portal.id!r} appears twice")
+        portals[portal.id] = portal
+    return portals
+
+
+def load_registry(extra_paths: list[Path] | None = None) -> dict[str, Portal]:
+    """The packaged registry, overlaid with ``GOVSCRAPER_REGISTRY`` files and ``extra_paths``."""
+    packaged = resources.files("govscraper").joinpath("portals.toml").read_text(encoding="utf-8")
+    portals = parse_registry(packaged, "govscraper/portals.toml")
+    env_paths = [Path(p) for p in os.environ.get("GOVSCRAPER_REGISTRY", "").split(os.pathsep) if p]
+    for path in [*env_paths, *(extra_paths or [])]:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RegistryError(f"cannot read registry {path}: {exc.strerror}") from None
+        portals.update(parse_registry(text, str(path)))
+    return portals
+
+
+def get_portal(portal_id: str, registry: dict[str, Portal] | None = None) -> Portal:
+    """The registry entry for ``portal_id``; :class:`UnknownPortal` (listing the known ids) otherwise."""
+    registry = load_registry() if registry is None else registry
+    try:
+        return registry[portal_id]
+    except KeyError:
+        raise UnknownPortal(portal_id, sorted(registry)) from None

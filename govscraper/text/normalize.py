@@ -1,0 +1,72 @@
+"""Canonical Unicode for stored Vietnamese text (see ../shared/VIETNAMESE.md, "Encodings and Unicode").
+
+The archive keeps text as the portal published it, only made canonical: NFC, real letters for look-alikes,
+no invisible junk, one space where the page had a run of them. Spelling choices (tone placement, typographic
+quotes and dashes) are never changed here; folding for search lives elsewhere and never replaces stored text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+#: Characters that split words in a full-text index but show nothing: zero-width space/joiners, word
+#: joiner, soft hyphen, and a BOM that slipped into the middle of text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"), None)
+#: Fake Đ/đ: the Icelandic eth is commonly typed for the Vietnamese letter.
+_LOOKALIKES = {0x00D0: "\u0110", 0x00F0: "\u0111"}
+#: Entities the CMS escaped twice (``&amp;oacute;``) or lost the ampersand of (``phốrdquo;``, ``CNTTamp;TT``).
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_BROKEN_ENTITY = re.compile(r"(?<!&)(ldquo|rdquo|lsquo|rsquo|ndash|mdash|hellip|quot|amp|nbsp);")
+
+
+def _decode_entities(text: str) -> str:
+    if "&" in text:
+        # Two rounds: "&amp;oacute;" is "&oacute;" escaped once more by the CMS.
+        for _ in range(2):
+            if not _ENTITY.search(text):
+                break
+            text = html.unescape(text)
+    if ";" in text:
+        text = _BROKEN_ENTITY.sub(lambda m: html.unescape(f"&{m.group(1)};"), text)
+    return text
+
+
+def normalize_inline(text: str | None) -> str | None:
+    """Canonical form of a one-line field (title, caption, author): NFC, no junk, single spaces.
+
+    Returns None for None and for text that is empty once cleaned, so "no value" has one spelling.
+    """
+    if text is None:
+        return None
+    text = _decode_entities(text)
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE).translate(_LOOKALIKES))
+    text = " ".join(text.split())
+    return text or None
+
+
+def normalize_block(text: str | None) -> str | None:
+    """Canonical form of multi-paragraph text (body, sapo): paragraph and line breaks kept.
+
+    Paragraphs are separated by one blank line, line breaks inside a paragraph (``<br>``) by one newline;
+    each line is normalised like :func:`normalize_inline` and blank lines are dropped.
+    """
+    if text is None:
+        return None
+    paragraphs = []
+    for paragraph in re.split(r"\n[ \t\u00a0]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [line for line in map(normalize_inline, paragraph.split("\n")) if line]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs) or None
+
+
+def normalize_html(fragment: str | None) -> str | None:
+    """NFC and invisible-character cleaning for stored HTML; markup and entities are left alone."""
+    if fragment is None:
+        return None
+    return unicodedata.normalize("NFC", fragment.translate(_INVISIBLE).translate(_LOOKALIKES)).strip() or None
+
+
+__all__ = ["normalize_block", "normalize_html", "normalize_inline"]
