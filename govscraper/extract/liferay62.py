@@ -39,10 +39,12 @@ def looks_like(page: str | Selector) -> bool:
     """True when the page is served by Liferay 6.x with its Asset Publisher (two fingerprints or more)."""
     sel = _selector(page)
     marks = " ".join(
-        [*sel.xpath("//script[not(@src)]/text()").re(r"Liferay\.ThemeDisplay"),
-         *sel.xpath("//link/@href | //script/@src").re(r"b=6201"),
-         *sel.xpath("//@id[starts-with(., 'p_p_id_101')]").getall()[:1],
-         *sel.xpath("//a/@href").re(r"p_p_id=101")[:1]]
+        [
+            *sel.xpath("//script[not(@src)]/text()").re(r"Liferay\.ThemeDisplay"),
+            *sel.xpath("//link/@href | //script/@src").re(r"b=6201"),
+            *sel.xpath("//@id[starts-with(., 'p_p_id_101')]").getall()[:1],
+            *sel.xpath("//a/@href").re(r"p_p_id=101")[:1],
+        ]
     )
     return sum(mark in marks for mark in FINGERPRINTS) >= 2
 

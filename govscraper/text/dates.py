@@ -20,8 +20,12 @@ VN_TZ = timezone(timedelta(hours=7), "ICT")
 _WORDY_DATE = re.compile(
     r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*(?:năm\s*|,\s*|/\s*)(?P<y>\d{4})", re.IGNORECASE
 )
-_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4}|\d{2})(?![\d/])")
-_ISO_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4}|\d{2})(?![\d/])"
+)
+_ISO_DATE = re.compile(
+    r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
 _TIME = re.compile(
     r"(?<![\d/.:-])(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>\d{1,2})(?:\s*(?::|phút)\s*(?P<S>\d{1,2}))?"
     r"(?:\s*(?:phút|')?)?\s*(?P<ampm>AM|PM|A\.M\.|P\.M\.|SA|CH|sáng|chiều|tối|trưa)?(?![\d/.])",

@@ -1,0 +1,145 @@
+"""Crawl throughput and memory: govscraper beside a bare Scrapy spider, on the same replica, in the same run.
+
+    python benchmarks/crawl.py [--articles 2000] [--rounds 3]
+
+Starts the replica portal (a separate process on 127.0.0.1), then alternates rounds of the bare spider
+(``benchmarks/bare_spider.py``: follows the same list, pagination, article, image and document links, extracts
+and stores nothing) and of ``govscraper crawl`` into a fresh SQLite file, each in its own process. Prints, per
+crawler, the median over the rounds of: pages/s (HTML list and article pages), responses/s (everything fetched,
+robots.txt included), articles/s, and peak RSS of the crawling process; then the ratio govscraper / bare.
+
+Targets (issue 2): govscraper's pages/s at least 0.8x the bare spider's; peak RSS at most 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_replica(articles: int) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govscraper.replica", "--articles", str(articles), "--seed", "1", "--port", "0"],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    line = process.stdout.readline().strip() if process.stdout else ""
+    if not line.startswith("READY "):
+        process.kill()
+        raise SystemExit(f"the replica did not start: {line!r}")
+    return process, line.split(" ", 1)[1]
+
+
+class _Popen(subprocess.Popen):
+    """Popen that keeps the child's rusage (``wait4``) so each crawl's peak RSS is its own."""
+
+    rusage = None
+
+    def _try_wait(self, wait_flags):  # type: ignore[override]
+        try:
+            pid, status, self.rusage = os.wait4(self.pid, wait_flags)
+        except ChildProcessError:
+            pid, status = self.pid, 0
+        return pid, status
+
+
+def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float]:
+    """Run a command to completion; return its stdout and the peak RSS (MB) of that process."""
+    process = _Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                     env={**os.environ, **(env or {})})
+    stdout, stderr = process.communicate()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command[:5])} failed:\n{stderr[-3000:]}")
+    return stdout, process.rusage.ru_maxrss / 1024 if process.rusage else float("nan")
+
+
+def bare_round(url: str, categories: list[str]) -> dict[str, float]:
+    stdout, rss = measure([sys.executable, "benchmarks/bare_spider.py", url, ",".join(categories)])
+    stats = json.loads(stdout.strip().splitlines()[-1])
+    return {"pages": stats["pages"], "responses": stats["responses"], "articles": 0,
+            "elapsed": stats["elapsed"], "rss": rss}
+
+
+def govscraper_round(url: str, categories: list[str], workdir: Path, round_no: int) -> dict[str, float]:
+    registry = workdir / "bench.toml"
+    registry.write_text(
+        f'[[portal]]\nid = "qni-bench"\nname = "Bản sao để đo"\nprovince = "Quảng Ngãi"\nlevel = "huyện"\n'
+        f'base_url = "{url}"\nplatform = "liferay62"\nstart_urls = {json.dumps(categories)}\nstatus = "live"\n',
+        encoding="utf-8",
+    )
+    db_path = workdir / f"bench-{round_no}.db"
+    _, rss = measure(
+        [sys.executable, "-m", "govscraper", "crawl", "qni-bench", "--db", str(db_path), "--loopback",
+         "-s", "LOG_LEVEL=WARNING", "-s", "GOVSCRAPER_PROGRESS=False"],
+        env={"GOVSCRAPER_REGISTRY": str(registry)},
+    )
+    run = next(iter(sqlite_utils.Database(db_path)["crawl_runs"].rows))
+    return {"pages": run["pages"], "responses": run["responses"], "articles": run["articles_new"],
+            "elapsed": run["duration_s"], "rss": rss}
+
+
+def summarise(rounds: list[dict[str, float]]) -> dict[str, float]:
+    def median(f) -> float:
+        return statistics.median(f(r) for r in rounds)
+
+    return {
+        "pages": median(lambda r: r["pages"]),
+        "responses": median(lambda r: r["responses"]),
+        "pages_s": median(lambda r: r["pages"] / r["elapsed"]),
+        "responses_s": median(lambda r: r["responses"] / r["elapsed"]),
+        "articles_s": median(lambda r: r["articles"] / r["elapsed"]),
+        "elapsed": median(lambda r: r["elapsed"]),
+        "rss": max(r["rss"] for r in rounds),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    replica, url = start_replica(args.articles)
+    try:
+        with urllib_open(url + "_replica/manifest.json") as manifest_file:
+            manifest = json.load(manifest_file)
+        categories = [c["slug"] for c in manifest["categories"]]
+        bare, ours = [], []
+        with tempfile.TemporaryDirectory() as tmp:
+            for round_no in range(args.rounds):
+                bare.append(bare_round(url, categories))
+                ours.append(govscraper_round(url, categories, Path(tmp), round_no))
+    finally:
+        replica.terminate()
+        replica.wait(timeout=10)
+
+    b, g = summarise(bare), summarise(ours)
+    print(f"replica: {args.articles} articles, {len(categories)} categories; {args.rounds} rounds; "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(f"{'crawler':<12}{'pages':>8}{'responses':>11}{'s':>8}{'pages/s':>10}{'resp/s':>9}{'articles/s':>12}"
+          f"{'peak RSS MB':>13}")
+    for name, row in (("bare scrapy", b), ("govscraper", g)):
+        print(f"{name:<12}{row['pages']:>8.0f}{row['responses']:>11.0f}{row['elapsed']:>8.1f}{row['pages_s']:>10.1f}"
+              f"{row['responses_s']:>9.1f}{row['articles_s']:>12.1f}{row['rss']:>13.0f}")
+    ratio = g["pages_s"] / b["pages_s"]
+    print(f"govscraper / bare pages/s: {ratio:.2f}x (target >= 0.8x); peak RSS {g['rss']:.0f} MB (target <= 300 MB)")
+    print(json.dumps({"bare": b, "govscraper": g, "ratio_pages_s": round(ratio, 3)}))
+
+
+def urllib_open(url: str):
+    import urllib.request
+
+    return urllib.request.urlopen(url, timeout=30)
+
+
+if __name__ == "__main__":
+    main()

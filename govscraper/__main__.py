@@ -1,0 +1,5 @@
+"""``python -m govscraper`` is the ``govscraper`` command."""
+
+from govscraper.cli import main
+
+main()

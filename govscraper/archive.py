@@ -1,0 +1,278 @@
+"""Writes to the archive: runs, articles with their images and attachments, blobs, failures.
+
+One :class:`Archive` per crawl, shared by the pipelines and the run extension through :func:`archive_for`, so a
+crawl holds a single SQLite connection (all Scrapy components run in the reactor thread). Each article is stored
+in one transaction with its image and attachment links, so a reader never sees half an article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from govscraper.db import open_db, utcnow
+from govscraper.model import Article
+from govscraper.registry import Portal
+
+
+def content_sha256(article: Article) -> str:
+    """A fingerprint of what the portal published, to tell an edited article from an unchanged one.
+
+    View counts are left out: they change on every visit without the article changing.
+    """
+    payload = {
+        "title": article.title,
+        "sapo": article.sapo,
+        "body": article.body,
+        "published": article.published,
+        "author": article.author,
+        "category": article.category,
+        "images": [[i.url, i.caption] for i in article.images if i.role == "body"],
+        "attachments": [[a.url, a.title] for a in article.attachments],
+    }
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class StoredBlob:
+    """What the media pipelines learn about a downloaded file."""
+
+    sha256: str
+    mime: str | None
+    size: int
+    width: int | None = None
+    height: int | None = None
+    new: bool = False
+
+
+class Archive:
+    """The archive's write side for one crawl."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db: sqlite_utils.Database = open_db(self.path)
+        self.run_id: int | None = None
+        self.portal_id: str | None = None
+
+    # Runs --------------------------------------------------------------------------------------------------
+
+    def register_portal(self, portal: Portal) -> None:
+        with self.db.conn:
+            self.db["portals"].upsert({**portal.as_row(), "updated_at": utcnow()}, pk="id")
+
+    def start_run(self, portal: Portal, spider: str, settings: dict[str, Any] | None = None) -> int:
+        self.register_portal(portal)
+        with self.db.conn:
+            table = self.db["crawl_runs"].insert(
+                {
+                    "portal_id": portal.id,
+                    "spider": spider,
+                    "started_at": utcnow(),
+                    "status": "running",
+                    "settings": json.dumps(settings or {}, ensure_ascii=False, sort_keys=True, default=str),
+                }
+            )
+        self.run_id = table.last_pk
+        self.portal_id = portal.id
+        return self.run_id
+
+    def finish_run(self, status: str, reason: str | None, counts: dict[str, int]) -> None:
+        if self.run_id is None:
+            return
+        row = {"finished_at": utcnow(), "status": status, "finish_reason": reason, **counts}
+        with self.db.conn:
+            self.db["crawl_runs"].update(self.run_id, row)
+
+    def bump(self, **counts: int) -> None:
+        """Add to the current run's counters (articles_new, images_new, failures, ...)."""
+        if self.run_id is None or not counts:
+            return
+        assignments = ", ".join(f"[{name}] = [{name}] + :{name}" for name in counts)
+        with self.db.conn:
+            self.db.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = :id", {**counts, "id": self.run_id})
+
+    def record_failure(
+        self, url: str, kind: str, error: str, status: int | None = None, referer: str | None = None
+    ) -> None:
+        """Keep a one-line reason for something the crawl could not archive; the crawl goes on."""
+        with self.db.conn:
+            self.db["fetch_failures"].insert(
+                {
+                    "run_id": self.run_id,
+                    "portal_id": self.portal_id,
+                    "url": url,
+                    "kind": kind,
+                    "status": status,
+                    "error": error.splitlines()[0][:500] if error else "unknown error",
+                    "referer": referer,
+                    "failed_at": utcnow(),
+                }
+            )
+        self.bump(failures=1, **({"articles_failed": 1} if kind == "article" else {}))
+
+    # Blobs -------------------------------------------------------------------------------------------------
+
+    def known_blob_for_url(self, url: str, kind: str) -> StoredBlob | None:
+        """The blob an earlier crawl archived from this URL, so it is not downloaded again."""
+        link_table, key = (
+            ("article_images", "image_sha256") if kind == "image" else ("article_attachments", "attachment_sha256")
+        )
+        blob_table = "images" if kind == "image" else "attachments"
+        extra = ", b.width, b.height" if kind == "image" else ", NULL, NULL"
+        row = self.db.execute(
+            f"SELECT b.sha256, b.mime, b.size{extra} FROM {link_table} l JOIN {blob_table} b "
+            f"ON b.sha256 = l.{key} WHERE l.source_url = ? LIMIT 1",
+            [url],
+        ).fetchone()
+        if row is None:
+            row = self.db.execute(
+                f"SELECT sha256, mime, size{extra.replace('b.', '')} FROM {blob_table} WHERE first_url = ? LIMIT 1",
+                [url],
+            ).fetchone()
+        return StoredBlob(*row) if row else None
+
+    def store_blob(
+        self,
+        kind: str,
+        data: bytes,
+        *,
+        mime: str | None,
+        url: str,
+        filename: str | None = None,
+        width: int | None = None,
+        height: int | None = None,
+    ) -> StoredBlob:
+        """Store bytes once, keyed by their sha256; a second copy from any URL or article is not stored again."""
+        sha = hashlib.sha256(data).hexdigest()
+        row: dict[str, Any] = {
+            "sha256": sha,
+            "bytes": data,
+            "mime": mime,
+            "size": len(data),
+            "first_url": url,
+            "fetched_at": utcnow(),
+        }
+        if kind == "image":
+            row.update(width=width, height=height)
+            table = "images"
+        else:
+            row["filename"] = filename
+            table = "attachments"
+        with self.db.conn:
+            cursor = self.db.execute(
+                f"INSERT OR IGNORE INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+        new = cursor.rowcount == 1
+        if new:
+            self.bump(**{"images_new" if kind == "image" else "attachments_new": 1})
+        return StoredBlob(sha, mime, len(data), width, height, new)
+
+    # Articles ----------------------------------------------------------------------------------------------
+
+    def _existing(self, url: str, portal_id: str, source_id: str | None, canonical: str | None) -> dict | None:
+        """The archived row of this article: by URL, else by the platform's id, else by canonical URL."""
+        lookups: list[tuple[str, list[Any]]] = [("url = ?", [url])]
+        if source_id:
+            lookups.append(("portal_id = ? AND source_id = ?", [portal_id, source_id]))
+        if canonical:
+            lookups.append(("canonical_url = ?", [canonical]))
+        for where, params in lookups:
+            rows = list(
+                self.db["articles"].rows_where(where, params, limit=1, select="id, content_sha256, first_seen_at")
+            )
+            if rows:
+                return rows[0]
+        return None
+
+    def store_article(self, item: Any) -> str:
+        """Insert or update one article with its image and attachment links; returns new/updated/unchanged."""
+        digest = content_sha256(item)
+        now = utcnow()
+        row = {
+            "url": item.url,
+            "canonical_url": item.canonical_url or item.url,
+            "portal_id": item.portal_id,
+            "source_id": item.source_id,
+            "platform": item.platform,
+            "title": item.title,
+            "sapo": item.sapo,
+            "body": item.body,
+            "body_html": item.body_html,
+            "published_at": item.published,
+            "author": item.author,
+            "category": item.category,
+            "views": item.views,
+            "summary": item.summary,
+            "thumbnail_url": item.thumbnail_url,
+            "content_sha256": digest,
+            "last_seen_at": now,
+            "run_id": self.run_id,
+        }
+        with self.db.conn:
+            existing = self._existing(item.url, item.portal_id, item.source_id, item.canonical_url)
+            if existing is None:
+                row.update(first_seen_at=now, first_run_id=self.run_id)
+                article_id = self.db["articles"].insert(row).last_pk
+                outcome = "new"
+            else:
+                article_id = existing["id"]
+                row.pop("url")  # the row keeps the URL it was first archived under
+                outcome = "unchanged" if existing["content_sha256"] == digest else "updated"
+                self.db["articles"].update(article_id, row)
+            self._link_media(article_id, item)
+        self.bump(**{f"articles_{outcome}": 1})
+        return outcome
+
+    def _link_media(self, article_id: int, item: Any) -> None:
+        """Replace the article's image and attachment links; blobs themselves are never duplicated."""
+        self.db.execute("DELETE FROM article_images WHERE article_id = ?", [article_id])
+        self.db.execute("DELETE FROM article_attachments WHERE article_id = ?", [article_id])
+        images = list(enumerate(item.images))
+        if images:
+            self.db["article_images"].insert_all(
+                {
+                    "article_id": article_id,
+                    "position": position,
+                    "image_sha256": item.media.get(image.url),
+                    "role": image.role,
+                    "caption": image.caption,
+                    "alt": image.alt,
+                    "source_url": image.url,
+                }
+                for position, image in images
+            )
+        attachments = list(enumerate(item.attachments))
+        if attachments:
+            self.db["article_attachments"].insert_all(
+                {
+                    "article_id": article_id,
+                    "position": position,
+                    "attachment_sha256": item.media.get(attachment.url),
+                    "title": attachment.title,
+                    "source_url": attachment.url,
+                }
+                for position, attachment in attachments
+            )
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+
+_ARCHIVES: weakref.WeakKeyDictionary[Any, Archive] = weakref.WeakKeyDictionary()
+
+
+def archive_for(crawler: Any) -> Archive:
+    """The crawl's single :class:`Archive`, opened at the ``GOVSCRAPER_DB`` setting on first use."""
+    archive = _ARCHIVES.get(crawler)
+    if archive is None:
+        archive = Archive(crawler.settings.get("GOVSCRAPER_DB") or "data/archive.db")
+        _ARCHIVES[crawler] = archive
+    return archive

@@ -1,0 +1,88 @@
+"""Run one crawl of one portal in this process and report what it archived.
+
+The CLI (``govscraper crawl``, ``govscraper demo``) and the benchmark go through :func:`run_crawl`. Twisted's
+reactor runs once per process, so one process runs one crawl; tests and the benchmark start processes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govscraper.db import open_db
+from govscraper.registry import Portal
+
+
+@dataclass
+class CrawlResult:
+    """What a finished crawl did, read back from the archive's ``crawl_runs`` row and Scrapy's stats."""
+
+    run_id: int | None
+    status: str
+    reason: str
+    counts: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+    start_failure: str | None = None
+
+    @property
+    def elapsed(self) -> float:
+        start, finish = self.stats.get("start_time"), self.stats.get("finish_time")
+        return (finish - start).total_seconds() if start and finish else 0.0
+
+
+def scrapy_settings(db: str | Path, overrides: dict[str, Any] | None = None) -> Any:
+    """govscraper's Scrapy settings with the archive path and any overrides applied."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "govscraper.settings")
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("govscraper.settings", priority="project")
+    settings.set("GOVSCRAPER_DB", str(db), priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    portal: Portal,
+    db: str | Path,
+    overrides: dict[str, Any] | None = None,
+    spider_args: dict[str, Any] | None = None,
+) -> CrawlResult:
+    """Crawl ``portal`` into the archive at ``db`` and block until the crawl ends."""
+    from scrapy.crawler import CrawlerProcess
+
+    from govscraper.spiders import spider_for_platform
+
+    open_db(db).conn.close()  # fail early, with a clear reason, when the archive cannot be written
+    process = CrawlerProcess(scrapy_settings(db, overrides), install_root_handler=True)
+    crawler = process.create_crawler(spider_for_platform(portal.platform))
+    process.crawl(crawler, portal=portal, **(spider_args or {}))
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return _result(db, stats, portal)
+
+
+def _result(db: str | Path, stats: dict[str, Any], portal: Portal) -> CrawlResult:
+    run_id = stats.get("govscraper/run_id")
+    archive = open_db(db)
+    try:
+        row = archive["crawl_runs"].get(run_id) if run_id else {}
+        start_failure = None
+        if row and not row.get("pages"):
+            found = archive.execute(
+                "SELECT error FROM fetch_failures WHERE run_id = ? ORDER BY id LIMIT 1", [run_id]
+            ).fetchone()
+            start_failure = found[0] if found else "no page could be fetched"
+    finally:
+        archive.conn.close()
+    return CrawlResult(
+        run_id=run_id,
+        status=row.get("status", "failed") if row else "failed",
+        reason=stats.get("finish_reason", "unknown"),
+        counts=dict(row) if row else {},
+        stats=stats,
+        start_failure=start_failure,
+    )

@@ -1,0 +1,247 @@
+"""The archive's SQLite schema, kept under numbered migrations, and how to open it.
+
+Every command that touches the archive opens it through :func:`open_db`, which applies missing migrations in
+order and records them in ``_migrations``; a database written by an older govscraper is brought forward, never
+rebuilt. WAL mode lets researchers read while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+DEFAULT_DB = Path("data") / "archive.db"
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened or written; the message says which file and why."""
+
+
+def utcnow() -> str:
+    """A timestamp for the archive: UTC, ISO 8601, seconds precision."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _initial(db: sqlite_utils.Database) -> None:
+    db["portals"].create(
+        {
+            "id": str,
+            "name": str,
+            "province": str,
+            "level": str,
+            "base_url": str,
+            "platform": str,
+            "status": str,
+            "offline_since": str,
+            "start_urls": str,
+            "notes": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"name", "base_url", "platform"},
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "portal_id": str,
+            "spider": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | finished | interrupted | failed
+            "finish_reason": str,
+            "duration_s": float,
+            "requests": int,
+            "responses": int,
+            "bytes": int,
+            "pages": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "articles_failed": int,
+            "images_new": int,
+            "attachments_new": int,
+            "failures": int,
+            "settings": str,  # JSON: the options the run was started with
+        },
+        pk="id",
+        foreign_keys=[("portal_id", "portals", "id")],
+        not_null={"portal_id", "started_at", "status"},
+        defaults={
+            "status": "running",
+            **dict.fromkeys(
+                (
+                    "requests",
+                    "responses",
+                    "bytes",
+                    "pages",
+                    "articles_new",
+                    "articles_updated",
+                    "articles_unchanged",
+                    "articles_failed",
+                    "images_new",
+                    "attachments_new",
+                    "failures",
+                ),
+                0,
+            ),
+        },
+    )
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "canonical_url": str,
+            "portal_id": str,
+            "source_id": str,
+            "platform": str,
+            "title": str,
+            "sapo": str,
+            "body": str,
+            "body_html": str,
+            "published_at": str,
+            "author": str,
+            "category": str,
+            "views": int,
+            "summary": str,
+            "thumbnail_url": str,
+            "content_sha256": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "first_run_id": int,
+            "run_id": int,
+        },
+        pk="id",
+        foreign_keys=[
+            ("portal_id", "portals", "id"),
+            ("run_id", "crawl_runs", "id"),
+            ("first_run_id", "crawl_runs", "id"),
+        ],
+        not_null={"url", "portal_id", "title", "body", "content_sha256", "first_seen_at", "last_seen_at"},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["portal_id", "source_id"])
+    db["articles"].create_index(["canonical_url"])
+    db["articles"].create_index(["portal_id", "published_at"])
+    db["images"].create(
+        {
+            "sha256": str,
+            "bytes": bytes,
+            "mime": str,
+            "width": int,
+            "height": int,
+            "size": int,
+            "first_url": str,
+            "fetched_at": str,
+        },
+        pk="sha256",
+        not_null={"bytes", "mime", "size"},
+    )
+    db["article_images"].create(
+        {
+            "article_id": int,
+            "position": int,
+            "image_sha256": str,  # NULL when the image could not be archived (see fetch_failures)
+            "role": str,  # body | thumbnail
+            "caption": str,
+            "alt": str,
+            "source_url": str,
+        },
+        pk=("article_id", "position"),
+        foreign_keys=[("article_id", "articles", "id"), ("image_sha256", "images", "sha256")],
+        not_null={"source_url", "role"},
+    )
+    db["article_images"].create_index(["image_sha256"])
+    db["article_images"].create_index(["source_url"])
+    db["attachments"].create(
+        {
+            "sha256": str,
+            "bytes": bytes,
+            "mime": str,
+            "filename": str,
+            "size": int,
+            "first_url": str,
+            "fetched_at": str,
+        },
+        pk="sha256",
+        not_null={"bytes", "size"},
+    )
+    db["article_attachments"].create(
+        {
+            "article_id": int,
+            "position": int,
+            "attachment_sha256": str,  # NULL when the file could not be archived (see fetch_failures)
+            "title": str,
+            "source_url": str,
+        },
+        pk=("article_id", "position"),
+        foreign_keys=[("article_id", "articles", "id"), ("attachment_sha256", "attachments", "sha256")],
+        not_null={"source_url"},
+    )
+    db["article_attachments"].create_index(["attachment_sha256"])
+    db["article_attachments"].create_index(["source_url"])
+    db["fetch_failures"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "portal_id": str,
+            "url": str,
+            "kind": str,  # page | article | list | image | attachment | robots
+            "status": int,  # HTTP status when there was a response
+            "error": str,  # what went wrong, one line
+            "referer": str,
+            "failed_at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+        not_null={"url", "kind", "error", "failed_at"},
+    )
+    db["fetch_failures"].create_index(["run_id"])
+    db["fetch_failures"].create_index(["url"])
+
+
+#: Ordered, append-only. A migration, once released, is never edited: add a new one.
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("0001_initial", _initial),
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this database has not seen, each in its own transaction; return their names."""
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db["_migrations"].rows}
+    applied = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            step(db)
+            db["_migrations"].insert({"name": name, "applied_at": utcnow()})
+        applied.append(name)
+    return applied
+
+
+def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and by default create) the archive at ``path``, in WAL mode, with migrations applied.
+
+    Raises :class:`ArchiveError` with a one-line reason when the file cannot be created, opened or written.
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise ArchiveError(f"no archive at {path} (run a crawl first, or pass --db)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=30000")
+        migrate(db)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ArchiveError(f"cannot open the archive at {path}: {reason}") from None
+    return db

@@ -1,0 +1,20 @@
+"""The item spiders yield: an extracted :class:`~govscraper.model.Article` plus where and when it was found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from govscraper.model import Article
+
+
+@dataclass
+class ArticleItem(Article):
+    """One article page, ready for the pipelines (normalize → validate → images → attachments → store)."""
+
+    url: str = ""
+    portal_id: str = ""
+    #: From the category list that linked the article: its teaser text and thumbnail.
+    summary: str | None = None
+    thumbnail_url: str | None = None
+    #: Filled by the media pipelines: source URL → sha256 of the archived bytes (absent when the download failed).
+    media: dict[str, str] = field(default_factory=dict)

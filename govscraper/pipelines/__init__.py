@@ -1,0 +1,1 @@
+"""Item pipelines, one job each, in ``ITEM_PIPELINES`` order: normalize → validate → images → attachments → store."""

@@ -1,0 +1,141 @@
+"""Third and fourth pipelines: download an article's images and attachments, check them, store them once.
+
+Built on Scrapy's MediaPipeline, which downloads each URL once per crawl however many articles use it and
+routes the requests through the same downloader (robots.txt, retries, throttling) as pages. Bytes are stored
+as received, never re-encoded, keyed by sha256; a URL archived by an earlier crawl is not downloaded again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.pipelines.media import MediaPipeline
+from twisted.python.failure import Failure
+
+from govscraper.archive import StoredBlob, archive_for
+from govscraper.errors import describe_failure
+from govscraper.items import ArticleItem
+from govscraper.media import NotAcceptable, filename_for, inspect_document, inspect_image
+from govscraper.signals import fetch_failed
+
+logger = logging.getLogger(__name__)
+
+
+class _BlobPipeline(MediaPipeline):
+    """Shared by images and attachments: which URLs, how big, how to check, where to store."""
+
+    kind = "blob"
+    maxsize_setting = "DOWNLOAD_MAXSIZE"
+    LOG_FAILED_RESULTS = False  # failures are recorded with their reason by media_failed
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler=crawler)
+        self.maxsize = crawler.settings.getint(self.maxsize_setting)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> _BlobPipeline:
+        return cls(crawler)
+
+    def urls(self, item: ArticleItem) -> list[str]:
+        raise NotImplementedError
+
+    def check(self, response: Response, request: Request) -> dict[str, Any]:
+        """Validate the bytes and return the archive columns that describe them; raise NotAcceptable."""
+        raise NotImplementedError
+
+    # MediaPipeline interface -------------------------------------------------------------------------------
+
+    def get_media_requests(self, item: ArticleItem, info: MediaPipeline.SpiderInfo) -> list[Request]:
+        return [
+            Request(
+                url,
+                headers={"Referer": item.url},
+                meta={
+                    "download_maxsize": self.maxsize,
+                    "govscraper_kind": self.kind,
+                    "govscraper_referer": item.url,
+                },
+            )
+            for url in self.urls(item)
+        ]
+
+    def media_to_download(self, request: Request, info: MediaPipeline.SpiderInfo, *, item: Any = None) -> Any:
+        known = archive_for(self.crawler).known_blob_for_url(request.url, self.kind)
+        if known is not None:
+            self.crawler.stats.inc_value(f"govscraper/{self.kind}s_known")
+        return known
+
+    def media_downloaded(self, response: Response, request: Request, info: MediaPipeline.SpiderInfo, *,
+                         item: Any = None) -> StoredBlob | None:
+        try:
+            if response.status != 200:
+                raise NotAcceptable(f"HTTP {response.status}", response.status)
+            described = self.check(response, request)
+        except NotAcceptable as refused:
+            self.record(request, str(refused), refused.status)
+            return None
+        stored = archive_for(self.crawler).store_blob(self.kind, response.body, url=response.url, **described)
+        self.crawler.stats.inc_value(f"govscraper/{self.kind}s_downloaded")
+        return stored
+
+    def media_failed(self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo) -> None:
+        # Returning instead of raising makes the result "nothing stored" (cached for the crawl, so each URL is
+        # recorded once) without MediaPipeline logging a traceback for an expected, already recorded failure.
+        self.record(request, *describe_failure(failure))
+
+    def record(self, request: Request, error: str, status: int | None) -> None:
+        logger.warning("%s not archived: %s (%s)", self.kind, request.url, error)
+        self.crawler.signals.send_catch_log(
+            fetch_failed, url=request.url, kind=self.kind, error=error, status=status,
+            referer=request.meta.get("govscraper_referer"),
+        )
+
+    def item_completed(self, results: list[Any], item: ArticleItem, info: MediaPipeline.SpiderInfo) -> ArticleItem:
+        for url, (ok, value) in zip(self.urls(item), results, strict=True):
+            if ok and value is not None:
+                item.media[url] = value.sha256
+        return item
+
+    def file_path(
+        self, request: Request, response: Response | None = None, info: Any = None, *, item: Any = None
+    ) -> str:
+        return request.url  # unused: blobs live in SQLite, keyed by content
+
+
+def _unique_http(urls: list[str]) -> list[str]:
+    return list(dict.fromkeys(u for u in urls if u.startswith(("http://", "https://"))))
+
+
+class ImagesPipeline(_BlobPipeline):
+    """Photos and thumbnails: Pillow must recognise the bytes; mime, width and height are recorded."""
+
+    kind = "image"
+    maxsize_setting = "GOVSCRAPER_IMAGE_MAXSIZE"
+
+    def urls(self, item: ArticleItem) -> list[str]:
+        return _unique_http([image.url for image in item.images])
+
+    def check(self, response: Response, request: Request) -> dict[str, Any]:
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        info = inspect_image(response.body, content_type)
+        return {"mime": info.mime, "width": info.width, "height": info.height}
+
+
+class AttachmentsPipeline(_BlobPipeline):
+    """Official documents linked from articles (PDF, DOC, DOCX, XLS, ...), up to GOVSCRAPER_ATTACHMENT_MAXSIZE."""
+
+    kind = "attachment"
+    maxsize_setting = "GOVSCRAPER_ATTACHMENT_MAXSIZE"
+
+    def urls(self, item: ArticleItem) -> list[str]:
+        return _unique_http([attachment.url for attachment in item.attachments])
+
+    def check(self, response: Response, request: Request) -> dict[str, Any]:
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        disposition = response.headers.get(b"Content-Disposition", b"").decode("utf-8", "replace") or None
+        filename = filename_for(response.url, disposition)
+        return {"mime": inspect_document(response.body, content_type, filename), "filename": filename}

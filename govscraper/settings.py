@@ -1,0 +1,94 @@
+"""Scrapy settings for govscraper: polite defaults for small government servers on the real web.
+
+Crawls of the local replica (tests, demo, benchmark) relax the politeness with :data:`LOOPBACK_SETTINGS`;
+nothing else differs between a test crawl and a real one.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "govscraper"
+VERSION = "0.1.0"
+SPIDER_MODULES = ["govscraper.spiders"]
+NEWSPIDER_MODULE = "govscraper.spiders"
+
+
+def user_agent(contact: str | None = None) -> str:
+    """An identifying User-Agent: who crawls, why, and how to reach the archivist running it."""
+    contact = contact or os.environ.get("GOVSCRAPER_CONTACT") or "see https://github.com/govscraper/govscraper"
+    return f"govscraper/{VERSION} (archiving Vietnamese local-government news; contact: {contact})"
+
+
+# Politeness ------------------------------------------------------------------------------------------------
+USER_AGENT = user_agent()
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+
+# Retries with exponential backoff (govscraper.middlewares.BackoffRetryMiddleware) -----------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # the failure is recorded in fetch_failures; not an error of the crawl
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+GOVSCRAPER_RETRY_BACKOFF = 2.0  # seconds before the first retry; doubled each time
+GOVSCRAPER_RETRY_BACKOFF_MAX = 60.0
+
+# Bounded downloads ------------------------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # hard ceiling for any response
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+GOVSCRAPER_PAGE_MAXSIZE = 10 * 1024 * 1024  # an HTML page larger than this is recorded as a failure
+GOVSCRAPER_IMAGE_MAXSIZE = 25 * 1024 * 1024
+GOVSCRAPER_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+MEDIA_ALLOW_REDIRECTS = True
+
+# The archive ------------------------------------------------------------------------------------------------
+GOVSCRAPER_DB = "data/archive.db"
+#: Stop after this many article pages (0: no limit). For trying a portal out.
+GOVSCRAPER_MAX_ARTICLES = 0
+#: Hops through pages that are neither lists nor articles, for crawls of sites not in the registry.
+GOVSCRAPER_GENERIC_MAX_DEPTH = 3
+#: Progress display: a live line on a terminal, log lines elsewhere; seconds between updates.
+GOVSCRAPER_PROGRESS = False
+GOVSCRAPER_PROGRESS_INTERVAL = 10.0
+
+ITEM_PIPELINES = {
+    "govscraper.pipelines.normalize.NormalizePipeline": 100,
+    "govscraper.pipelines.validate.ValidatePipeline": 200,
+    "govscraper.pipelines.media.ImagesPipeline": 300,
+    "govscraper.pipelines.media.AttachmentsPipeline": 350,
+    "govscraper.pipelines.store.StorePipeline": 900,
+}
+EXTENSIONS = {
+    "govscraper.extensions.ArchiveRun": 100,
+    "govscraper.extensions.Progress": 500,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "govscraper.middlewares.BackoffRetryMiddleware": 550,
+}
+
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens an HTTP control port by default; an archiver has no use for it
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+#: For crawls of govscraper's own replica on 127.0.0.1 (tests, demo, benchmark): no throttling, short timeouts.
+LOOPBACK_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "GOVSCRAPER_RETRY_BACKOFF": 0.05,
+    "GOVSCRAPER_RETRY_BACKOFF_MAX": 0.5,
+    "RETRY_TIMES": 2,
+    "DOWNLOAD_TIMEOUT": 5,
+}

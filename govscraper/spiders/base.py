@@ -1,0 +1,198 @@
+"""The shared base of every platform spider: a portal, its start URLs, failures recorded, articles fetched once.
+
+A platform spider only says how to read its pages (the pure functions in ``govscraper.extract``); walking list
+pages, de-duplicating, staying on the portal's host, limits and failure recording are done here once, the way
+city-scrapers builds each site on a platform mixin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
+
+from govscraper.errors import describe_failure
+from govscraper.items import ArticleItem
+from govscraper.model import Article, ImageRef, ListItem
+from govscraper.registry import Portal, get_portal
+from govscraper.signals import fetch_failed
+
+#: Request priorities: finish the articles of a list page before walking further down the list.
+ARTICLE_PRIORITY = 10
+LIST_PRIORITY = 0
+
+
+class PortalSpider(scrapy.Spider):
+    """Crawls one portal. Subclasses set ``name``/``platform`` and implement the ``read_*`` hooks."""
+
+    platform = ""
+
+    def __init__(
+        self,
+        portal: Portal | str | None = None,
+        base_url: str | None = None,
+        max_articles: int | str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        if portal is None:
+            raise ValueError("a portal is required: -a portal=ID")
+        resolved = get_portal(portal) if isinstance(portal, str) else portal
+        self.portal: Portal = resolved.rebased(base_url) if base_url else resolved
+        self.max_articles = int(max_articles) if max_articles else None
+        self.hosts = {self.portal.host} | {urlsplit(u).hostname or "" for u in self.portal.category_urls}
+        self._seen: set[str] = set()
+        self._articles_scheduled = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.max_articles is None:
+            spider.max_articles = crawler.settings.getint("GOVSCRAPER_MAX_ARTICLES") or None
+        spider.page_maxsize = crawler.settings.getint("GOVSCRAPER_PAGE_MAXSIZE")
+        return spider
+
+    # Hooks for platform spiders ----------------------------------------------------------------------------
+
+    def read_list(self, response: TextResponse) -> tuple[list[ListItem], list[str]]:
+        """The list entries on a page and the other list pages (pagination) it links to."""
+        raise NotImplementedError
+
+    def read_article(self, response: TextResponse) -> Article:
+        raise NotImplementedError
+
+    def article_key(self, url: str) -> str:
+        """What identifies an article across URLs (the platform's id); the URL by default."""
+        return canonicalize_url(url)
+
+    # Requests ----------------------------------------------------------------------------------------------
+
+    def on_site(self, url: str) -> bool:
+        return urlsplit(url).hostname in self.hosts
+
+    def page_request(
+        self,
+        url: str,
+        kind: str,
+        callback: Any,
+        *,
+        priority: int = LIST_PRIORITY,
+        key: str | None = None,
+        **cb_kwargs: Any,
+    ) -> scrapy.Request | None:
+        """A request for a page of the portal, or None when it was already requested, off-site or over the limit.
+
+        Requests bypass Scrapy's duplicate filter (``dont_filter``) because de-duplication happens here, by
+        article identity; that also lets a redirect loop run into REDIRECT_MAX_TIMES and be recorded as a
+        failure instead of vanishing as a "duplicate".
+        """
+        if not url.startswith(("http://", "https://")) or not self.on_site(url):
+            return None
+        key = key or canonicalize_url(url)
+        if key in self._seen:
+            return None
+        if kind == "article":
+            if self.max_articles is not None and self._articles_scheduled >= self.max_articles:
+                return None
+            self._articles_scheduled += 1
+        self._seen.add(key)
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            priority=priority,
+            dont_filter=True,
+            cb_kwargs=cb_kwargs,
+            meta={"govscraper_kind": kind, "download_maxsize": self.page_maxsize},
+        )
+
+    def limit_reached(self) -> bool:
+        return self.max_articles is not None and self._articles_scheduled >= self.max_articles
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.portal.category_urls:
+            request = self.page_request(url, "list", self.parse_list)
+            if request is not None:
+                yield request
+
+    # Callbacks ---------------------------------------------------------------------------------------------
+
+    def text_or_fail(self, response: Response) -> TextResponse | None:
+        """The response as text, or None after recording why a page was not HTML (an image, a PDF...).
+
+        The Content-Type header decides: Scrapy falls back to the URL's extension, and an article URL ending in
+        ``.html`` that answers ``image/jpeg`` would otherwise be parsed as a page.
+        """
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+        textual = not content_type or content_type.startswith("text/") or "html" in content_type or "xml" in content_type
+        if isinstance(response, TextResponse) and textual:
+            return response
+        self.fail(response.url, response.meta.get("govscraper_kind", "page"),
+                  f"not an HTML page (Content-Type: {content_type or 'none'})", response.status)
+        return None
+
+    def parse_list(self, response: Response) -> Iterable[scrapy.Request]:
+        page = self.text_or_fail(response)
+        if page is None:
+            return
+        self.crawler.stats.inc_value("govscraper/pages")
+        entries, pages = self.read_list(page)
+        for entry in entries:
+            request = self.page_request(
+                entry.url,
+                "article",
+                self.parse_article,
+                priority=ARTICLE_PRIORITY,
+                key=self.article_key(entry.url),
+                listing=entry,
+            )
+            if request is not None:
+                yield request
+        if self.limit_reached():
+            return
+        for url in pages:
+            request = self.page_request(url, "list", self.parse_list)
+            if request is not None:
+                yield request
+
+    def parse_article(self, response: Response, listing: ListItem | None = None) -> Iterable[ArticleItem]:
+        page = self.text_or_fail(response)
+        if page is None:
+            return
+        self.crawler.stats.inc_value("govscraper/pages")
+        yield self.make_item(self.read_article(page), page.url, listing)
+
+    def make_item(self, article: Article, url: str, listing: ListItem | None = None) -> ArticleItem:
+        """The item for an article page, with what its list entry added (teaser, thumbnail, fallback date)."""
+        item = ArticleItem(**vars(article), url=url, portal_id=self.portal.id)
+        if listing is not None:
+            item.summary = listing.summary
+            item.title = item.title or listing.title
+            item.published = item.published or listing.published
+            item.views = item.views if item.views is not None else listing.views
+            if listing.thumbnail:
+                item.thumbnail_url = listing.thumbnail
+                if all(image.url != listing.thumbnail for image in item.images):
+                    item.images.append(ImageRef(url=listing.thumbnail, role="thumbnail"))
+        item.platform = item.platform or self.platform
+        return item
+
+    # Failures ----------------------------------------------------------------------------------------------
+
+    def fail(self, url: str, kind: str, error: str, status: int | None = None, referer: str | None = None) -> None:
+        self.logger.warning("not archived: %s %s (%s)", kind, url, error)
+        self.crawler.signals.send_catch_log(
+            fetch_failed, url=url, kind=kind, error=error, status=status, referer=referer
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request
+        error, status = describe_failure(failure)
+        referer = request.headers.get(b"Referer", b"").decode("latin-1") or None
+        self.fail(request.url, request.meta.get("govscraper_kind", "page"), error, status, referer)

@@ -1,0 +1,64 @@
+"""Any portal by URL: stay on the host, follow lists and pagination, decide which pages are articles.
+
+The page itself decides (``is_article``), not its URL: portals that are not in the registry have URL schemes
+nobody wrote down. Links are sorted into likely articles, list pages and other pages; other pages are followed
+only a few hops deep (``GOVSCRAPER_GENERIC_MAX_DEPTH``) so calendars and search pages cannot trap the crawl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from govscraper.extract.detect import extract_article
+from govscraper.extract.generic import discover_links, is_article
+from govscraper.items import ArticleItem
+from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, PortalSpider
+
+OTHER_PRIORITY = -10
+
+
+class GenericSpider(PortalSpider):
+    name = "generic"
+    platform = "generic"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> GenericSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_depth = crawler.settings.getint("GOVSCRAPER_GENERIC_MAX_DEPTH", 3)
+        return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.portal.category_urls:
+            request = self.page_request(url, "page", self.parse_page, hops=0)
+            if request is not None:
+                yield request
+
+    def parse_page(self, response: Response, hops: int = 0) -> Iterable[ArticleItem | scrapy.Request]:
+        page = self.text_or_fail(response)
+        if page is None:
+            return
+        self.crawler.stats.inc_value("govscraper/pages")
+        selector = page.selector
+        if is_article(selector, page.url):
+            yield self.make_item(extract_article(selector, page.url), page.url)
+        links = discover_links(selector, page.url)
+        for url in links.articles:
+            request = self.page_request(url, "article", self.parse_page, priority=ARTICLE_PRIORITY, hops=0)
+            if request is not None:
+                yield request
+        if self.limit_reached():
+            return
+        for url in links.lists:
+            request = self.page_request(url, "list", self.parse_page, priority=LIST_PRIORITY, hops=0)
+            if request is not None:
+                yield request
+        if hops < self.max_depth:
+            for url in links.other:
+                request = self.page_request(url, "page", self.parse_page, priority=OTHER_PRIORITY, hops=hops + 1)
+                if request is not None:
+                    yield request
