@@ -1,0 +1,40 @@
+"""A local replica of a Vietnamese district portal (Mộ Đức, Quảng Ngãi) on Liferay 6.2 Asset Publisher.
+
+The offline demo, the end-to-end tests and the benchmark crawl this instead of the real web: it serves the
+same markup as the real Liferay 6.2 pages in ``tests/fixtures/liferay62/``, at any size, with faults on
+demand, and it knows exactly what it served (the ground truth)::
+
+    from govscraper.replica import ReplicaServer, build_site
+
+    site = build_site(articles=36, seed=2022, faults=None, delta=10)
+    with ReplicaServer(site, port=0) as server:
+        crawl(server.url)                       # http://127.0.0.1:PORT/
+        assert archived == site.manifest()      # or GET /_replica/manifest.json
+
+From a shell: ``python -m govscraper.replica --articles 2000 --faults all`` prints ``READY <url>``.
+"""
+
+from govscraper.replica.faults import FAULT_KINDS, FaultKind
+from govscraper.replica.server import ReplicaServer
+from govscraper.replica.site import (
+    ReplicaArticle,
+    ReplicaAttachment,
+    ReplicaCategory,
+    ReplicaImage,
+    ReplicaPhoto,
+    ReplicaSite,
+    build_site,
+)
+
+__all__ = [
+    "FAULT_KINDS",
+    "FaultKind",
+    "ReplicaArticle",
+    "ReplicaAttachment",
+    "ReplicaCategory",
+    "ReplicaImage",
+    "ReplicaPhoto",
+    "ReplicaServer",
+    "ReplicaSite",
+    "build_site",
+]

@@ -1,0 +1,334 @@
+"""The replica portal over HTTP/1.1 on a local port, with keep-alive, HEAD and injected faults.
+
+Tests, the offline demo and the benchmark crawl this server exactly as they would crawl a real portal, so it
+speaks plain HTTP/1.1 (persistent connections, exact Content-Length, HEAD) and answers each request in a
+thread of its own: a stalled "timeout" response never holds up the rest of a crawl. Responses are written
+in one ``sendall`` per response with Nagle off, and nothing is logged per request, so a single client on
+loopback gets well over 1,000 pages a second.
+"""
+
+from __future__ import annotations
+
+import collections
+import email.utils
+import re
+import socket
+import socketserver
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Iterable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from govscraper.replica.documents import document_bytes
+from govscraper.replica.images import image_bytes
+from govscraper.replica.render import LOGIN_PAGE, UNAVAILABLE_PAGE, Renderer
+from govscraper.replica.site import ReplicaArticle, ReplicaSite
+from govscraper.replica.urls import parse_article_path, parse_image_query, parse_list_query
+
+HTML = "text/html; charset=utf-8"
+ROBOTS_TXT = b"User-agent: *\nDisallow: /c/\nDisallow: /_replica/\n"
+#: Liferay announces itself in a header; crawlers may fingerprint the platform with it.
+LIFERAY_HEADER = "Liferay-Portal: Liferay Portal Community Edition 6.2 CE GA2 (Newton / Build 6201 / March 20, 2014)"
+#: Distinct request targets remembered for :meth:`ReplicaServer.path_counts`; later new ones are only counted.
+MAX_TRACKED_PATHS = 200_000
+_SAFE_HOST = re.compile(r"^[A-Za-z0-9.\-:\[\]]{1,255}$")
+_STATIC = {".css": "text/css", ".js": "application/javascript", ".jsp": "application/javascript"}
+
+
+class ReplicaServer:
+    """Serve a :class:`ReplicaSite` on ``host:port`` (0: any free port) from a background thread.
+
+    The socket is bound when the object is made (so :attr:`url` is known at once); requests are answered
+    after :meth:`start` or on entering a ``with`` block. ``timeout_delay`` is how long a "timeout" fault
+    stalls; ``huge_size`` is the size a "huge" page exceeds.
+    """
+
+    def __init__(
+        self,
+        site: ReplicaSite,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        timeout_delay: float = 30.0,
+        huge_size: int = 12 * 1024 * 1024,
+    ) -> None:
+        self.site = site
+        self.renderer = Renderer(site)
+        self.timeout_delay = timeout_delay
+        self.huge_size = huge_size
+        self._lock = threading.Lock()
+        self._count = 0
+        self._paths: collections.Counter[str] = collections.Counter()
+        self._answered_once: set[int] = set()
+        self.stopping = threading.Event()
+        self._httpd = _HTTPServer((host, port), _Handler, self)
+        self.host, self.port = self._httpd.server_address[:2]
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The root of the portal, ``http://127.0.0.1:PORT/``."""
+        host = f"[{self.host}]" if ":" in str(self.host) else self.host
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def request_count(self) -> int:
+        """Requests answered or being answered so far (all paths, all methods)."""
+        with self._lock:
+            return self._count
+
+    def path_counts(self) -> dict[str, int]:
+        """Requests per request target (path and query as sent), a snapshot."""
+        with self._lock:
+            return dict(self._paths)
+
+    def count(self, target: str) -> int:
+        """Requests so far for one request target, e.g. an article's URL path."""
+        with self._lock:
+            return self._paths.get(target, 0)
+
+    def start(self) -> ReplicaServer:
+        """Start answering requests in a daemon thread; returns self."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="replica-server", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket; stalled "timeout" answers are released at once."""
+        self.stopping.set()
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._httpd.server_close()
+
+    def __enter__(self) -> ReplicaServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- bookkeeping used by the handler ----------------------------------------------------------------
+    def record(self, target: str) -> None:
+        with self._lock:
+            self._count += 1
+            if target in self._paths or len(self._paths) < MAX_TRACKED_PATHS:
+                self._paths[target] += 1
+
+    def first_time(self, article_id: int) -> bool:
+        """True on the first request for an article (the "http503-once" fault), False afterwards."""
+        with self._lock:
+            if article_id in self._answered_once:
+                return False
+            self._answered_once.add(article_id)
+            return True
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], replica: ReplicaServer):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.replica = replica
+        super().__init__(address, handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks the host name up (getfqdn), which can stall without DNS; skip it.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):  # the client went away: nothing to report
+            return
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server: _HTTPServer
+
+    _date_second = 0
+    _date_text = ""
+
+    def setup(self) -> None:
+        # Idle keep-alive connections are dropped after this; it also bounds a stalled write.
+        self.timeout = max(60.0, self.server.replica.timeout_delay * 2)
+        super().setup()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """No per-request logging: it would cost more than rendering the page."""
+
+    def version_string(self) -> str:
+        return "Apache-Coyote/1.1"
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_POST(self) -> None:
+        self.server.replica.record(self.path)
+        self.close_connection = True  # the request body is not read, so the connection cannot be reused
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", HTML, head=False, headers=[("Allow", "GET, HEAD")])
+
+    # -- the response writer ------------------------------------------------------------------------------
+    @classmethod
+    def _date(cls) -> str:
+        now = int(time.time())
+        if now != cls._date_second:
+            cls._date_text, cls._date_second = email.utils.formatdate(now, usegmt=True), now
+        return cls._date_text
+
+    def _headers(self, status: int, content_type: str, length: int, headers: Iterable[tuple[str, str]]) -> bytes:
+        lines = [
+            f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
+            "Server: Apache-Coyote/1.1",
+            f"Date: {self._date()}",
+            f"Content-Type: {content_type}",
+            f"Content-Length: {length}",
+            LIFERAY_HEADER,
+        ]
+        lines.extend(f"{name}: {value}" for name, value in headers)
+        if self.close_connection:
+            lines.append("Connection: close")
+        elif self.request_version == "HTTP/1.0":
+            lines.append("Connection: keep-alive")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _send(
+        self, status: int, body: bytes, content_type: str, *, head: bool, headers: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        block = self._headers(status, content_type, len(body), headers)
+        self.wfile.write(block if head else block + body)
+
+    def _send_html(self, status: int, page: str, head: bool, headers: Iterable[tuple[str, str]] = ()) -> None:
+        self._send(status, page.encode("utf-8"), HTML, head=head, headers=headers)
+
+    # -- routing ------------------------------------------------------------------------------------------
+    def _serve(self, head: bool) -> None:
+        replica = self.server.replica
+        replica.record(self.path)
+        host = self.headers.get("Host", "")
+        origin = "http://" + (host if _SAFE_HOST.match(host) else replica.url[7:-1])
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        try:
+            self._route(replica, path, parts.query, origin, head)
+        except OSError:
+            self.close_connection = True
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            self.close_connection = True
+            self._send_html(500, replica.renderer.error(origin, path), head)
+
+    def _route(self, replica: ReplicaServer, path: str, query: str, origin: str, head: bool) -> None:
+        site, renderer = replica.site, replica.renderer
+        if path == "/":
+            self._send_html(200, renderer.home(origin), head)
+        elif path == "/robots.txt":
+            self._send(200, ROBOTS_TXT, "text/plain; charset=utf-8", head=head)
+        elif path == "/_replica/manifest.json":
+            self._send(200, site.manifest_json(), "application/json; charset=utf-8", head=head)
+        elif path == "/image/journal/article":
+            self._image(replica, query, origin, head)
+        elif path.startswith("/documents/"):
+            doc = site.documents.get(path)
+            if doc is None:
+                self._send_html(404, renderer.not_found(origin, path), head)
+            else:
+                disposition = ("Content-Disposition", f'attachment; filename="{doc.file_name}"')
+                self._send(200, document_bytes(doc), doc.content_type, head=head, headers=[disposition])
+        elif path.startswith("/web/guest/") and parse_article_path(path[len("/web/guest") :]):
+            # Liferay's long form of a friendly URL redirects to the short one (half of the redirect loop).
+            self._send_html(302, "", head, [("Location", origin + path[len("/web/guest") :])])
+        elif (found := parse_article_path(path)) is not None:
+            category, article_id, slug = found
+            article = site.by_id.get(article_id)
+            if article is None or article.category != category or article.slug != slug:
+                self._send_html(404, renderer.not_found(origin, path), head)
+            else:
+                self._article(replica, article, path, origin, head)
+        elif path[1:] in site.category_names:
+            cur, delta = parse_list_query(query, site.delta)
+            target = path + (f"?{query}" if query else "")
+            self._send_html(200, renderer.category(path[1:], cur, delta, origin, target), head)
+        elif path.startswith(("/html/", "/moduc-theme/")) and path.endswith(tuple(_STATIC)):
+            kind = _STATIC["." + path.rsplit(".", 1)[1]]
+            self._send(200, f"/* {path} */\n".encode(), kind, head=head)
+        else:
+            self._send_html(404, renderer.not_found(origin, path), head)
+
+    def _image(self, replica: ReplicaServer, query: str, origin: str, head: bool) -> None:
+        image_id = parse_image_query(query)
+        image = replica.site.images.get(image_id) if image_id is not None else None
+        if image is None:
+            self._send_html(404, replica.renderer.not_found(origin, "/image/journal/article"), head)
+        elif image.fault == "not-an-image":
+            self._send(200, LOGIN_PAGE.encode("utf-8"), "image/jpeg", head=head)
+        elif image.fault == "wrong-type-image":
+            self._send_html(200, LOGIN_PAGE, head)
+        else:
+            data = image_bytes(replica.site.seed, image.id, image.format, image.width, image.height)
+            self._send(200, data, image.content_type, head=head)
+
+    def _article(self, replica: ReplicaServer, article: ReplicaArticle, path: str, origin: str, head: bool) -> None:
+        renderer, fault = replica.renderer, article.fault
+        if fault == "http500":
+            self._send_html(500, renderer.error(origin, path), head)
+        elif fault == "http404":
+            self._send_html(404, renderer.not_found(origin, path), head)
+        elif fault == "http503-once" and replica.first_time(article.id):
+            self._send_html(503, UNAVAILABLE_PAGE, head, [("Retry-After", "1")])
+        elif fault == "timeout" and replica.stopping.wait(replica.timeout_delay):
+            self.close_connection = True  # the server is shutting down: drop the stalled request
+        elif fault == "truncated":
+            body = renderer.article(article, origin).encode("utf-8")
+            self.close_connection = True
+            block = self._headers(200, HTML, len(body), ())
+            self.wfile.write(block if head else block + body[: len(body) // 2])
+        elif fault == "wrong-type-page":
+            data = image_bytes(replica.site.seed, article.id, "jpeg", 480, 320)
+            self._send(200, data, "image/jpeg", head=head)
+        elif fault == "redirect-loop":
+            self._send_html(302, "", head, [("Location", f"{origin}/web/guest{path}")])
+        elif fault == "huge":
+            self._huge(replica, article, origin, head)
+        elif fault == "malformed-html":
+            self._send_html(200, renderer.malformed_article(article, origin), head)
+        else:
+            self._send_html(200, renderer.article(article, origin), head)
+
+    def _huge(self, replica: ReplicaServer, article: ReplicaArticle, origin: str, head: bool) -> None:
+        """An article page padded past ``huge_size`` with a comment, streamed in 64 KiB pieces."""
+        page = replica.renderer.article(article, origin).encode("utf-8")
+        cut = page.rindex(b"</body>")
+        start, end = page[:cut] + b"<!-- ", b" -->" + page[cut:]
+        filler = max(0, replica.huge_size - len(start) - len(end)) + 65_536
+        self.wfile.write(self._headers(200, HTML, len(start) + filler + len(end), ()))
+        if head:
+            return
+        self.wfile.write(start)
+        chunk = b"lfr-padding " * 5461 + b"padd"  # 65,536 bytes
+        while filler > 0:
+            if replica.stopping.is_set():
+                self.close_connection = True
+                return
+            piece = chunk[: min(filler, len(chunk))]
+            self.wfile.write(piece)
+            filler -= len(piece)
+        self.wfile.write(end)
