@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,18 +93,28 @@ class Archive:
 
     def bump(self, **counts: int) -> None:
         """Add to the current run's counters (articles_new, images_new, failures, ...)."""
+        with self.db.conn:
+            self._bump(counts)
+
+    def _bump(self, counts: dict[str, int]) -> None:
+        """The counter update, inside the caller's transaction, so a row and its count commit together."""
         if self.run_id is None or not counts:
             return
         assignments = ", ".join(f"[{name}] = [{name}] + :{name}" for name in counts)
-        with self.db.conn:
-            self.db.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = :id", {**counts, "id": self.run_id})
+        self.db.conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE id = :id", {**counts, "id": self.run_id})
+
+    def _insert(self, table: str, row: dict[str, Any], verb: str = "INSERT") -> sqlite3.Cursor:
+        """A plain INSERT on the hot path (sqlite-utils' insert introspects the table on every call)."""
+        sql = f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in row)}) VALUES ({', '.join('?' * len(row))})"
+        return self.db.conn.execute(sql, list(row.values()))
 
     def record_failure(
         self, url: str, kind: str, error: str, status: int | None = None, referer: str | None = None
     ) -> None:
         """Keep a one-line reason for something the crawl could not archive; the crawl goes on."""
         with self.db.conn:
-            self.db["fetch_failures"].insert(
+            self._insert(
+                "fetch_failures",
                 {
                     "run_id": self.run_id,
                     "portal_id": self.portal_id,
@@ -113,9 +124,9 @@ class Archive:
                     "error": error.splitlines()[0][:500] if error else "unknown error",
                     "referer": referer,
                     "failed_at": utcnow(),
-                }
+                },
             )
-        self.bump(failures=1, **({"articles_failed": 1} if kind == "article" else {}))
+            self._bump({"failures": 1, **({"articles_failed": 1} if kind == "article" else {})})
 
     # Blobs -------------------------------------------------------------------------------------------------
 
@@ -166,30 +177,25 @@ class Archive:
             row["filename"] = filename
             table = "attachments"
         with self.db.conn:
-            cursor = self.db.execute(
-                f"INSERT OR IGNORE INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                list(row.values()),
-            )
-        new = cursor.rowcount == 1
-        if new:
-            self.bump(**{"images_new" if kind == "image" else "attachments_new": 1})
+            new = self._insert(table, row, "INSERT OR IGNORE").rowcount == 1
+            if new:
+                self._bump({"images_new" if kind == "image" else "attachments_new": 1})
         return StoredBlob(sha, mime, len(data), width, height, new)
 
     # Articles ----------------------------------------------------------------------------------------------
 
-    def _existing(self, url: str, portal_id: str, source_id: str | None, canonical: str | None) -> dict | None:
-        """The archived row of this article: by URL, else by the platform's id, else by canonical URL."""
+    def _existing(self, url: str, portal_id: str, source_id: str | None, canonical: str | None) -> tuple | None:
+        """``(id, content_sha256)`` of this article's row: by URL, else by the platform's id, else canonical URL."""
         lookups: list[tuple[str, list[Any]]] = [("url = ?", [url])]
         if source_id:
             lookups.append(("portal_id = ? AND source_id = ?", [portal_id, source_id]))
         if canonical:
             lookups.append(("canonical_url = ?", [canonical]))
         for where, params in lookups:
-            rows = list(
-                self.db["articles"].rows_where(where, params, limit=1, select="id, content_sha256, first_seen_at")
-            )
-            if rows:
-                return rows[0]
+            row = self.db.conn.execute(f"SELECT id, content_sha256 FROM articles WHERE {where} LIMIT 1", params)
+            found = row.fetchone()
+            if found:
+                return found
         return None
 
     def store_article(self, item: Any) -> str:
@@ -220,47 +226,39 @@ class Archive:
             existing = self._existing(item.url, item.portal_id, item.source_id, item.canonical_url)
             if existing is None:
                 row.update(first_seen_at=now, first_run_id=self.run_id)
-                article_id = self.db["articles"].insert(row).last_pk
+                article_id = self._insert("articles", row).lastrowid
                 outcome = "new"
             else:
-                article_id = existing["id"]
+                article_id = existing[0]
                 row.pop("url")  # the row keeps the URL it was first archived under
-                outcome = "unchanged" if existing["content_sha256"] == digest else "updated"
-                self.db["articles"].update(article_id, row)
+                outcome = "unchanged" if existing[1] == digest else "updated"
+                assignments = ", ".join(f"[{column}] = ?" for column in row)
+                self.db.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
             self._link_media(article_id, item)
-        self.bump(**{f"articles_{outcome}": 1})
+            self._bump({f"articles_{outcome}": 1})
         return outcome
 
     def _link_media(self, article_id: int, item: Any) -> None:
         """Replace the article's image and attachment links; blobs themselves are never duplicated."""
-        self.db.execute("DELETE FROM article_images WHERE article_id = ?", [article_id])
-        self.db.execute("DELETE FROM article_attachments WHERE article_id = ?", [article_id])
-        images = list(enumerate(item.images))
-        if images:
-            self.db["article_images"].insert_all(
-                {
-                    "article_id": article_id,
-                    "position": position,
-                    "image_sha256": item.media.get(image.url),
-                    "role": image.role,
-                    "caption": image.caption,
-                    "alt": image.alt,
-                    "source_url": image.url,
-                }
-                for position, image in images
-            )
-        attachments = list(enumerate(item.attachments))
-        if attachments:
-            self.db["article_attachments"].insert_all(
-                {
-                    "article_id": article_id,
-                    "position": position,
-                    "attachment_sha256": item.media.get(attachment.url),
-                    "title": attachment.title,
-                    "source_url": attachment.url,
-                }
-                for position, attachment in attachments
-            )
+        conn = self.db.conn
+        conn.execute("DELETE FROM article_images WHERE article_id = ?", [article_id])
+        conn.execute("DELETE FROM article_attachments WHERE article_id = ?", [article_id])
+        conn.executemany(
+            "INSERT INTO article_images (article_id, position, image_sha256, role, caption, alt, source_url) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, position, item.media.get(image.url), image.role, image.caption, image.alt, image.url)
+                for position, image in enumerate(item.images)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO article_attachments (article_id, position, attachment_sha256, title, source_url) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (article_id, position, item.media.get(attachment.url), attachment.title, attachment.url)
+                for position, attachment in enumerate(item.attachments)
+            ],
+        )
 
     def close(self) -> None:
         self.db.conn.close()

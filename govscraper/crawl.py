@@ -6,6 +6,7 @@ reactor runs once per process, so one process runs one crawl; tests and the benc
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,30 @@ def scrapy_settings(db: str | Path, overrides: dict[str, Any] | None = None) -> 
     return settings
 
 
+class _OneLine(logging.Filter):
+    """Drop the traceback from a log record: for failures that are expected on the web and recorded anyway."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.msg = f"{record.msg} (traceback omitted)"
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+#: Scrapy components that log a full traceback for network failures a crawl of the real web meets every day
+#: (robots.txt unreachable); the reason is one line, and the page's own failure is recorded in fetch_failures.
+_NOISY_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt",)
+
+
+def quiet_expected_tracebacks() -> None:
+    for name in _NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _OneLine) for f in logger.filters):
+            logger.addFilter(_OneLine())
+
+
 def run_crawl(
     portal: Portal,
     db: str | Path,
@@ -57,7 +82,8 @@ def run_crawl(
     from govscraper.spiders import spider_for_platform
 
     open_db(db).conn.close()  # fail early, with a clear reason, when the archive cannot be written
-    process = CrawlerProcess(scrapy_settings(db, overrides), install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings(db, overrides))
+    quiet_expected_tracebacks()
     crawler = process.create_crawler(spider_for_platform(portal.platform))
     process.crawl(crawler, portal=portal, **(spider_args or {}))
     process.start()

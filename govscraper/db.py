@@ -154,6 +154,7 @@ def _initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("article_id", "articles", "id"), ("image_sha256", "images", "sha256")],
         not_null={"source_url", "role"},
     )
+    db["images"].create_index(["first_url"])
     db["article_images"].create_index(["image_sha256"])
     db["article_images"].create_index(["source_url"])
     db["attachments"].create(
@@ -181,6 +182,7 @@ def _initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("article_id", "articles", "id"), ("attachment_sha256", "attachments", "sha256")],
         not_null={"source_url"},
     )
+    db["attachments"].create_index(["first_url"])
     db["article_attachments"].create_index(["attachment_sha256"])
     db["article_attachments"].create_index(["source_url"])
     db["fetch_failures"].create(

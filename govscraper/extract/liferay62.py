@@ -20,7 +20,7 @@ PLATFORM = "liferay62"
 #: Strings only a Liferay 6.x page carries (theme display script, resource build 6201, the Asset Publisher portlet).
 FINGERPRINTS = ("Liferay.ThemeDisplay", "b=6201", "p_p_id_101_", "p_p_id=101")
 ARTICLE_PATH = re.compile(r"/-/(?:view_content|asset_publisher/[^/]+/content)/(?P<id>\d+)?", re.I)
-_CUR_PARAM = re.compile(r"(?:^|_)cur$")
+_CUR_PARAM = re.compile(r"[?&](?:[^=&#]*_)?cur=(\d+)(?:[&#]|$)")
 _ACCOUNT_XPATH = ".//p[contains(concat(' ', normalize-space(@class), ' '), ' view-content-author ')]"
 _RESULTS = re.compile(r"(\d[\d.,]*)\s*[-–]\s*(\d[\d.,]*)\s*(?:of|trên|/|của)\s*(\d[\d.,]*)", re.I)
 
@@ -51,10 +51,9 @@ def looks_like(page: str | Selector) -> bool:
 
 def page_number(url: str) -> int | None:
     """The pager position in a Liferay list URL (``_101_cur=N`` or ``_101_INSTANCE_<id>_cur=N``)."""
-    for key, value in parse_qsl(urlsplit(url).query):
-        if _CUR_PARAM.search(key) and value.isdigit():
-            return int(value)
-    return None
+    # A regex, not parse_qsl: list pages carry a pager link per page, and this runs on every one of them.
+    match = _CUR_PARAM.search(url)
+    return int(match.group(1)) if match else None
 
 
 def source_id(url: str) -> str | None:

@@ -71,6 +71,10 @@ class PortalSpider(scrapy.Spider):
         """What identifies an article across URLs (the platform's id); the URL by default."""
         return canonicalize_url(url)
 
+    def list_key(self, url: str) -> str:
+        """What identifies a list page across URLs (the platform's page number); the URL by default."""
+        return canonicalize_url(url)
+
     # Requests ----------------------------------------------------------------------------------------------
 
     def on_site(self, url: str) -> bool:
@@ -117,7 +121,7 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.portal.category_urls:
-            request = self.page_request(url, "list", self.parse_list)
+            request = self.page_request(url, "list", self.parse_list, key=self.list_key(url))
             if request is not None:
                 yield request
 
@@ -130,11 +134,17 @@ class PortalSpider(scrapy.Spider):
         ``.html`` that answers ``image/jpeg`` would otherwise be parsed as a page.
         """
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
-        textual = not content_type or content_type.startswith("text/") or "html" in content_type or "xml" in content_type
+        textual = (
+            not content_type or content_type.startswith("text/") or "html" in content_type or "xml" in content_type
+        )
         if isinstance(response, TextResponse) and textual:
             return response
-        self.fail(response.url, response.meta.get("govscraper_kind", "page"),
-                  f"not an HTML page (Content-Type: {content_type or 'none'})", response.status)
+        self.fail(
+            response.url,
+            response.meta.get("govscraper_kind", "page"),
+            f"not an HTML page (Content-Type: {content_type or 'none'})",
+            response.status,
+        )
         return None
 
     def parse_list(self, response: Response) -> Iterable[scrapy.Request]:
@@ -157,7 +167,7 @@ class PortalSpider(scrapy.Spider):
         if self.limit_reached():
             return
         for url in pages:
-            request = self.page_request(url, "list", self.parse_list)
+            request = self.page_request(url, "list", self.parse_list, key=self.list_key(url))
             if request is not None:
                 yield request
 

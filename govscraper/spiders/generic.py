@@ -15,7 +15,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from govscraper.extract.detect import extract_article
-from govscraper.extract.generic import discover_links, is_article
+from govscraper.extract.generic import is_article
+from govscraper.extract.links import discover_links
 from govscraper.items import ArticleItem
 from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, PortalSpider
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from scrapy.http import TextResponse
 from w3lib.url import canonicalize_url
 
@@ -29,6 +31,11 @@ class Liferay62Spider(PortalSpider):
 
     def read_article(self, response: TextResponse) -> Article:
         return liferay62.parse_article(response.selector, response.url)
+
+    def list_key(self, url: str) -> str:
+        # "/<cat>" and "/<cat>?...&_101_cur=1" are the same page; the pager's other parameters change nothing.
+        parts = urlsplit(url)
+        return f"liferay-list:{parts.hostname}{parts.path.rstrip('/')}#{liferay62.page_number(url) or 1}"
 
     def article_key(self, url: str) -> str:
         # The same article is linked under several category paths; Liferay's articleId names it once.

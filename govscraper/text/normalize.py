@@ -16,6 +16,7 @@ import unicodedata
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"), None)
 #: Fake Đ/đ: the Icelandic eth is commonly typed for the Vietnamese letter.
 _LOOKALIKES = {0x00D0: "\u0110", 0x00F0: "\u0111"}
+_JUNK = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff\u00d0\u00f0]")
 #: Entities the CMS escaped twice (``&amp;oacute;``) or lost the ampersand of (``phốrdquo;``, ``CNTTamp;TT``).
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _BROKEN_ENTITY = re.compile(r"(?<!&)(ldquo|rdquo|lsquo|rsquo|ndash|mdash|hellip|quot|amp|nbsp);")
@@ -40,9 +41,11 @@ def normalize_inline(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    text = _decode_entities(text)
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE).translate(_LOOKALIKES))
-    text = " ".join(text.split())
+    if "&" in text or ";" in text:
+        text = _decode_entities(text)
+    if _JUNK.search(text):  # rare: translating every string costs more than looking once
+        text = text.translate(_INVISIBLE).translate(_LOOKALIKES)
+    text = " ".join(unicodedata.normalize("NFC", text).split())
     return text or None
 
 

@@ -1,0 +1,131 @@
+"""The govscraper command: listings, extraction of saved pages, the demo, and clear one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from govscraper.cli import cli
+from tests.conftest import run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE = FIXTURES / "liferay62" / "liferay62_sotttt-hanoi_article_en_3159471.html"
+ARTICLE_URL = (
+    "https://sotttt.hanoi.gov.vn/web/sotttt-eng/hot-news/-/view_content/3159471-rules-for-citizen-reception-and-"
+    "decisions-assigning-citizens-to-welcome-and-receive-and-process-claims-by-citizens-in-hanoi-department-of-"
+    "information-.html"
+)
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in cli.commands.items():
+        result = invoke(name, "--help")
+        assert result.exit_code == 0, name
+        assert command.help and "Example:" in command.help, f"{name} has no example in its help"
+
+
+def test_portals_lists_the_registry():
+    result = invoke("portals")
+    assert result.exit_code == 0
+    assert "qni-moduc" in result.output and "Cổng thông tin điện tử huyện Mộ Đức" in result.output
+    rows = [json.loads(line) for line in invoke("portals", "--json").output.splitlines()]
+    assert {"id", "name", "province", "level", "base_url", "platform", "status"} <= set(rows[0])
+
+
+def test_extract_prints_the_fields_as_json():
+    result = invoke("extract", str(ARTICLE), "--url", ARTICLE_URL, "--json")
+    assert result.exit_code == 0, result.output
+    fields = json.loads(result.output)
+    assert set(fields) == {"title", "published", "author", "sapo", "body", "category", "views", "images",
+                           "attachments", "platform"}
+    assert fields["platform"] == "liferay62"
+    assert fields["published"] == "2019-03-18T15:06:00+07:00"
+    assert (fields["views"], fields["category"], fields["author"]) == (107, "Hot News", "Admin English")
+    assert fields["body"].startswith("Content of information to be published includes:")
+
+
+def test_extract_human_readable_output():
+    result = invoke("extract", str(ARTICLE), "--url", ARTICLE_URL)
+    assert result.exit_code == 0
+    assert "title: Rules for citizen reception" in result.output
+    assert "views: 107" in result.output
+
+
+def test_extract_honours_a_utf8_bom(tmp_path):
+    page = tmp_path / "bom.html"
+    page.write_bytes(b"\xef\xbb\xbf" + ARTICLE.read_bytes())
+    fields = json.loads(invoke("extract", str(page), "--url", ARTICLE_URL, "--json").output)
+    assert fields["title"].startswith("Rules for citizen reception")
+
+
+def test_extract_missing_file_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["extract", "/nonexistent.html", "--url", "https://x.vn/"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_unknown_portal_is_one_line_listing_the_known_ones():
+    result = CliRunner().invoke(cli, ["crawl", "qni-nowhere"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: unknown portal 'qni-nowhere'; known portals: ")
+    assert "qni-moduc" in lines[0]
+
+
+@pytest.mark.parametrize("args", [(), ("qni-moduc", "--url", "https://x.vn/")])
+def test_crawl_needs_exactly_one_target(args):
+    result = CliRunner().invoke(cli, ["crawl", *args])
+    assert result.exit_code == 2
+    assert "give a portal id or --url URL" in result.output
+
+
+def test_unwritable_database_is_one_line(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    result = run_cli("crawl", "qni-moduc", "--db", str(blocker / "archive.db"))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: cannot open the archive at ")
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_url_is_one_line_and_nonzero(tmp_path):
+    # Port 9 on loopback: nothing listens there, the connection is refused at once.
+    result = run_cli("crawl", "--url", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"), "--loopback",
+                     "-s", "RETRY_TIMES=0")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == "Error: could not reach http://127.0.0.1:9/: connection refused"
+    assert "Traceback" not in result.stderr
+    failures = list(sqlite_utils.Database(tmp_path / "a.db")["fetch_failures"].rows)
+    assert [(f["url"], f["error"]) for f in failures] == [("http://127.0.0.1:9/", "connection refused")]
+
+
+def test_bad_setting_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["crawl", "qni-moduc", "-s", "NOEQUALS"])
+    assert result.exit_code == 2
+    assert "is not NAME=VALUE" in result.output
+
+
+def test_demo_crawls_the_replica_and_shows_a_query(tmp_path):
+    db_path = tmp_path / "demo.db"
+    result = run_cli("demo", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "replica portal with 36 articles serving at http://127.0.0.1:" in result.stdout
+    assert "36 articles (36 new, 0 updated, 0 unchanged)" in result.stdout
+    assert "0 failures" in result.stdout
+    assert "Example query" in result.stdout
+    db = sqlite_utils.Database(db_path)
+    assert db["articles"].count == 36
+    assert db["images"].count > 30
+    # The example query's rows are printed under it.
+    expected = [row["title"] for row in db.query(
+        "SELECT title FROM articles WHERE body LIKE '%nông thôn mới%' ORDER BY published_at DESC LIMIT 5")]
+    assert expected and all(title in result.stdout for title in expected)
