@@ -48,15 +48,28 @@ class BareSpider(scrapy.Spider):
 
 def main() -> None:
     start, categories = sys.argv[1], sys.argv[2]
-    settings = {**LOOPBACK_SETTINGS, "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False,
-                "REMOTE_CONTROL_ENABLED": False, "USER_AGENT": "govscraper-benchmark-bare"}
+    settings = {
+        **LOOPBACK_SETTINGS,
+        "LOG_LEVEL": "WARNING",
+        "ROBOTSTXT_OBEY": True,
+        "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "USER_AGENT": "govscraper-benchmark-bare",
+    }
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler, start=start, categories=categories)
     process.start()
     stats = crawler.stats.get_stats()
-    print(json.dumps({"responses": stats.get("downloader/response_count", 0), "pages": stats.get("bare/pages", 0),
-                      "elapsed": stats.get("elapsed_time_seconds")}))
+    print(
+        json.dumps(
+            {
+                "responses": stats.get("downloader/response_count", 0),
+                "pages": stats.get("bare/pages", 0),
+                "elapsed": stats.get("elapsed_time_seconds"),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def start_replica(articles: int) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "govscraper.replica", "--articles", str(articles), "--seed", "1", "--port", "0"],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     line = process.stdout.readline().strip() if process.stdout else ""
     if not line.startswith("READY "):
@@ -54,8 +56,9 @@ class _Popen(subprocess.Popen):
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float]:
     """Run a command to completion; return its stdout and the peak RSS (MB) of that process."""
-    process = _Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                     env={**os.environ, **(env or {})})
+    process = _Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **(env or {})}
+    )
     stdout, stderr = process.communicate()
     if process.returncode:
         raise SystemExit(f"{' '.join(command[:5])} failed:\n{stderr[-3000:]}")
@@ -65,8 +68,13 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[str,
 def bare_round(url: str, categories: list[str]) -> dict[str, float]:
     stdout, rss = measure([sys.executable, "benchmarks/bare_spider.py", url, ",".join(categories)])
     stats = json.loads(stdout.strip().splitlines()[-1])
-    return {"pages": stats["pages"], "responses": stats["responses"], "articles": 0,
-            "elapsed": stats["elapsed"], "rss": rss}
+    return {
+        "pages": stats["pages"],
+        "responses": stats["responses"],
+        "articles": 0,
+        "elapsed": stats["elapsed"],
+        "rss": rss,
+    }
 
 
 def govscraper_round(url: str, categories: list[str], workdir: Path, round_no: int) -> dict[str, float]:
@@ -78,13 +86,30 @@ def govscraper_round(url: str, categories: list[str], workdir: Path, round_no: i
     )
     db_path = workdir / f"bench-{round_no}.db"
     _, rss = measure(
-        [sys.executable, "-m", "govscraper", "crawl", "qni-bench", "--db", str(db_path), "--loopback",
-         "-s", "LOG_LEVEL=WARNING", "-s", "GOVSCRAPER_PROGRESS=False"],
+        [
+            sys.executable,
+            "-m",
+            "govscraper",
+            "crawl",
+            "qni-bench",
+            "--db",
+            str(db_path),
+            "--loopback",
+            "-s",
+            "LOG_LEVEL=WARNING",
+            "-s",
+            "GOVSCRAPER_PROGRESS=False",
+        ],
         env={"GOVSCRAPER_REGISTRY": str(registry)},
     )
     run = next(iter(sqlite_utils.Database(db_path)["crawl_runs"].rows))
-    return {"pages": run["pages"], "responses": run["responses"], "articles": run["articles_new"],
-            "elapsed": run["duration_s"], "rss": rss}
+    return {
+        "pages": run["pages"],
+        "responses": run["responses"],
+        "articles": run["articles_new"],
+        "elapsed": run["duration_s"],
+        "rss": rss,
+    }
 
 
 def summarise(rounds: list[dict[str, float]]) -> dict[str, float]:
@@ -123,13 +148,19 @@ def main() -> None:
         replica.wait(timeout=10)
 
     b, g = summarise(bare), summarise(ours)
-    print(f"replica: {args.articles} articles, {len(categories)} categories; {args.rounds} rounds; "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    print(f"{'crawler':<12}{'pages':>8}{'responses':>11}{'s':>8}{'pages/s':>10}{'resp/s':>9}{'articles/s':>12}"
-          f"{'peak RSS MB':>13}")
+    print(
+        f"replica: {args.articles} articles, {len(categories)} categories; {args.rounds} rounds; "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'crawler':<12}{'pages':>8}{'responses':>11}{'s':>8}{'pages/s':>10}{'resp/s':>9}{'articles/s':>12}"
+        f"{'peak RSS MB':>13}"
+    )
     for name, row in (("bare scrapy", b), ("govscraper", g)):
-        print(f"{name:<12}{row['pages']:>8.0f}{row['responses']:>11.0f}{row['elapsed']:>8.1f}{row['pages_s']:>10.1f}"
-              f"{row['responses_s']:>9.1f}{row['articles_s']:>12.1f}{row['rss']:>13.0f}")
+        print(
+            f"{name:<12}{row['pages']:>8.0f}{row['responses']:>11.0f}{row['elapsed']:>8.1f}{row['pages_s']:>10.1f}"
+            f"{row['responses_s']:>9.1f}{row['articles_s']:>12.1f}{row['rss']:>13.0f}"
+        )
     ratio = g["pages_s"] / b["pages_s"]
     print(f"govscraper / bare pages/s: {ratio:.2f}x (target >= 0.8x); peak RSS {g['rss']:.0f} MB (target <= 300 MB)")
     print(json.dumps({"bare": b, "govscraper": g, "ratio_pages_s": round(ratio, 3)}))

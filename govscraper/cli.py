@@ -119,8 +119,14 @@ def print_summary(result: Any, db_path: Path) -> None:
 @click.option("--base-url", help="Crawl the portal from another address (a mirror, a local replica).")
 @click.option("--loopback", is_flag=True, hidden=True, help="Relax politeness for a replica on 127.0.0.1.")
 @click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
-@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy or govscraper setting (repeatable), e.g. -s DOWNLOAD_DELAY=3.")
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or govscraper setting (repeatable), e.g. -s DOWNLOAD_DELAY=3.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every request and item.")
 @user_errors
 def crawl(

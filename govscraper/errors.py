@@ -20,8 +20,10 @@ from govscraper.media import NotAcceptable
 #: Exception type → what it means for the archive. Scrapy 2.13+ wraps the reactor's errors in its own types;
 #: the Twisted ones are kept for requests that fail below Scrapy's download handlers.
 _REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
-    ((DownloadTimeoutError, twisted_errors.TimeoutError, twisted_errors.TCPTimedOutError),
-     "timeout: the server did not answer in time"),
+    (
+        (DownloadTimeoutError, twisted_errors.TimeoutError, twisted_errors.TCPTimedOutError),
+        "timeout: the server did not answer in time",
+    ),
     ((CannotResolveHostError, twisted_errors.DNSLookupError), "DNS lookup failed: the host name does not resolve"),
     ((DownloadConnectionRefusedError, twisted_errors.ConnectionRefusedError), "connection refused"),
     ((ResponseDataLossError,), "truncated response: the connection closed before the declared length arrived"),

@@ -25,18 +25,24 @@ def registry_entry(portal_id: str, server: ReplicaServer, site: ReplicaSite, pla
     return (
         f'[[portal]]\nid = "{portal_id}"\nname = "Cổng thông tin điện tử huyện Mộ Đức (bản sao)"\n'
         f'province = "Quảng Ngãi"\nlevel = "huyện"\nbase_url = "{server.url}"\nplatform = "{platform}"\n'
-        f"start_urls = [{categories}]\nstatus = \"live\"\n\n"
+        f'start_urls = [{categories}]\nstatus = "live"\n\n'
     )
 
 
-def run_cli(*args: str, registry: Path | None = None, timeout: float = 240, cwd: Path | None = None,
-            command: tuple[str, ...] = (sys.executable, "-m", "govscraper")) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    registry: Path | None = None,
+    timeout: float = 240,
+    cwd: Path | None = None,
+    command: tuple[str, ...] = (sys.executable, "-m", "govscraper"),
+) -> subprocess.CompletedProcess[str]:
     """Run a govscraper command in a new process, as a user would; output captured as text."""
     env = {**os.environ, "PYTHONUTF8": "1"}
     if registry is not None:
         env["GOVSCRAPER_REGISTRY"] = str(registry)
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout, env=env,
-                          cwd=cwd or ROOT, check=False)
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd or ROOT, check=False
+    )
 
 
 @pytest.fixture(scope="session")

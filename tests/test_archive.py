@@ -12,8 +12,14 @@ from govscraper.items import ArticleItem
 from govscraper.model import AttachmentRef, ImageRef
 from govscraper.registry import Portal
 
-PORTAL = Portal(id="qni-test", name="Cổng thử", province="Quảng Ngãi", level="huyện",
-                base_url="http://127.0.0.1/", platform="liferay62")
+PORTAL = Portal(
+    id="qni-test",
+    name="Cổng thử",
+    province="Quảng Ngãi",
+    level="huyện",
+    base_url="http://127.0.0.1/",
+    platform="liferay62",
+)
 
 
 def make_item(**changes) -> ArticleItem:
@@ -51,8 +57,16 @@ def test_schema_is_migrated_once_and_in_wal_mode(tmp_path):
     db.conn.close()
     again = open_db(path)
     assert again["_migrations"].count == len(MIGRATIONS)
-    expected = {"portals", "crawl_runs", "articles", "images", "article_images", "attachments",
-                "article_attachments", "fetch_failures"}
+    expected = {
+        "portals",
+        "crawl_runs",
+        "articles",
+        "images",
+        "article_images",
+        "attachments",
+        "article_attachments",
+        "fetch_failures",
+    }
     assert expected <= set(again.table_names())
     assert again.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -88,7 +102,9 @@ def test_same_article_under_another_url_is_the_same_row(archive):
 def test_blobs_are_stored_once_and_linked_per_article(archive):
     first = archive.store_blob("image", b"\x89PNG same bytes", mime="image/png", url="http://127.0.0.1/a.png")
     second = archive.store_blob("image", b"\x89PNG same bytes", mime="image/png", url="http://127.0.0.1/b.png")
-    assert first.sha256 == second.sha256 and first.new and not second.new
+    assert first.sha256 == second.sha256
+    assert first.new
+    assert not second.new
     item = make_item()
     item.media = {item.images[0].url: first.sha256}
     archive.store_article(item)
@@ -127,4 +143,6 @@ def test_content_hash_ignores_views_and_thumbnails():
 def test_foreign_keys_hold(archive):
     archive.store_article(make_item())
     with pytest.raises(sqlite3.IntegrityError):
-        archive.db.execute("INSERT INTO article_images (article_id, position, role, source_url) VALUES (999, 0, 'body', 'x')")
+        archive.db.execute(
+            "INSERT INTO article_images (article_id, position, role, source_url) VALUES (999, 0, 'body', 'x')"
+        )

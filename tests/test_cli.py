@@ -29,13 +29,14 @@ def test_every_command_has_help_with_an_example():
     for name, command in cli.commands.items():
         result = invoke(name, "--help")
         assert result.exit_code == 0, name
-        assert command.help and "Example:" in command.help, f"{name} has no example in its help"
+        assert "Example:" in (command.help or ""), f"{name} has no example in its help"
 
 
 def test_portals_lists_the_registry():
     result = invoke("portals")
     assert result.exit_code == 0
-    assert "qni-moduc" in result.output and "Cổng thông tin điện tử huyện Mộ Đức" in result.output
+    assert "qni-moduc" in result.output
+    assert "Cổng thông tin điện tử huyện Mộ Đức" in result.output
     rows = [json.loads(line) for line in invoke("portals", "--json").output.splitlines()]
     assert {"id", "name", "province", "level", "base_url", "platform", "status"} <= set(rows[0])
 
@@ -44,8 +45,18 @@ def test_extract_prints_the_fields_as_json():
     result = invoke("extract", str(ARTICLE), "--url", ARTICLE_URL, "--json")
     assert result.exit_code == 0, result.output
     fields = json.loads(result.output)
-    assert set(fields) == {"title", "published", "author", "sapo", "body", "category", "views", "images",
-                           "attachments", "platform"}
+    assert set(fields) == {
+        "title",
+        "published",
+        "author",
+        "sapo",
+        "body",
+        "category",
+        "views",
+        "images",
+        "attachments",
+        "platform",
+    }
     assert fields["platform"] == "liferay62"
     assert fields["published"] == "2019-03-18T15:06:00+07:00"
     assert (fields["views"], fields["category"], fields["author"]) == (107, "Hot News", "Admin English")
@@ -99,8 +110,9 @@ def test_unwritable_database_is_one_line(tmp_path):
 
 def test_unreachable_url_is_one_line_and_nonzero(tmp_path):
     # Port 9 on loopback: nothing listens there, the connection is refused at once.
-    result = run_cli("crawl", "--url", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"), "--loopback",
-                     "-s", "RETRY_TIMES=0")
+    result = run_cli(
+        "crawl", "--url", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"), "--loopback", "-s", "RETRY_TIMES=0"
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == "Error: could not reach http://127.0.0.1:9/: connection refused"
     assert "Traceback" not in result.stderr
@@ -126,6 +138,11 @@ def test_demo_crawls_the_replica_and_shows_a_query(tmp_path):
     assert db["articles"].count == 36
     assert db["images"].count > 30
     # The example query's rows are printed under it.
-    expected = [row["title"] for row in db.query(
-        "SELECT title FROM articles WHERE body LIKE '%nông thôn mới%' ORDER BY published_at DESC LIMIT 5")]
-    assert expected and all(title in result.stdout for title in expected)
+    expected = [
+        row["title"]
+        for row in db.query(
+            "SELECT title FROM articles WHERE body LIKE '%nông thôn mới%' ORDER BY published_at DESC LIMIT 5"
+        )
+    ]
+    assert expected
+    assert all(title in result.stdout for title in expected)

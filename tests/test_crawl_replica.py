@@ -127,22 +127,29 @@ def test_an_image_shared_by_two_articles_is_one_blob(db, manifest):
     shared = [image for image in manifest["images"] if len(image["used_by"]) > 1]
     assert shared, "the replica shares at least one image between articles"
     for image in shared:
-        shas = {row[0] for row in db.execute("SELECT image_sha256 FROM article_images WHERE source_url LIKE ?",
-                                              ["%" + image["url"]])}
+        shas = {
+            row[0]
+            for row in db.execute(
+                "SELECT image_sha256 FROM article_images WHERE source_url LIKE ?", ["%" + image["url"]]
+            )
+        }
         assert len(shas) == 1
-        articles = db.execute("SELECT COUNT(DISTINCT article_id) FROM article_images WHERE source_url LIKE ?",
-                              ["%" + image["url"]]).fetchone()[0]
+        articles = db.execute(
+            "SELECT COUNT(DISTINCT article_id) FROM article_images WHERE source_url LIKE ?", ["%" + image["url"]]
+        ).fetchone()[0]
         assert articles == len(image["used_by"])
 
 
 def test_attachments_are_archived_with_their_link_text(db, manifest, clean_replica):
     base = clean_replica.url.rstrip("/")
     for document in manifest["documents"]:
-        rows = list(db.query(
-            "SELECT aa.title, a.bytes, a.mime, a.filename FROM article_attachments aa "
-            "JOIN attachments a ON a.sha256 = aa.attachment_sha256 WHERE aa.source_url = ?",
-            [base + document["url"]],
-        ))
+        rows = list(
+            db.query(
+                "SELECT aa.title, a.bytes, a.mime, a.filename FROM article_attachments aa "
+                "JOIN attachments a ON a.sha256 = aa.attachment_sha256 WHERE aa.source_url = ?",
+                [base + document["url"]],
+            )
+        )
         assert len(rows) == 1, document["url"]
         data, _ = fetch(clean_replica, document["url"])
         assert rows[0]["bytes"] == data
@@ -156,9 +163,11 @@ def test_attachments_are_archived_with_their_link_text(db, manifest, clean_repli
 def test_run_is_recorded(db):
     run = next(iter(db["crawl_runs"].rows))
     assert (run["portal_id"], run["status"], run["finish_reason"]) == ("qni-replica", "finished", "finished")
-    assert run["articles_new"] == 36 and run["failures"] == 0
+    assert run["articles_new"] == 36
+    assert run["failures"] == 0
     assert run["requests"] >= run["responses"] > 36
-    assert run["bytes"] > 0 and run["started_at"] <= run["finished_at"]
+    assert run["bytes"] > 0
+    assert run["started_at"] <= run["finished_at"]
     assert db["portals"].get("qni-replica")["platform"] == "liferay62"
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -176,9 +185,23 @@ def test_crawling_again_duplicates_nothing(crawled, registry_file, db):
 
 def test_scrapy_crawl_portal_works_from_the_project(tmp_path, registry_file):
     db_path = tmp_path / "scrapy.db"
-    result = run_cli("crawl", "portal", "-a", "portal=qni-replica", "-a", "max_articles=5",
-                     "-s", f"GOVSCRAPER_DB={db_path}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-                     registry=registry_file, cwd=ROOT, command=(sys.executable, "-m", "scrapy"))
+    result = run_cli(
+        "crawl",
+        "portal",
+        "-a",
+        "portal=qni-replica",
+        "-a",
+        "max_articles=5",
+        "-s",
+        f"GOVSCRAPER_DB={db_path}",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        registry=registry_file,
+        cwd=ROOT,
+        command=(sys.executable, "-m", "scrapy"),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     archive = sqlite_utils.Database(db_path)
     assert archive["articles"].count == 5
@@ -201,8 +224,9 @@ EXPECTED_FAILURES = {
 @pytest.fixture(scope="module")
 def faulty_crawl(tmp_path_factory, registry_file, faulty_replica):
     db_path = tmp_path_factory.mktemp("faults") / "archive.db"
-    result = run_cli("crawl", "qni-faulty", "--db", str(db_path), *LOOPBACK, "-s", "DOWNLOAD_TIMEOUT=2",
-                     registry=registry_file)
+    result = run_cli(
+        "crawl", "qni-faulty", "--db", str(db_path), *LOOPBACK, "-s", "DOWNLOAD_TIMEOUT=2", registry=registry_file
+    )
     return sqlite_utils.Database(db_path), result
 
 
@@ -235,12 +259,15 @@ def test_every_fault_is_survived_or_recorded(faulty_crawl, faulty_site, faulty_r
         if image["fault"]:
             kind, reason = EXPECTED_FAILURES[image["fault"]]
             matching = [f for f in failures if f["url"] == base + image["url"]]
-            assert len(matching) == 1 and matching[0]["kind"] == kind and reason in matching[0]["error"]
+            assert len(matching) == 1
+            assert matching[0]["kind"] == kind
+            assert reason in matching[0]["error"]
             # The article keeps its link to the lost image: the gap is visible, not silent.
             gaps = db.execute("SELECT image_sha256 FROM article_images WHERE source_url = ?", [base + image["url"]])
             assert [row[0] for row in gaps] == [None] * len(image["used_by"])
     expected_failures = sum(a["expected"] != "archived" for a in manifest["articles"]) + sum(
-        1 for i in manifest["images"] if i["fault"])
+        1 for i in manifest["images"] if i["fault"]
+    )
     assert len(failures) == expected_failures
 
 

@@ -49,8 +49,10 @@ def test_normalize_makes_every_text_field_canonical():
     assert out.body_html == "<p>Mộ</p>"
 
 
-@pytest.mark.parametrize(("fields", "reason"), [({"title": None}, "no title"), ({"body": ""}, "no body"),
-                                                ({"title": None, "body": None}, "no title, no body")])
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [({"title": None}, "no title"), ({"body": ""}, "no body"), ({"title": None, "body": None}, "no title, no body")],
+)
 def test_validate_drops_articles_without_title_or_body(fields, reason):
     with pytest.raises(DropItem, match=f"extraction failed: {reason}"):
         ValidatePipeline().process_item(item(**fields))
@@ -81,10 +83,14 @@ def failure_of(exc: BaseException) -> Failure:
     [
         (DownloadTimeoutError("took longer than 5.0 seconds"), ("timeout: the server did not answer in time", None)),
         (CannotResolveHostError("x"), ("DNS lookup failed: the host name does not resolve", None)),
-        (ResponseDataLossError(), ("truncated response: the connection closed before the declared length arrived",
-                                   None)),
-        (IgnoreRequest("max redirections reached"), ("redirect loop or too many redirects (max redirections reached)",
-                                                     None)),
+        (
+            ResponseDataLossError(),
+            ("truncated response: the connection closed before the declared length arrived", None),
+        ),
+        (
+            IgnoreRequest("max redirections reached"),
+            ("redirect loop or too many redirects (max redirections reached)", None),
+        ),
         (IgnoreRequest("Forbidden by robots.txt"), ("Forbidden by robots.txt", None)),
         (NotAcceptable("not an image: empty response"), ("not an image: empty response", None)),
         (ValueError("odd\nsecond line"), ("ValueError: odd", None)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -20,14 +21,19 @@ from govscraper.model import AttachmentRef, ImageRef
 from govscraper.text import normalize_inline
 
 #: Tags whose start or end breaks a paragraph.
-BLOCK_TAGS = frozenset(
-    "p div li ul ol h1 h2 h3 h4 h5 h6 blockquote table tr td th tbody thead tfoot section article "
-    "header footer aside figure figcaption pre dl dt dd address center hr form fieldset caption".split()
-)
+BLOCK_TAGS = frozenset((
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr", "td", "th",
+    "tbody", "thead", "tfoot", "section", "article", "header", "footer", "aside", "figure", "figcaption", "pre",
+    "dl", "dt", "dd", "address", "center", "hr", "form", "fieldset", "caption",
+))  # fmt: skip
 #: Tags removed with their content before reading text.
-DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "button", "select",
-             "input", "textarea", "svg", "canvas", "map", "link", "meta")
-ATTACHMENT_EXTENSIONS = frozenset("pdf doc docx xls xlsx odt ods odp ppt pptx zip rar 7z rtf".split())
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "button", "select", "input",
+    "textarea", "svg", "canvas", "map", "link", "meta",
+)  # fmt: skip
+ATTACHMENT_EXTENSIONS = frozenset(
+    ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "odp", "ppt", "pptx", "zip", "rar", "7z", "rtf"]
+)
 
 _CAPTION_PREFIX = re.compile(r"^\s*[(\[]?\s*(?:hình|ảnh|hình\s*ảnh|photo|image)\s*(?:minh\s*họa\s*)?[:.]", re.I)
 _AUTHOR_LABEL = re.compile(
@@ -44,6 +50,18 @@ _NAME_ALONE = re.compile(
     r"\s*(?:\([^()]{1,60}\))?\s*$"
 )
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|left|justify)", re.I)
+#: Class names CMSs give to the line under a photo (CKEditor's ``td.image_desc``, ``p.caption``, "chú thích").
+_CAPTION_CLASS = re.compile(r"caption|image_desc|img-desc|imgdesc|chu-?thich|chuthich|photo-?desc|legend", re.I)
+#: A bare image file name standing on its own line under a photo: neither a caption nor body text.
+_FILE_NAME_LINE = re.compile(r"^\S+\.(?:jpe?g|png|gif|bmp|webp|tiff?)$", re.I)
+#: A source line closing an article: "Nguồn: ...", "(Nguồn: ...)", "Theo báo Đồng Nai", "Theo TTXVN".
+#: "Theo kế hoạch, huyện sẽ..." is body text: "Theo" only counts when what follows reads like a publication
+#: (a capital or báo/tạp chí/cổng/đài...) and carries no comma or sentence end.
+_SOURCE_LINE = re.compile(
+    r"^\s*[(\[]?\s*(?:nguồn(?:\s*tin)?\s*[:：]|theo\s+(?=báo|tạp\s*chí|cổng|trang|đài|website|[A-ZĐ]))"
+    r"\s*(?P<source>[^()\[\]]{2,100}?)\s*[)\]]?\s*$",
+    re.I,
+)
 
 
 @dataclass
@@ -55,6 +73,10 @@ class Block:
     align: str | None = None
     emphasized: bool = False
     strong: bool = False
+    #: The block's element is marked as a caption (``<figcaption>``, ``td.image_desc``, ``p.caption``).
+    caption_hint: bool = False
+    #: Characters of the text that sit inside links (for link density).
+    link_chars: int = 0
 
 
 @dataclass
@@ -66,6 +88,10 @@ class Content:
     attachments: list[AttachmentRef] = field(default_factory=list)
     author: str | None = None
     html: str | None = None
+    #: The publication a closing line credits ("Nguồn: ...", "Theo báo ..."), when ``trailer=True`` found one.
+    source: str | None = None
+    #: The paragraph blocks behind ``paragraphs`` (same order), for callers that look at emphasis or alignment.
+    blocks: list[Block] = field(default_factory=list)
 
     @property
     def body(self) -> str | None:
@@ -92,22 +118,27 @@ def _only_child_text_in(element: html.HtmlElement, tags: tuple[str, ...]) -> boo
 class _Reader:
     """Walks an element tree in document order, cutting text into blocks at block-level tags and images."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, *, br_paragraphs: bool = False):
         self.base_url = base_url
+        self.br_paragraphs = br_paragraphs
         self.blocks: list[Block] = []
         self.attachments: list[AttachmentRef] = []
         self._parts: list[str] = []
         self._block_element: html.HtmlElement | None = None
+        self._in_link = 0
+        self._link_chars = 0
 
     def flush(self) -> None:
         text = "".join(self._parts)
         self._parts = []
+        link_chars, self._link_chars = self._link_chars, 0
         lines = [normalize_inline(line) for line in text.split("\n")]
         joined = "\n".join(line for line in lines if line)
         if joined:
             el = self._block_element
-            block = Block(text=joined)
+            block = Block(text=joined, link_chars=min(link_chars, len(joined)))
             if el is not None:
+                block.caption_hint = el.tag == "figcaption" or bool(_CAPTION_CLASS.search(el.get("class") or ""))
                 block.align = _alignment(el)
                 block.emphasized = _only_child_text_in(el, ("em", "i"))
                 block.strong = _only_child_text_in(el, ("strong", "b"))
@@ -124,7 +155,11 @@ class _Reader:
         if tag == "img":
             self._image(element)
         elif tag == "br":
-            self._parts.append("\n")
+            if self.br_paragraphs and "".join(self._parts[-2:]).strip(" \t\u00a0").endswith("\n"):
+                # Two line breaks in a row end a paragraph on pages that lay text out with <br><br>.
+                self.flush()
+            else:
+                self._parts.append("\n")
         elif tag in BLOCK_TAGS:
             self.flush()
             outer = self._block_element
@@ -137,14 +172,19 @@ class _Reader:
         elif tag:
             if tag == "a":
                 self._link(element)
+                self._in_link += 1
             self._text(element.text)
             for child in element:
                 self.walk(child)
+            if tag == "a":
+                self._in_link -= 1
         self._text(element.tail)
 
     def _text(self, text: str | None) -> None:
         if text:
             self._parts.append(text.replace("\n", " ").replace("\r", " "))
+            if self._in_link:
+                self._link_chars += len(text.strip())
 
     def _image(self, element: html.HtmlElement) -> None:
         src = element.get("src") or element.get("data-src") or element.get("data-original") or ""
@@ -172,9 +212,7 @@ def is_attachment_url(url: str) -> bool:
     path = urlsplit(url).path.lower()
     if "/document_library/get_file" in path:
         return True
-    return any(
-        segment.rsplit(".", 1)[-1] in ATTACHMENT_EXTENSIONS for segment in path.split("/") if "." in segment
-    )
+    return any(segment.rsplit(".", 1)[-1] in ATTACHMENT_EXTENSIONS for segment in path.split("/") if "." in segment)
 
 
 def is_caption(block: Block) -> bool:
@@ -184,7 +222,21 @@ def is_caption(block: Block) -> bool:
     if _CAPTION_PREFIX.match(block.text):
         return True
     short = len(block.text) <= 300 and block.text.count("\n") <= 1
-    return short and (block.emphasized or block.align == "center") and not block.text.endswith("./.")
+    marked = block.emphasized or block.align == "center" or block.caption_hint
+    return short and marked and not block.text.endswith("./.")
+
+
+def source_line(block: Block) -> str | None:
+    """The credited publication when the paragraph is a source line ("Nguồn: ...", "Theo báo ..."), else None."""
+    if block.image is not None or not block.text or "\n" in block.text or len(block.text) > 120:
+        return None
+    match = _SOURCE_LINE.match(block.text)
+    if match is None:
+        return None
+    source = match.group("source")
+    if block.text.lstrip("([ ").lower().startswith("theo") and ("," in source or len(source.split()) > 10):
+        return None
+    return normalize_inline(source)
 
 
 def byline(block: Block) -> str | None:
@@ -195,25 +247,39 @@ def byline(block: Block) -> str | None:
     if labelled:
         return normalize_inline(labelled.group("name"))
     text = block.text.strip()
-    if _NAME_ALONE.match(text) and len(text.split()) <= 8:
-        # A short capitalised line ends many articles; only take it as a name when it is set apart the way
-        # portals set bylines: right-aligned, bold or italic.
-        if block.align == "right" or block.strong or block.emphasized:
-            return text
+    # A short capitalised line ends many articles; only take it as a name when it is set apart the way
+    # portals set bylines: right-aligned, bold or italic.
+    set_apart = block.align == "right" or block.strong or block.emphasized
+    if _NAME_ALONE.match(text) and len(text.split()) <= 8 and set_apart:
+        return text
     return None
 
 
-def read_content(element: html.HtmlElement, base_url: str, *, remove: tuple[str, ...] = ()) -> Content:
+def read_content(
+    element: html.HtmlElement,
+    base_url: str,
+    *,
+    remove: tuple[str, ...] = (),
+    skip: Collection[html.HtmlElement] = (),
+    br_paragraphs: bool = False,
+    trailer: bool = False,
+) -> Content:
     """Split an article's content element into paragraphs, captioned images, attachments and a byline.
 
     ``remove`` holds XPath expressions (relative to the element) of parts a profile knows are not body, such as
     Liferay's ``p.view-content-author``. The element is copied; the caller's tree is not changed.
+
+    Options for callers that found the content by scoring (the generic extractor):
+    ``skip`` lists elements of the caller's tree to leave out (boilerplate found inside the content element);
+    ``br_paragraphs`` makes two ``<br>`` in a row end a paragraph (old table layouts);
+    ``trailer`` also takes closing source lines ("Nguồn: ...", "Theo báo ...") out of the body, into ``source``,
+    and finds the byline above them ("Văn Trọng" / "Theo Báo Quảng Ngãi").
     """
-    root = _cleaned_copy(element)
+    root = _cleaned_copy(element, skip)
     for expression in remove:
         for node in root.xpath(expression):
             node.drop_tree()
-    reader = _Reader(base_url)
+    reader = _Reader(base_url, br_paragraphs=br_paragraphs)
     reader.walk(root)
     reader.flush()
     blocks = reader.blocks
@@ -226,7 +292,9 @@ def read_content(element: html.HtmlElement, base_url: str, *, remove: tuple[str,
         if block.image is not None:
             image = block.image
             following = blocks[index + 1] if index + 1 < len(blocks) else None
-            if following is not None and is_caption(following):
+            if following is not None and _FILE_NAME_LINE.match(following.text):
+                index += 1  # "2025_07_11_16_02_133.jpg" under the photo: a leftover file name, not text
+            elif following is not None and is_caption(following):
                 image.caption = following.text.replace("\n", " ")
                 index += 1
             images.append(image)
@@ -234,8 +302,10 @@ def read_content(element: html.HtmlElement, base_url: str, *, remove: tuple[str,
             paragraphs.append(block)
         index += 1
 
-    author = None
-    if paragraphs:
+    author = source = None
+    if trailer:
+        paragraphs, author, source = _split_trailer(paragraphs)
+    elif paragraphs:
         author = byline(paragraphs[-1])
         if author:
             paragraphs.pop()
@@ -245,14 +315,55 @@ def read_content(element: html.HtmlElement, base_url: str, *, remove: tuple[str,
         attachments=reader.attachments,
         author=author,
         html=html.tostring(root, encoding="unicode", method="html").strip(),
+        source=source,
+        blocks=paragraphs,
     )
 
 
-def _cleaned_copy(element: html.HtmlElement) -> html.HtmlElement:
-    """A copy without scripts, styles, forms, comments and processing instructions."""
-    root = copy.deepcopy(element)
+def _split_trailer(paragraphs: list[Block]) -> tuple[list[Block], str | None, str | None]:
+    """Take the closing source line(s) and the byline off the end of the paragraphs (at most three lines)."""
+    paragraphs = list(paragraphs)
+    author = source = None
+    for _ in range(3):
+        if not paragraphs:
+            break
+        last = paragraphs[-1]
+        found_source = source_line(last)
+        if found_source is not None:
+            source = source or found_source
+        elif author is None and (name := byline(last)) is not None:
+            author = name
+        else:
+            break
+        paragraphs.pop()
+    return paragraphs, author, source
+
+
+_SKIP_MARK = "data-govscraper-skip"
+
+
+def _cleaned_copy(element: html.HtmlElement, skip: Collection[html.HtmlElement] = ()) -> html.HtmlElement:
+    """A copy without scripts, styles, forms, comments, processing instructions and the ``skip`` elements.
+
+    The skipped elements are marked with a temporary attribute so that one deep copy serves; the marks are taken
+    off the caller's tree again before returning.
+    """
+    marked = []
+    for node in skip:
+        if node is not element and isinstance(node.tag, str) and node.get(_SKIP_MARK) is None:
+            node.set(_SKIP_MARK, "")
+            marked.append(node)
+    try:
+        root = copy.deepcopy(element)
+    finally:
+        for node in marked:
+            del node.attrib[_SKIP_MARK]
     root.tail = None
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     for node in list(root.iter(*DROP_TAGS)):
         node.drop_tree()
+    if marked:
+        for node in root.xpath(f"descendant::*[@{_SKIP_MARK}]"):
+            if node.getparent() is not None:
+                node.drop_tree()  # keeps the text that follows the element
     return root

@@ -69,8 +69,9 @@ class _BlobPipeline(MediaPipeline):
             self.crawler.stats.inc_value(f"govscraper/{self.kind}s_known")
         return known
 
-    def media_downloaded(self, response: Response, request: Request, info: MediaPipeline.SpiderInfo, *,
-                         item: Any = None) -> StoredBlob | None:
+    def media_downloaded(
+        self, response: Response, request: Request, info: MediaPipeline.SpiderInfo, *, item: Any = None
+    ) -> StoredBlob | None:
         try:
             if response.status != 200:
                 raise NotAcceptable(f"HTTP {response.status}", response.status)
@@ -90,7 +91,11 @@ class _BlobPipeline(MediaPipeline):
     def record(self, request: Request, error: str, status: int | None) -> None:
         logger.warning("%s not archived: %s (%s)", self.kind, request.url, error)
         self.crawler.signals.send_catch_log(
-            fetch_failed, url=request.url, kind=self.kind, error=error, status=status,
+            fetch_failed,
+            url=request.url,
+            kind=self.kind,
+            error=error,
+            status=status,
             referer=request.meta.get("govscraper_referer"),
         )
 

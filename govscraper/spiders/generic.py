@@ -1,6 +1,6 @@
 """Any portal by URL: stay on the host, follow lists and pagination, decide which pages are articles.
 
-The page itself decides (``is_article``), not its URL: portals that are not in the registry have URL schemes
+The page itself decides (``article_on_page``), not its URL: portals that are not in the registry have URL schemes
 nobody wrote down. Links are sorted into likely articles, list pages and other pages; other pages are followed
 only a few hops deep (``GOVSCRAPER_GENERIC_MAX_DEPTH``) so calendars and search pages cannot trap the crawl.
 """
@@ -14,8 +14,7 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from govscraper.extract.detect import extract_article
-from govscraper.extract.generic import is_article
+from govscraper.extract.detect import article_on_page
 from govscraper.extract.links import discover_links
 from govscraper.items import ArticleItem
 from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, PortalSpider
@@ -45,8 +44,9 @@ class GenericSpider(PortalSpider):
             return
         self.crawler.stats.inc_value("govscraper/pages")
         selector = page.selector
-        if is_article(selector, page.url):
-            yield self.make_item(extract_article(selector, page.url), page.url)
+        article = article_on_page(selector, page.url)
+        if article is not None:
+            yield self.make_item(article, page.url)
         links = discover_links(selector, page.url)
         for url in links.articles:
             request = self.page_request(url, "article", self.parse_page, priority=ARTICLE_PRIORITY, hops=0)

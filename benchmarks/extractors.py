@@ -1,0 +1,361 @@
+"""Measure article extractors on every test page with hand-written expected values.
+
+Run from the project root:  .venv/bin/python benchmarks/extractors.py [--repeat N] [--pages]
+
+Pages: the built layout pages in tests/fixtures/layouts (``kind: article`` in their JSON) and the two real Liferay 6.2
+article pages in tests/fixtures/liferay62 (expected values from that folder's README; their expected body is what
+``liferay62.parse_article`` is tested to give). Extractors:
+
+* ``generic``: govscraper.extract.generic.extract_generic
+* ``auto``: govscraper.extract.detect.extract_article (platform detection, Liferay profile, generic fallback)
+* ``trafilatura``: trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False), 2.x API
+* ``trafi-precise``: the same with ``favor_precision=True, include_tables=False`` (trafilatura tuned for pages
+  laid out with tables, for a fair comparison)
+* ``readability``: readability-lxml Document(html).summary() as text, .short_title()
+* ``trafi+meta``: trafilatura's body with the generic extractor's title, date and author (mix)
+* ``generic+trafi``: generic, with trafilatura's body only when generic's body is under 200 characters (mix)
+
+``--variants`` measures again on altered copies of the pages, to see what the scores owe to the markup the
+pages were built with: ``no-names`` strips every class and id attribute (only tags, text and layout remain),
+``no-title`` removes ``<title>`` and the ``og:``/``twitter:`` title tags.
+
+Per page and overall: title exact, date exact (the ISO value, time included), day exact (date part only), author exact
+(None must match None: an invented author counts as wrong), caption recall (expected captions found exactly among
+the extractor's image captions; n/a for extractors without captions), body token precision / recall / F1 (tokens =
+lowercase words of the NFC text, compared as multisets) and milliseconds per page (median of ``--repeat`` runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+from lxml import html as lxml_html  # noqa: E402
+from readability import Document  # noqa: E402
+
+from govscraper.extract import liferay62  # noqa: E402
+from govscraper.extract.detect import decode_page, extract_article  # noqa: E402
+from govscraper.extract.generic import extract_generic, is_article  # noqa: E402
+
+LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
+LIFERAY = ROOT / "tests" / "fixtures" / "liferay62"
+SITE = "https://sotttt.hanoi.gov.vn/"
+#: Expected values of the two real article pages, from tests/fixtures/liferay62/README.md.
+LIFERAY_ARTICLES = {
+    "liferay62_sotttt-hanoi_article_en_2625972.html": {
+        "url": SITE + "web/sotttt-eng/hot-news/-/view_content/2625972-hanoi-department-of-information-and-"
+        "communications-pic-creates-a-video-clip-for-to-guide-citizen-and-organizationto-do-online-filing-for-"
+        "public-online.html",
+        "title": "Hanoi Department of Information and Communications (HDIC) creates a video clip for to guide "
+        "citizen and organizationto do online filing for Public Online Services level 3, level 4.",
+        "published": "2018-06-20T16:12:00+07:00",
+        "author": "Bich Thao",
+        "images": [],
+    },
+    "liferay62_sotttt-hanoi_article_en_3159471.html": {
+        "url": SITE + "web/sotttt-eng/hot-news/-/view_content/3159471-rules-for-citizen-reception-and-decisions-"
+        "assigning-citizens-to-welcome-and-receive-and-process-claims-by-citizens-in-hanoi-department-of-"
+        "information-.html",
+        "title": "Rules for citizen reception and Decisions assigning citizens to welcome and receive and process "
+        "claims by citizens in Hanoi Department of Information and Communications",
+        "published": "2019-03-18T15:06:00+07:00",
+        "author": "Admin English",
+        "images": [],
+    },
+}
+
+
+@dataclass
+class Case:
+    name: str
+    url: str
+    html: str
+    gold: dict
+
+
+@dataclass
+class Prediction:
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    body: str | None = None
+    captions: list[str] | None = None
+
+
+@dataclass
+class Score:
+    title: bool
+    date: bool
+    day: bool
+    author: bool
+    captions: tuple[int, int] | None
+    precision: float
+    recall: float
+    f1: float
+    ms: float
+    notes: list[str] = field(default_factory=list)
+
+
+def load_cases() -> list[Case]:
+    cases = []
+    for path in sorted(LAYOUTS.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if gold["kind"] != "article":
+            continue
+        page = decode_page(path.with_suffix(".html").read_bytes())
+        cases.append(Case(path.stem, gold["url"], page, gold))
+    for name, gold in LIFERAY_ARTICLES.items():
+        page = decode_page((LIFERAY / name).read_bytes())
+        gold = dict(gold, body=liferay62.parse_article(page, gold["url"]).body)
+        cases.append(Case(name.removesuffix(".html"), gold["url"], page, gold))
+    return cases
+
+
+def strip_names(page: str) -> str:
+    """The page without class and id attributes (tags, text, inline styles and layout stay)."""
+    root = lxml_html.fromstring(page)
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            element.attrib.pop("class", None)
+            element.attrib.pop("id", None)
+    return lxml_html.tostring(root, encoding="unicode")
+
+
+def strip_title(page: str) -> str:
+    """The page without ``<title>`` and without ``og:title`` / ``twitter:title``."""
+    root = lxml_html.fromstring(page)
+    for element in root.xpath("//title | //meta[@property='og:title' or @name='twitter:title']"):
+        element.drop_tree()
+    return lxml_html.tostring(root, encoding="unicode")
+
+
+VARIANTS: dict[str, Callable[[str], str]] = {"no-names": strip_names, "no-title": strip_title}
+
+
+def classification(alter: Callable[[str], str] = lambda page: page) -> str:
+    """``is_article`` against the expected kind of every layout page and every real Liferay page."""
+    pages = []
+    for path in sorted(LAYOUTS.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        pages.append((path.stem, gold["url"], path.with_suffix(".html"), gold["kind"] == "article"))
+    for path in sorted(LIFERAY.glob("*.html")):
+        pages.append((path.stem, SITE + "x", path, "_article_" in path.name))
+    wrong = [name for name, url, path, want in pages if is_article(alter(decode_page(path.read_bytes())), url) != want]
+    return f"is_article right on {len(pages) - len(wrong)}/{len(pages)} pages" + (f" (wrong: {wrong})" if wrong else "")
+
+
+def tokens(text: str | None) -> Counter:
+    return Counter(re.findall(r"\w+", unicodedata.normalize("NFC", text or "").lower()))
+
+
+def _from_article(article) -> Prediction:
+    return Prediction(
+        article.title, article.published, article.author, article.body, [i.caption for i in article.images]
+    )
+
+
+def run_generic(page: str, url: str) -> Prediction:
+    return _from_article(extract_generic(page, url))
+
+
+def run_auto(page: str, url: str) -> Prediction:
+    return _from_article(extract_article(page, url))
+
+
+def run_trafilatura(page: str, url: str) -> Prediction:
+    doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False)
+    if doc is None:
+        return Prediction()
+    return Prediction(doc.title, doc.date, doc.author, doc.text)
+
+
+def run_trafilatura_precise(page: str, url: str) -> Prediction:
+    doc = trafilatura.bare_extraction(
+        page, url=url, with_metadata=True, include_comments=False, favor_precision=True, include_tables=False
+    )
+    if doc is None:
+        return Prediction()
+    return Prediction(doc.title, doc.date, doc.author, doc.text)
+
+
+def run_readability(page: str, url: str) -> Prediction:
+    document = Document(page)
+    summary = lxml_html.fromstring(document.summary())
+    paragraphs = []
+    for node in summary.iter("p", "li", "td", "h1", "h2", "h3", "h4", "div"):
+        own = " ".join(t for t in (node.text, *(c.tail for c in node)) if t)
+        if own.strip():
+            paragraphs.append(" ".join(node.text_content().split()) if node.tag != "div" else " ".join(own.split()))
+    return Prediction(document.short_title(), None, None, "\n\n".join(paragraphs))
+
+
+def run_trafilatura_meta(page: str, url: str) -> Prediction:
+    body = run_trafilatura(page, url).body
+    meta = run_generic(page, url)
+    return Prediction(meta.title, meta.published, meta.author, body, meta.captions)
+
+
+def run_generic_fallback(page: str, url: str) -> Prediction:
+    prediction = run_generic(page, url)
+    if len(prediction.body or "") < 200:
+        prediction.body = run_trafilatura(page, url).body or prediction.body
+    return prediction
+
+
+EXTRACTORS: dict[str, Callable[[str, str], Prediction]] = {
+    "generic": run_generic,
+    "auto": run_auto,
+    "trafilatura": run_trafilatura,
+    "trafi-precise": run_trafilatura_precise,
+    "readability": run_readability,
+    "trafi+meta": run_trafilatura_meta,
+    "generic+trafi": run_generic_fallback,
+}
+
+
+def score(case: Case, prediction: Prediction, ms: float) -> Score:
+    gold = case.gold
+    expected, got = tokens(gold["body"]), tokens(prediction.body)
+    common = sum((expected & got).values())
+    precision = common / sum(got.values()) if got else 0.0
+    recall = common / sum(expected.values()) if expected else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    captions = None
+    if prediction.captions is not None:
+        wanted = [i["caption"] for i in gold["images"] if i["caption"]]
+        captions = (sum(1 for c in wanted if c in prediction.captions), len(wanted))
+    published = prediction.published or ""
+    return Score(
+        title=prediction.title == gold["title"],
+        date=published == gold["published"],
+        day=published[:10] == gold["published"][:10],
+        author=prediction.author == gold["author"],
+        captions=captions,
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        ms=ms,
+    )
+
+
+def measure(cases: list[Case], repeat: int) -> dict[str, list[Score]]:
+    results: dict[str, list[Score]] = {}
+    for name, extractor in EXTRACTORS.items():
+        scores = []
+        for case in cases:
+            timings = []
+            prediction = Prediction()
+            for _ in range(repeat):
+                start = time.perf_counter()
+                prediction = extractor(case.html, case.url)
+                timings.append((time.perf_counter() - start) * 1000)
+            scores.append(score(case, prediction, statistics.median(timings)))
+        results[name] = scores
+    return results
+
+
+def _yes(flag: bool) -> str:
+    return "✓" if flag else "✗"
+
+
+def per_page_table(cases: list[Case], results: dict[str, list[Score]]) -> str:
+    lines = ["| page | extractor | title | date | day | author | captions | P | R | F1 | ms |", "|---" * 11 + "|"]
+    for index, case in enumerate(cases):
+        for name, scores in results.items():
+            s = scores[index]
+            captions = f"{s.captions[0]}/{s.captions[1]}" if s.captions is not None else "n/a"
+            lines.append(
+                f"| {case.name} | {name} | {_yes(s.title)} | {_yes(s.date)} | {_yes(s.day)} | {_yes(s.author)} | "
+                f"{captions} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.ms:.1f} |"
+            )
+    return "\n".join(lines)
+
+
+def compact_table(cases: list[Case], results: dict[str, list[Score]]) -> str:
+    """One row per page: body F1 of each extractor, and which of title/date/author it got right (T/D/A)."""
+    names = list(results)
+    lines = ["| page | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for index, case in enumerate(cases):
+        cells = []
+        for name in names:
+            s = results[name][index]
+            flags = "".join(flag if ok else "·" for flag, ok in (("T", s.title), ("D", s.date), ("A", s.author)))
+            cells.append(f"{s.f1:.3f} {flags}")
+        lines.append(f"| {case.name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def overall_table(cases: list[Case], results: dict[str, list[Score]]) -> str:
+    stated_authors = [i for i, c in enumerate(cases) if c.gold["author"]]
+    trafilatura_ms = statistics.mean(s.ms for s in results["trafilatura"])
+    lines = [
+        "| extractor | title exact | date exact | day exact | author exact (stated / all) | caption recall "
+        "| body P | body R | body F1 | worst F1 (page) | pages F1 ≥ 0.97 | ms/page | × trafilatura speed |",
+        "|---" * 13 + "|",
+    ]
+    n = len(cases)
+    for name, scores in results.items():
+        found = [s.captions for s in scores if s.captions is not None]
+        captions = f"{sum(f for f, _ in found)}/{sum(t for _, t in found)}" if found else "n/a"
+        worst = min(range(n), key=lambda i: scores[i].f1)
+        ms = statistics.mean(s.ms for s in scores)
+        lines.append(
+            f"| {name} | {sum(s.title for s in scores)}/{n} | {sum(s.date for s in scores)}/{n} "
+            f"| {sum(s.day for s in scores)}/{n} "
+            f"| {sum(scores[i].author for i in stated_authors)}/{len(stated_authors)} / "
+            f"{sum(s.author for s in scores)}/{n} | {captions} "
+            f"| {statistics.mean(s.precision for s in scores):.3f} | {statistics.mean(s.recall for s in scores):.3f} "
+            f"| {statistics.mean(s.f1 for s in scores):.3f} | {scores[worst].f1:.3f} ({cases[worst].name}) "
+            f"| {sum(s.f1 >= 0.97 for s in scores)}/{n} | {ms:.1f} | {trafilatura_ms / ms:.1f}× |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per page and extractor (median is kept)")
+    parser.add_argument("--pages", action="store_true", help="also print the per-page table")
+    parser.add_argument("--variants", action="store_true", help="also measure on pages without class/id, <title>")
+    args = parser.parse_args(argv)
+    cases = load_cases()
+    for extractor in EXTRACTORS.values():  # warm-up: imports, lazy initialisation
+        extractor(cases[0].html, cases[0].url)
+    results = measure(cases, args.repeat)
+    print(f"{len(cases)} article pages, median of {args.repeat} runs per page\n")
+    if args.pages:
+        print(per_page_table(cases, results))
+        print()
+    print(compact_table(cases, results))
+    print()
+    print(overall_table(cases, results))
+    print()
+    print(classification())
+    if args.variants:
+        for name, alter in VARIANTS.items():
+            altered = [Case(c.name, c.url, alter(c.html), c.gold) for c in cases]
+            results = measure(altered, args.repeat)
+            print(f"\nVariant {name}:\n")
+            if args.pages:
+                print(per_page_table(altered, results))
+                print()
+            print(overall_table(altered, results))
+            print()
+            print(classification(alter))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

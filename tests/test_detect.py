@@ -1,0 +1,169 @@
+"""Platform detection, dispatch with fallback, and decoding, on the real Liferay pages and the built layout pages."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from govscraper.extract import liferay62
+from govscraper.extract.detect import decode_page, detect_platform, extract_article
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LIFERAY = FIXTURES / "liferay62"
+LAYOUTS = FIXTURES / "layouts"
+SITE = "https://sotttt.hanoi.gov.vn/"
+A1 = "liferay62_sotttt-hanoi_article_en_2625972.html"
+A2 = "liferay62_sotttt-hanoi_article_en_3159471.html"
+
+
+def liferay(name: str) -> str:
+    return decode_page((LIFERAY / name).read_bytes())
+
+
+def layout(name: str) -> tuple[dict, str]:
+    expected = json.loads((LAYOUTS / f"{name}.json").read_text(encoding="utf-8"))
+    return expected, decode_page((LAYOUTS / f"{name}.html").read_bytes())
+
+
+# ------------------------------------------------------------------------------------------------ detect_platform
+@pytest.mark.parametrize("path", sorted(LIFERAY.glob("*_article_*.html")) + sorted(LIFERAY.glob("*_list_*.html")),
+                         ids=lambda p: p.stem[22:])  # fmt: skip
+def test_real_asset_publisher_pages_are_liferay62(path):
+    assert detect_platform(decode_page(path.read_bytes()), SITE) == "liferay62"
+
+
+def test_real_home_page_is_liferay_without_asset_publisher():
+    page = liferay("liferay62_sotttt-hanoi_home.html")
+    assert liferay62.looks_like(page)
+    assert detect_platform(page, SITE) == "generic"  # news-publisher and HTML portlets only
+
+
+@pytest.mark.parametrize(
+    ("name", "platform"),
+    [
+        ("lr62_badinh_article_chuyen-doi-so", "liferay62"),
+        ("qni2021_article_nguoi-cao-tuoi", "liferay62"),
+        ("qni2021_list_tin-noi-bat", "liferay62"),
+        ("moduc_article_tong-ket-phoi-hop", "generic"),  # Liferay, but Web Content Display (portlet 56)
+        ("upload_quangngai_article_xuc-tien-dau-tu", "generic"),
+        ("sp_dongnai_article_thu-ngan-sach", "generic"),
+        ("sp_monre_article_luat-bao-ve-moi-truong", "generic"),
+        ("hatinh_article_giai-ngan-dau-tu-cong", "generic"),
+        ("haiphong_old_article_quy-hoach-giao-thong", "generic"),
+        ("quangbinh_print_article_pho-bien-phap-luat", "generic"),
+    ],
+)
+def test_layout_pages_platform(name, platform):
+    expected, page = layout(name)
+    assert detect_platform(page, expected["url"]) == platform
+
+
+# ------------------------------------------------------------------------------------------------ extract_article
+def test_real_liferay_articles_use_the_profile():
+    first = extract_article(liferay(A1), SITE + "web/sotttt-eng/hot-news/-/view_content/2625972-x.html")
+    second = extract_article(liferay(A2), SITE + "web/sotttt-eng/hot-news/-/view_content/3159471-x.html")
+    assert first.platform == second.platform == "liferay62"
+    assert first.title.startswith("Hanoi Department of Information and Communications (HDIC) creates a video")
+    assert (first.published, first.views, first.author) == ("2018-06-20T16:12:00+07:00", 349, "Bich Thao")
+    assert (second.published, second.views, second.author) == ("2019-03-18T15:06:00+07:00", 107, "Admin English")
+    assert (first.source_id, second.source_id) == ("2625972", "3159471")
+
+
+def test_liferay_page_without_the_profiles_title_falls_back_to_generic():
+    expected, page = layout("qni2021_article_nguoi-cao-tuoi")
+    assert liferay62.parse_article(page, expected["url"]).title is None
+    article = extract_article(page, expected["url"])
+    assert article.platform == "generic"
+    assert (article.title, article.published, article.views) == (
+        expected["title"], expected["published"], expected["views"]
+    )  # fmt: skip
+    assert article.body == expected["body"]
+
+
+def test_liferay_layout_page_with_the_profiles_markup_uses_the_profile():
+    expected, page = layout("lr62_badinh_article_chuyen-doi-so")
+    article = extract_article(page, expected["url"])
+    assert article.platform == "liferay62"
+    assert (article.title, article.sapo, article.body) == (expected["title"], expected["sapo"], expected["body"])
+    assert article.author == expected["author"]
+
+
+@pytest.mark.parametrize("name", [p.stem for p in sorted(LAYOUTS.glob("*_article_*.html"))])
+def test_auto_extraction_matches_expected_on_every_layout_article(name):
+    expected, page = layout(name)
+    article = extract_article(page, expected["url"])
+    assert (article.title, article.published, article.author) == (
+        expected["title"], expected["published"], expected["author"]
+    )  # fmt: skip
+    assert article.body == expected["body"]
+
+
+def test_platform_can_be_forced_and_must_be_known():
+    expected, page = layout("lr62_badinh_article_chuyen-doi-so")
+    assert extract_article(page, expected["url"], platform="generic").platform == "generic"
+    with pytest.raises(ValueError, match="unknown platform"):
+        extract_article(page, expected["url"], platform="joomla")
+
+
+# ---------------------------------------------------------------------------------------------------- decode_page
+def test_home_page_with_utf8_bom_decodes():
+    raw = (LIFERAY / "liferay62_sotttt-hanoi_home.html").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = decode_page(raw)
+    assert not text.startswith("\ufeff")
+    assert text == unicodedata.normalize("NFC", raw[3:].decode("utf-8"))
+    assert "Tin nổi bật" in text
+
+
+def test_layout_page_with_bom_decodes_even_against_a_wrong_header():
+    raw = (LAYOUTS / "upload_khanhcuong_article_chinh-quyen-hai-cap.html").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    for header in (None, "text/html", "text/html; charset=ISO-8859-1"):
+        text = decode_page(raw, header)
+        assert text.startswith("<!DOCTYPE html>")
+        assert "Xã Khánh Cường vận hành chính quyền địa phương hai cấp" in text
+
+
+def test_cp1258_page_decodes_from_its_meta_declaration():
+    raw = (LAYOUTS / "haiphong_old_article_quy-hoach-giao-thong.html").read_bytes()
+    text = decode_page(raw)
+    assert "Công bố Quy hoạch phát triển giao thông vận tải thành phố đến năm 2020" in text
+    assert "“thành phố cảng xanh, văn minh, hiện đại”" in text
+    assert unicodedata.is_normalized("NFC", text)
+    assert not any(unicodedata.combining(c) for c in text)
+    assert decode_page(raw, "text/html") == text
+    assert decode_page(raw, "text/html; charset=utf-8") == text  # a wrong UTF-8 header is overruled
+
+
+def test_cp1258_bytes_from_the_test_table():
+    assert decode_page(b"M\xf4\xf2 \xd0\xfd\xecc", "text/html; charset=windows-1258") == "Mộ Đức"
+    assert decode_page(b"<p>M\xf4\xf2 \xd0\xfd\xecc</p>") == "<p>Mộ Đức</p>"  # no declaration, not UTF-8
+
+
+def test_header_charset_wins_over_meta():
+    body = b'<meta charset="utf-8"><p>M\xf4\xf2 \xd0\xfd\xecc</p>'
+    assert decode_page(body, "text/html; charset=windows-1258") == '<meta charset="utf-8"><p>Mộ Đức</p>'
+
+
+def test_single_byte_label_on_utf8_bytes_reads_utf8():
+    body = "<p>Quảng Ngãi</p>".encode()
+    assert decode_page(body, "text/html; charset=ISO-8859-1") == "<p>Quảng Ngãi</p>"
+    assert decode_page(b'<meta charset="windows-1258">' + body) == '<meta charset="windows-1258"><p>Quảng Ngãi</p>'
+
+
+def test_nfd_page_decodes_to_nfc():
+    raw = (LAYOUTS / "hatinh_camquan_article_nong-thon-moi.html").read_bytes()
+    text = decode_page(raw)
+    assert unicodedata.is_normalized("NFC", text)
+    assert "Xã Cẩm Quan tổng kết công tác xây dựng nông thôn mới năm 2021" in text
+
+
+@pytest.mark.parametrize("path", sorted(LAYOUTS.glob("*.html")) + sorted(LIFERAY.glob("*.html")), ids=lambda p: p.stem)
+def test_every_fixture_decodes_to_nfc_without_new_replacement_characters(path):
+    raw = path.read_bytes()
+    text = decode_page(raw)
+    assert unicodedata.is_normalized("NFC", text)
+    assert text.count("\ufffd") == raw.count(b"\xef\xbf\xbd")  # only those already saved in the file
