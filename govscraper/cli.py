@@ -157,7 +157,7 @@ def crawl(
         if not sep or not name.strip():
             raise click.BadParameter(f"{setting!r} is not NAME=VALUE", param_hint="-s/--set")
         overrides[name.strip()] = value
-    result = run_crawl(portal, db_path, overrides)
+    result = run_crawl(portal, db_path, overrides, verbose=verbose)
     print_summary(result, db_path)
     if result.start_failure:
         raise click.ClickException(f"could not reach {portal.category_urls[0]}: {result.start_failure}")

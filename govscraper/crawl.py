@@ -63,6 +63,34 @@ class _OneLine(logging.Filter):
 _NOISY_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt",)
 
 
+#: Scrapy's start-up and shut-down reports (versions, enabled components, overridden settings, the stats dump):
+#: useful when debugging a crawl (``-v``), noise for an archivist watching one.
+_CHATTY_LOGGERS = (
+    "scrapy.utils.log",
+    "scrapy.middleware",
+    "scrapy.crawler",
+    "scrapy.addons",
+    "scrapy.statscollectors",
+    "scrapy.extensions.logstats",
+    "scrapy.core.engine",
+)
+
+
+class _WarningsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def quiet_chatty_loggers(verbose: bool) -> None:
+    """Keep only warnings from Scrapy's chatty loggers (a filter: Scrapy's logging set-up resets their levels)."""
+    for name in _CHATTY_LOGGERS:
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, _WarningsOnly)]:
+            logger.removeFilter(old)
+        if not verbose:
+            logger.addFilter(_WarningsOnly())
+
+
 def quiet_expected_tracebacks() -> None:
     for name in _NOISY_LOGGERS:
         logger = logging.getLogger(name)
@@ -75,13 +103,18 @@ def run_crawl(
     db: str | Path,
     overrides: dict[str, Any] | None = None,
     spider_args: dict[str, Any] | None = None,
+    verbose: bool = False,
 ) -> CrawlResult:
-    """Crawl ``portal`` into the archive at ``db`` and block until the crawl ends."""
+    """Crawl ``portal`` into the archive at ``db`` and block until the crawl ends.
+
+    ``verbose`` keeps Scrapy's start-up and shut-down reports, which are otherwise silenced.
+    """
     from scrapy.crawler import CrawlerProcess
 
     from govscraper.spiders import spider_for_platform
 
     open_db(db).conn.close()  # fail early, with a clear reason, when the archive cannot be written
+    quiet_chatty_loggers(verbose)
     process = CrawlerProcess(scrapy_settings(db, overrides))
     quiet_expected_tracebacks()
     crawler = process.create_crawler(spider_for_platform(portal.platform))

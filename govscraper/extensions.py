@@ -111,7 +111,7 @@ class Progress:
         self.crawler = crawler
         self.stream = stream or sys.stderr
         self.live = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.interval = min(interval, 1.0) if self.live else interval
+        self.interval = min(interval, 0.25) if self.live else interval
         self.started = time.monotonic()
         self.loop: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)

@@ -146,3 +146,14 @@ def test_demo_crawls_the_replica_and_shows_a_query(tmp_path):
     ]
     assert expected
     assert all(title in result.stdout for title in expected)
+
+
+def test_extract_reads_a_windows_1258_page_from_its_bytes():
+    page = FIXTURES / "layouts" / "haiphong_old_article_quy-hoach-giao-thong.html"
+    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    assert b"windows-1258" in page.read_bytes()[:2000].lower()
+    fields = json.loads(invoke("extract", str(page), "--url", expected["url"], "--json").output)
+    assert fields["title"] == expected["title"]
+    assert fields["published"] == expected["published"]
+    assert fields["body"] == expected["body"]
+    assert fields["platform"] == "generic"
