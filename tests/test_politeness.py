@@ -20,7 +20,8 @@ kế hoạch đề ra; công tác an sinh xã hội được quan tâm thực hi
 <p>Phát biểu chỉ đạo, đồng chí Chủ tịch UBND huyện yêu cầu các cơ quan, đơn vị khắc phục hạn chế, triển khai quyết
 liệt các giải pháp để hoàn thành thắng lợi nhiệm vụ năm 2024./.</p></div></body></html>"""
 HOME = """<html><body><a href="/private/noi-bo.html">Nội bộ</a>
-<a href="/tin-tuc/hoi-nghi-tong-ket-cong-tac-nam-2023.html">Hội nghị tổng kết công tác năm 2023 của huyện</a></body></html>"""
+<a href="/tin-tuc/hoi-nghi-tong-ket-cong-tac-nam-2023.html">Hội nghị tổng kết công tác năm 2023 của huyện</a>
+</body></html>"""
 
 
 def test_defaults_are_polite():
