@@ -33,8 +33,9 @@ def content_sha256(article: Article) -> str:
         "body": article.body,
         "published": article.published,
         "author": article.author,
+        "source": article.source,
         "category": article.category,
-        "images": [[i.url, i.caption] for i in article.images if i.role == "body"],
+        "images": [[i.url, i.caption, i.credit] for i in article.images if i.role == "body"],
         "attachments": [[a.url, a.title] for a in article.attachments],
     }
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -214,6 +215,7 @@ class Archive:
             "body_html": item.body_html,
             "published_at": item.published,
             "author": item.author,
+            "source": item.source,
             "category": item.category,
             "views": item.views,
             "summary": item.summary,
@@ -244,10 +246,19 @@ class Archive:
         conn.execute("DELETE FROM article_images WHERE article_id = ?", [article_id])
         conn.execute("DELETE FROM article_attachments WHERE article_id = ?", [article_id])
         conn.executemany(
-            "INSERT INTO article_images (article_id, position, image_sha256, role, caption, alt, source_url) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO article_images (article_id, position, image_sha256, role, caption, credit, alt, source_url) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (article_id, position, item.media.get(image.url), image.role, image.caption, image.alt, image.url)
+                (
+                    article_id,
+                    position,
+                    item.media.get(image.url),
+                    image.role,
+                    image.caption,
+                    image.credit,
+                    image.alt,
+                    image.url,
+                )
                 for position, image in enumerate(item.images)
             ],
         )

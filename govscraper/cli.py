@@ -186,11 +186,12 @@ def extract(file: Path, url: str, as_json: bool, platform: str, content_type: st
         "title": article.title,
         "published": article.published,
         "author": article.author,
+        "source": article.source,
         "sapo": article.sapo,
         "body": article.body,
         "category": article.category,
         "views": article.views,
-        "images": [{"url": i.url, "caption": i.caption} for i in article.images],
+        "images": [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in article.images],
         "attachments": [{"url": a.url, "title": a.title} for a in article.attachments],
         "platform": article.platform or chosen,
     }

@@ -205,9 +205,16 @@ def _initial(db: sqlite_utils.Database) -> None:
     db["fetch_failures"].create_index(["url"])
 
 
+def _sources_and_credits(db: sqlite_utils.Database) -> None:
+    """Issue 3: the publication an article credits, and who took each photo, in fields of their own."""
+    db["articles"].add_column("source", str)
+    db["article_images"].add_column("credit", str)
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
+    ("0002_sources_and_credits", _sources_and_credits),
 ]
 
 

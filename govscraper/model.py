@@ -16,6 +16,8 @@ class ImageRef:
 
     url: str
     caption: str | None = None
+    #: Who took or supplied the photo ("Ảnh: Xuân Tư/TTXVN" gives "Xuân Tư/TTXVN"), kept apart from the caption.
+    credit: str | None = None
     alt: str | None = None
     #: "body" for photos in the article, "thumbnail" for the picture a list page shows beside it.
     role: str = "body"
@@ -41,6 +43,8 @@ class Article:
     #: ISO 8601: ``YYYY-MM-DDTHH:MM:SS+07:00``, or ``YYYY-MM-DD`` when the page gives no time.
     published: str | None = None
     author: str | None = None
+    #: The publication the article credits ("Nguồn: Báo Quảng Ngãi", "Theo báo Đồng Nai"), kept out of the body.
+    source: str | None = None
     category: str | None = None
     views: int | None = None
     images: list[ImageRef] = field(default_factory=list)

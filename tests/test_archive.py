@@ -146,3 +146,25 @@ def test_foreign_keys_hold(archive):
         archive.db.execute(
             "INSERT INTO article_images (article_id, position, role, source_url) VALUES (999, 0, 'body', 'x')"
         )
+
+
+def test_an_archive_from_an_older_version_is_brought_forward(tmp_path):
+    import sqlite_utils
+
+    from govscraper import db as schema
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    old["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    name, first = schema.MIGRATIONS[0]
+    first(old)
+    old["_migrations"].insert({"name": name, "applied_at": "2026-01-01T00:00:00+00:00"})
+    old["portals"].insert({"id": "qni-test", "name": "Cổng thử", "base_url": "http://x/", "platform": "generic"})
+    old.conn.commit()
+    old.conn.close()
+
+    upgraded = open_db(path)
+    assert [r["name"] for r in upgraded["_migrations"].rows] == [n for n, _ in schema.MIGRATIONS]
+    assert "source" in upgraded["articles"].columns_dict
+    assert "credit" in upgraded["article_images"].columns_dict
+    assert upgraded["portals"].get("qni-test")["name"] == "Cổng thử"  # data kept, nothing rebuilt

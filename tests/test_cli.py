@@ -49,6 +49,7 @@ def test_extract_prints_the_fields_as_json():
         "title",
         "published",
         "author",
+        "source",
         "sapo",
         "body",
         "category",

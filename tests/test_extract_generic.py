@@ -104,9 +104,15 @@ def test_body_exact(name):
 
 
 @pytest.mark.parametrize("name", ARTICLE_NAMES)
-def test_images_and_captions(name):
-    got = [{"url": image.url, "caption": image.caption} for image in ARTICLES[name].images]
+def test_images_captions_and_credits(name):
+    got = [{"url": image.url, "caption": image.caption, "credit": image.credit} for image in ARTICLES[name].images]
     assert got == expected(name)["images"]
+
+
+@pytest.mark.parametrize("name", ARTICLE_NAMES)
+def test_source_line_goes_to_source_not_body(name):
+    # The body is compared whole in test_body: the source line is not in it.
+    assert ARTICLES[name].source == expected(name)["source"]
 
 
 @pytest.mark.parametrize("name", ARTICLE_NAMES)

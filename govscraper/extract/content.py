@@ -49,6 +49,20 @@ _NAME_ALONE = re.compile(
     rf"^\s*{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}(?:\s*[-–,]\s*{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}})*"
     r"\s*(?:\([^()]{1,60}\))?\s*$"
 )
+#: Who a photo is credited to: capitalised names ("Xuân Tư", "BÁ SƠN", "N.ĐỨC"), an agency after a slash
+#: ("Xuân Tư/TTXVN"), or a supplier ("Bệnh viện cung cấp", "Internet", "Tư liệu").
+_CREDIT_WHO = (
+    rf"(?:{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}(?:\s*/\s*[\w.]+(?:\s+[\w.]+){{0,3}})?"
+    r"|[^()\[\]:]{2,40}?\s(?:cung\s*cấp|sưu\s*tầm)|internet|tư\s*liệu|st|ctv|tl)"
+)
+#: Only "Ảnh:" credits: "Hình: ..." is how portals label captions, even when a name follows.
+_CREDIT_LABEL = r"(?:ảnh|ảnh\s*và\s*clip|photo)\s*[:：]\s*"
+#: The whole line is a credit: "Ảnh: Xuân Tư/TTXVN", "(Ảnh: Bệnh viện cung cấp)".
+_CREDIT_ONLY = re.compile(rf"^\s*[(\[]?\s*{_CREDIT_LABEL}(?P<who>{_CREDIT_WHO})\s*[)\]]?\s*$", re.I)
+#: A caption that ends with its credit: "Quang cảnh hội nghị. Ảnh: Minh Anh", "... (Ảnh: Xuân Tư/TTXVN)".
+_CREDIT_TAIL = re.compile(
+    rf"^(?P<caption>.*?\S)\s*[-–(\[]?\s*{_CREDIT_LABEL}(?P<who>{_CREDIT_WHO})\s*[)\]]?\s*$", re.I | re.S
+)
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|left|justify)", re.I)
 #: Class names CMSs give to the line under a photo (CKEditor's ``td.image_desc``, ``p.caption``, "chú thích").
 _CAPTION_CLASS = re.compile(r"caption|image_desc|img-desc|imgdesc|chu-?thich|chuthich|photo-?desc|legend", re.I)
@@ -226,6 +240,29 @@ def is_caption(block: Block) -> bool:
     return short and marked and not block.text.endswith("./.")
 
 
+def split_credit(caption: str) -> tuple[str | None, str | None]:
+    """``(caption, credit)`` of the line under a photo: a photo credit goes to its own field.
+
+    "Ảnh: Xuân Tư/TTXVN" is all credit; "Quang cảnh hội nghị. Ảnh: Minh Anh" is a caption and a credit;
+    "Ảnh: Lãnh đạo xã trao giấy khen ..." and "Hình: Quang cảnh hội nghị" are captions (what follows the label
+    is a description, not a name). The caption keeps its words and its "Hình:"/"Ảnh:" label as published.
+    """
+    only = _CREDIT_ONLY.match(caption)
+    if only and _is_credit(only.group("who")):
+        return None, normalize_inline(only.group("who"))
+    tail = _CREDIT_TAIL.match(caption)
+    if tail and _is_credit(tail.group("who")) and not _CAPTION_PREFIX.fullmatch(tail.group("caption") + ":"):
+        return normalize_inline(tail.group("caption").rstrip(" -–([")), normalize_inline(tail.group("who"))
+    return caption, None
+
+
+def _is_credit(who: str) -> bool:
+    """A credit names someone: every word capitalised (names, agencies) or a supplier phrase."""
+    words = who.replace("/", " ").split()
+    supplier = re.search(r"cung\s*cấp|sưu\s*tầm|^(?:internet|tư\s*liệu|st|ctv|tl)$", who, re.I)
+    return bool(supplier) or (0 < len(words) <= 7 and all(w[0].isupper() or not w[0].isalpha() for w in words))
+
+
 def source_line(block: Block) -> str | None:
     """The credited publication when the paragraph is a source line ("Nguồn: ...", "Theo báo ..."), else None."""
     if block.image is not None or not block.text or "\n" in block.text or len(block.text) > 120:
@@ -295,7 +332,7 @@ def read_content(
             if following is not None and _FILE_NAME_LINE.match(following.text):
                 index += 1  # "2025_07_11_16_02_133.jpg" under the photo: a leftover file name, not text
             elif following is not None and is_caption(following):
-                image.caption = following.text.replace("\n", " ")
+                image.caption, image.credit = split_credit(following.text.replace("\n", " "))
                 index += 1
             images.append(image)
         else:

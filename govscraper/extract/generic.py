@@ -789,6 +789,7 @@ def _extract(p: _Page) -> Article:
         article.body_html = content.html
         article.images = _images(content.images)
         article.author = content.author
+        article.source = content.source
         article.attachments = content.attachments
     article.author = article.author or _author_element(p) or _author_after_block(p)
     article.attachments = _attachments(p, region, article.attachments)

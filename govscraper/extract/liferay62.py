@@ -154,12 +154,13 @@ def parse_article(page: str | Selector, url: str) -> Article:
         # p.view-content-author is the account that posted the article; the writer's byline, when the page has
         # one, is the name alone on the body's last line. The byline wins, the account is the fallback.
         account = _text(body.css("p.view-content-author"))
-        content = read_content(body[0].root, url, remove=(_ACCOUNT_XPATH,))
+        content = read_content(body[0].root, url, remove=(_ACCOUNT_XPATH,), trailer=True)
         article.body = content.body
         article.body_html = content.html
         article.images = content.images
         article.attachments = content.attachments
         article.author = content.author or account
+        article.source = content.source
 
     canonical = sel.css("link[rel=canonical]::attr(href)").get()
     if canonical:
