@@ -211,3 +211,14 @@ def test_article_ids_images_and_platform():
         assert article.attachments == []
         assert article.platform == "liferay62"
         assert article.body_html.startswith('<div class="journal-content-article">')
+
+
+EXPECTED_ARTICLES = json.loads((FIXTURES / "expected_articles.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", [A1, A2])
+def test_article_matches_the_hand_transcribed_page(name):
+    expected = EXPECTED_ARTICLES[name]
+    article = ARTICLES[name]
+    for field in ("title", "published", "views", "category", "author", "source", "sapo", "body"):
+        assert getattr(article, field) == expected[field], field

@@ -12,7 +12,13 @@ from govscraper.text.normalize import _BROKEN_ENTITY, normalize_block, normalize
 
 LOWER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
 VIETNAMESE_LETTERS = LOWER + LOWER.upper() + "fjwz"
-words = st.text(alphabet=VIETNAMESE_LETTERS, min_size=1, max_size=12)
+#: Words as people write them: lowercase, capitalised or all capitals (a capital inside a lowercase word, "gÈ", is
+#: not clean text: it is what TCVN3 text looks like, and the normaliser repairs it).
+words = st.builds(
+    lambda word, case: case(word),
+    st.text(alphabet=LOWER + "fjwz", min_size=1, max_size=12),
+    st.sampled_from([str.lower, str.capitalize, str.upper]),
+)
 punctuation = st.sampled_from(["", ",", ".", ";", ":", "./.", "!", "?", "”", "…"])
 clean_word = st.builds(lambda w, p: w + p, words, punctuation)
 #: Clean Vietnamese text as the archive stores it: NFC letters, single spaces, typographic quotes and dashes.

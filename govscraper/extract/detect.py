@@ -5,27 +5,18 @@
 * :func:`extract_article`: runs the platform profile, and falls back to the generic extractor when the profile
   finds no title or no body (a Liferay theme that renamed ``div.asset-full-content-title``, a Web Content Display
   page instead of an Asset Publisher one).
-* :func:`decode_page`: bytes → NFC text. The charset comes from the byte-order mark, then the HTTP header, then
-  ``<meta charset>`` / ``http-equiv`` (w3lib's sniffing), then a UTF-8 check; Windows-1258 (Python's ``cp1258``
-  gives base letters plus combining tone marks) comes out composed after NFC.
+* :func:`decode_page`: bytes → NFC text; it lives in :mod:`govscraper.text.decode` and is re-exported here for
+  the callers that import it from this module.
 """
 
 from __future__ import annotations
 
-import codecs
-import unicodedata
-
 from parsel import Selector
-from w3lib.encoding import (
-    html_body_declared_encoding,
-    http_content_type_encoding,
-    read_bom,
-    resolve_encoding,
-)
 
 from govscraper.extract import liferay62
 from govscraper.extract.generic import extract_generic, extract_if_article
 from govscraper.model import Article
+from govscraper.text.decode import decode_page
 
 PLATFORMS = ("liferay62", "generic")
 #: Asset Publisher markup: the portlet's wrapper id/class, its full-content view and its list entries.
@@ -36,9 +27,6 @@ _ASSET_PUBLISHER = (
     " | //div[contains(concat(' ', normalize-space(@class), ' '), ' asset-bounddary ')]"
     " | //div[contains(concat(' ', normalize-space(@class), ' '), ' asset-abstract ')]"
 )
-#: Multi-byte encodings whose text can also be valid UTF-8 by design; every other declared encoding is single-byte,
-#: and Vietnamese text in a single-byte encoding (cp1258, latin-1...) is practically never valid UTF-8.
-_MULTIBYTE = ("utf", "gb", "big5", "shift_jis", "cp932", "euc", "iso2022", "cp949", "hz")
 
 
 def _selector(page: str | Selector) -> Selector:
@@ -77,56 +65,6 @@ def article_on_page(page: str | Selector, url: str) -> Article | None:
         if article.title and article.body:
             return article
     return extract_if_article(sel, url)
-
-
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    resolved = resolve_encoding(name)
-    if resolved is None:
-        return None
-    try:
-        return codecs.lookup(resolved).name
-    except LookupError:
-        return None
-
-
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def decode_page(body: bytes, content_type: str | None = None) -> str:
-    """The page's text, NFC-normalised, from its bytes and the HTTP ``Content-Type`` header (if any).
-
-    Order: byte-order mark (it wins in browsers, WHATWG), the header's charset, the page's own declaration; then
-    sanity checks: a single-byte label (the servers' ``ISO-8859-1`` default, a stale ``windows-1258``) on bytes
-    that are valid UTF-8 with non-ASCII characters is read as UTF-8, and a UTF-8 label on bytes that are not
-    UTF-8 falls back to the page's own declaration, else Windows-1258. Undecodable bytes become U+FFFD; a BOM
-    is never part of the text.
-    """
-    bom_encoding, bom = read_bom(body)
-    if bom_encoding is not None and bom is not None:
-        text = body[len(bom) :].decode(bom_encoding, errors="replace")
-        return unicodedata.normalize("NFC", text)
-
-    header = _codec(http_content_type_encoding(content_type)) if content_type else None
-    declared = _codec(html_body_declared_encoding(body))
-    encoding = header or declared
-    non_ascii = any(byte > 0x7F for byte in body)
-    if encoding is None:
-        encoding = "utf-8" if _is_utf8(body) else "cp1258"
-    elif not encoding.startswith(_MULTIBYTE) and non_ascii and _is_utf8(body):
-        encoding = "utf-8"
-    elif encoding == "utf-8" and not _is_utf8(body):
-        encoding = declared if declared and declared != "utf-8" else "cp1258"
-    text = body.decode(encoding, errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return unicodedata.normalize("NFC", text)
 
 
 __all__ = ["PLATFORMS", "decode_page", "detect_platform", "extract_article"]

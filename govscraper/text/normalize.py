@@ -1,8 +1,10 @@
 """Canonical Unicode for stored Vietnamese text (see ../shared/VIETNAMESE.md, "Encodings and Unicode").
 
 The archive keeps text as the portal published it, only made canonical: NFC, real letters for look-alikes,
-no invisible junk, one space where the page had a run of them. Spelling choices (tone placement, typographic
-quotes and dashes) are never changed here; folding for search lives elsewhere and never replaces stored text.
+no invisible junk, one space where the page had a run of them, and text damaged on its way to the page
+(TCVN3 or VNI pasted from old documents, UTF-8 read as windows-1252) repaired (``govscraper.text.repair``).
+Spelling choices (tone placement, typographic quotes and dashes) are never changed here; folding for search lives
+elsewhere (``govscraper.text.fold``) and never replaces stored text.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+
+from govscraper.text.repair import repair_text
 
 #: Characters that split words in a full-text index but show nothing: zero-width space/joiners, word
 #: joiner, soft hyphen, and a BOM that slipped into the middle of text.
@@ -43,6 +47,9 @@ def normalize_inline(text: str | None) -> str | None:
         return None
     if "&" in text or ";" in text:
         text = _decode_entities(text)
+    # Encoding damage first: TCVN3 writes "ư" as the byte of a soft hyphen and "é" as the byte of "Ð", and the
+    # mojibake of "à" ends in a no-break space; the cleaning below would destroy the evidence.
+    text = repair_text(text)
     if _JUNK.search(text):  # rare: translating every string costs more than looking once
         text = text.translate(_INVISIBLE).translate(_LOOKALIKES)
     text = " ".join(unicodedata.normalize("NFC", text).split())
