@@ -124,6 +124,14 @@ _DATE_WORDS = re.compile(
     r"thời gian đăng|thời gian|publish date|published|posted|view count|lượt xem|số lượt xem|lượt đọc|"
     r"thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy|chủ nhật|thứ \d|am|pm|sa|ch|sáng|chiều|tối)(?!\w)"
 )
+#: Lines of a portal's footer (the body of no article starts this way): who runs the site and how to reach it.
+#: They matter when a page has no class names to give its footer away and the article itself is short.
+_FOOTER_LINE = re.compile(
+    r"^(?:cơ quan chủ quản|cơ quan quản lý|đơn vị quản lý|chịu trách nhiệm(?: chính| nội dung)?|trưởng ban biên tập|"
+    r"giấy phép|địa chỉ|điện thoại|đt|fax|e-?mail|bản quyền|copyright|©|ghi rõ nguồn|phát triển bởi|thiết kế bởi)"
+    r"\s*[:：.]?",
+    re.I,
+)
 _SITE_NAME = re.compile(
     r"cổng thông tin|trang thông tin|cổng ttđt|trang ttđt|cổng tt|\bportal\b|website|trang chủ|home ?page", re.I
 )
@@ -324,6 +332,7 @@ class _Page:
             and seg.link_density <= 0.5
             and seg.element not in self.in_negative
             and not is_furniture(seg.text)
+            and not _FOOTER_LINE.match(seg.text)
         )
 
 
