@@ -121,3 +121,42 @@ def test_generic_crawl_of_the_liferay_replica_finds_every_article(tmp_path, clea
         assert row["body"] == "\n\n".join(article["body"])
     run = next(iter(db["crawl_runs"].rows))
     assert (run["portal_id"], run["spider"], run["failures"]) == ("url-127-0-0-1", "generic", 0)
+
+
+def test_a_page_served_with_the_wrong_charset_is_read_from_its_bytes(tmp_path):
+    """UTF-8 labelled ISO-8859-1 by the server: decoding by the label would turn "Đức" into "Ä\\ufffdá»©c" for good."""
+    article = (
+        "<html><head><meta charset='iso-8859-1'><title>Đức Phổ tổng kết năm 2023</title></head><body>"
+        "<div class='title'>Đức Phổ tổng kết công tác năm 2023</div>"
+        "<div class='date'>Ngày đăng: 28/12/2023 | 15:30</div>"
+        "<div class='content'><p>Chiều 28/12, UBND thị xã Đức Phổ tổ chức hội nghị tổng kết công tác năm 2023, triển "
+        "khai nhiệm vụ năm 2024 với sự tham dự của lãnh đạo các phòng, ban, đơn vị và các xã, phường.</p>"
+        "<p>Năm 2023, tổng giá trị sản xuất trên địa bàn thị xã tăng 9,2% so với năm trước; thu ngân sách đạt 118% dự "
+        "toán; 100% xã đạt chuẩn nông thôn mới.</p><p>Đồng chí Chủ tịch UBND thị xã yêu cầu các đơn vị tập trung "
+        "hoàn thành các chỉ tiêu năm 2024./.</p></div></body></html>"
+    ).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = article if self.path == "/tin-tuc/duc-pho-tong-ket-2023.html" else b"<html><body>404</body></html>"
+            self.send_response(200 if body is article else 404)
+            self.send_header("Content-Type", "text/html; charset=ISO-8859-1")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/tin-tuc/duc-pho-tong-ket-2023.html"
+    try:
+        result = run_cli("crawl", "--url", url, "--db", str(tmp_path / "a.db"), "--loopback")
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr[-2000:]
+    row = next(iter(sqlite_utils.Database(tmp_path / "a.db")["articles"].rows))
+    assert row["title"] == "Đức Phổ tổng kết công tác năm 2023"
+    assert row["published_at"] == "2023-12-28T15:30:00+07:00"
+    assert row["body"].startswith("Chiều 28/12, UBND thị xã Đức Phổ tổ chức hội nghị")

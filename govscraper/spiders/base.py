@@ -7,6 +7,7 @@ city-scrapers builds each site on a platform mixin.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from govscraper.items import ArticleItem
 from govscraper.model import Article, ImageRef, ListItem
 from govscraper.registry import Portal, get_portal
 from govscraper.signals import fetch_failed
+from govscraper.text import decode_page
 
 #: Request priorities: finish the articles of a list page before walking further down the list.
 ARTICLE_PRIORITY = 10
@@ -138,7 +140,7 @@ class PortalSpider(scrapy.Spider):
             not content_type or content_type.startswith("text/") or "html" in content_type or "xml" in content_type
         )
         if isinstance(response, TextResponse) and textual:
-            return response
+            return self.redecoded(response)
         self.fail(
             response.url,
             response.meta.get("govscraper_kind", "page"),
@@ -146,6 +148,20 @@ class PortalSpider(scrapy.Spider):
             response.status,
         )
         return None
+
+    @staticmethod
+    def redecoded(response: TextResponse) -> TextResponse:
+        """The page decoded by govscraper's rules when Scrapy chose a single-byte encoding.
+
+        Scrapy trusts the Content-Type header and decodes with ``errors="replace"``: UTF-8 served as ISO-8859-1
+        loses the 0x90 byte of "Đ" for good, and Windows-1258 comes out decomposed. :func:`decode_page` weighs
+        header, ``<meta>`` and BOM against the bytes. Pages Scrapy read as UTF-8 (nearly all) are left as they are.
+        """
+        if codecs.lookup(response.encoding).name in ("utf-8", "utf-16", "utf-32"):
+            return response
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        text = decode_page(response.body, content_type)
+        return response.replace(body=text.encode("utf-8"), encoding="utf-8")
 
     def parse_list(self, response: Response) -> Iterable[scrapy.Request]:
         page = self.text_or_fail(response)
