@@ -129,6 +129,55 @@ class Archive:
             )
             self._bump({"failures": 1, **({"articles_failed": 1} if kind == "article" else {})})
 
+    # Captures ----------------------------------------------------------------------------------------------
+
+    def store_capture(self, capture: Any, warc_file: str) -> int:
+        """Record where a raw capture lies (``warc_file`` as stored: relative to the archive's folder)."""
+        payload_capture_id = None
+        if capture.refers_to_record_id:
+            found = self.db.conn.execute(
+                "SELECT COALESCE(payload_capture_id, id) FROM captures WHERE record_id = ?",
+                [capture.refers_to_record_id],
+            ).fetchone()
+            payload_capture_id = found[0] if found else None
+        row = {
+            "run_id": self.run_id,
+            "portal_id": self.portal_id,
+            "url": capture.url,
+            "warc_type": capture.warc_type,
+            "warc_file": warc_file,
+            "offset": capture.offset,
+            "length": capture.length,
+            "record_id": capture.record_id,
+            "request_offset": capture.request_offset,
+            "request_length": capture.request_length,
+            "request_record_id": capture.request_record_id,
+            "warc_date": capture.warc_date,
+            "status": capture.status,
+            "mime": capture.mime,
+            "payload_digest": capture.payload_digest,
+            "payload_length": capture.payload_length,
+            "refers_to_record_id": capture.refers_to_record_id,
+            "payload_capture_id": payload_capture_id,
+        }
+        with self.db.conn:
+            return self._insert("captures", row).lastrowid
+
+    def set_run_warc_files(self, files: list[str]) -> None:
+        if self.run_id is not None:
+            with self.db.conn:
+                self.db.conn.execute(
+                    "UPDATE crawl_runs SET warc_files = ? WHERE id = ?", [json.dumps(files), self.run_id]
+                )
+
+    def payload_seen(self, digest: str) -> tuple[str, str, str] | None:
+        """``(url, WARC-Date, record id)`` of an archived response record with this payload digest, if any."""
+        return self.db.conn.execute(
+            "SELECT url, warc_date, record_id FROM captures WHERE payload_digest = ? AND warc_type = 'response' "
+            "ORDER BY id LIMIT 1",
+            [digest],
+        ).fetchone()
+
     # Blobs -------------------------------------------------------------------------------------------------
 
     def known_blob_for_url(self, url: str, kind: str) -> StoredBlob | None:
@@ -151,17 +200,13 @@ class Archive:
         return StoredBlob(*row) if row else None
 
     def store_blob(
-        self,
-        kind: str,
-        data: bytes,
-        *,
-        mime: str | None,
-        url: str,
-        filename: str | None = None,
-        width: int | None = None,
-        height: int | None = None,
+        self, kind: str, data: bytes, *, mime: str | None, url: str, capture_id: int | None = None, **details: Any
     ) -> StoredBlob:
-        """Store bytes once, keyed by their sha256; a second copy from any URL or article is not stored again."""
+        """Store bytes once, keyed by their sha256; a second copy from any URL or article is not stored again.
+
+        ``details`` are the kind's own columns: ``width``/``height`` for images; ``filename`` and the extracted
+        ``text``/``text_method``/``text_error`` for attachments.
+        """
         sha = hashlib.sha256(data).hexdigest()
         row: dict[str, Any] = {
             "sha256": sha,
@@ -170,18 +215,15 @@ class Archive:
             "size": len(data),
             "first_url": url,
             "fetched_at": utcnow(),
+            "capture_id": capture_id,
+            **details,
         }
-        if kind == "image":
-            row.update(width=width, height=height)
-            table = "images"
-        else:
-            row["filename"] = filename
-            table = "attachments"
+        table = "images" if kind == "image" else "attachments"
         with self.db.conn:
             new = self._insert(table, row, "INSERT OR IGNORE").rowcount == 1
             if new:
                 self._bump({"images_new" if kind == "image" else "attachments_new": 1})
-        return StoredBlob(sha, mime, len(data), width, height, new)
+        return StoredBlob(sha, mime, len(data), details.get("width"), details.get("height"), new)
 
     # Articles ----------------------------------------------------------------------------------------------
 
@@ -224,6 +266,8 @@ class Archive:
             "last_seen_at": now,
             "run_id": self.run_id,
         }
+        if getattr(item, "capture_id", None) is not None:
+            row["capture_id"] = item.capture_id  # a crawl without WARC keeps pointing at the last capture
         with self.db.conn:
             existing = self._existing(item.url, item.portal_id, item.source_id, item.canonical_url)
             if existing is None:
@@ -234,11 +278,58 @@ class Archive:
                 article_id = existing[0]
                 row.pop("url")  # the row keeps the URL it was first archived under
                 outcome = "unchanged" if existing[1] == digest else "updated"
+                if outcome == "updated":
+                    self._keep_version(article_id, now)
                 assignments = ", ".join(f"[{column}] = ?" for column in row)
                 self.db.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
             self._link_media(article_id, item)
             self._bump({f"articles_{outcome}": 1})
         return outcome
+
+    _VERSION_COLUMNS = (
+        "url", "canonical_url", "source_id", "title", "sapo", "body", "body_html", "published_at", "author", "source",
+        "category", "views", "summary", "thumbnail_url", "content_sha256", "capture_id", "run_id",
+    )  # fmt: skip
+
+    def _keep_version(self, article_id: int, superseded_at: str) -> None:
+        """Copy the article as it stands (fields and media links) into ``article_versions`` before it is replaced."""
+        conn = self.db.conn
+        columns = ", ".join(self._VERSION_COLUMNS)
+        current = conn.execute(
+            f"SELECT {columns}, COALESCE((SELECT warc_date FROM captures WHERE id = articles.capture_id), last_seen_at)"
+            " FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        images = [
+            dict(zip(("url", "caption", "credit", "role", "sha256"), r, strict=True))
+            for r in conn.execute(
+                "SELECT source_url, caption, credit, role, image_sha256 FROM article_images WHERE article_id = ? "
+                "ORDER BY position",
+                [article_id],
+            )
+        ]
+        attachments = [
+            dict(zip(("url", "title", "sha256"), r, strict=True))
+            for r in conn.execute(
+                "SELECT source_url, title, attachment_sha256 FROM article_attachments WHERE article_id = ? "
+                "ORDER BY position",
+                [article_id],
+            )
+        ]
+        version = conn.execute(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = ?", [article_id]
+        ).fetchone()[0]
+        row = dict(zip(self._VERSION_COLUMNS, current[:-1], strict=True))
+        row.update(
+            article_id=article_id,
+            version=version,
+            captured_at=current[-1],
+            images=json.dumps(images, ensure_ascii=False),
+            attachments=json.dumps(attachments, ensure_ascii=False),
+            superseded_at=superseded_at,
+            superseded_by_run_id=self.run_id,
+        )
+        self._insert("article_versions", row)
 
     def _link_media(self, article_id: int, item: Any) -> None:
         """Replace the article's image and attachment links; blobs themselves are never duplicated."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +49,10 @@ def user_errors(function: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
+        except BrokenPipeError:
+            # The reader went away (``govscraper show --raw ... | head``): nothing is wrong, stop quietly.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except (ArchiveError, RegistryError, UnknownPortal, OSError) as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -119,6 +125,8 @@ def print_summary(result: Any, db_path: Path) -> None:
 @click.option("--base-url", help="Crawl the portal from another address (a mirror, a local replica).")
 @click.option("--loopback", is_flag=True, hidden=True, help="Relax politeness for a replica on 127.0.0.1.")
 @click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
+@click.option("--no-warc", is_flag=True, help="Do not write raw captures (WARC files) for this crawl.")
+@click.option("--full", is_flag=True, help="Revisit every known article, to find edited ones (versions are kept).")
 @click.option(
     "-s",
     "--set",
@@ -137,6 +145,8 @@ def crawl(
     base_url: str | None,
     loopback: bool,
     contact: str | None,
+    no_warc: bool,
+    full: bool,
     settings: tuple[str, ...],
     verbose: bool,
 ) -> None:
@@ -152,6 +162,8 @@ def crawl(
     from govscraper.crawl import run_crawl
 
     overrides = crawl_overrides(loopback, limit, contact, verbose)
+    overrides["GOVSCRAPER_WARC"] = not no_warc
+    overrides["GOVSCRAPER_FULL"] = full
     for setting in settings:
         name, sep, value = setting.partition("=")
         if not sep or not name.strip():
@@ -295,6 +307,156 @@ def replica(articles: int, seed: int, faults: bool, port: int) -> None:
         click.echo(f"serving {len(site.articles)} articles at {server.url} (Ctrl-C stops)")
         with contextlib.suppress(KeyboardInterrupt):
             server.wait()
+
+
+def _open_existing(db_path: Path):
+    return open_db(db_path, create=False)
+
+
+@cli.command()
+@click.argument("reference")
+@db_option
+@click.option("--raw", is_flag=True, help="Print the archived bytes of the captured page (from its WARC file).")
+@click.option("--version", "number", type=click.IntRange(min=1), help="Show version N (1 = first archived).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@user_errors
+def show(reference: str, db_path: Path, raw: bool, number: int | None, as_json: bool) -> None:
+    """Show an archived article (by id or URL), or with --raw the page exactly as captured.
+
+    Example: govscraper show 12 --version 1 --raw > page.html
+    """
+    from govscraper.lookup import NotFound, capture_bytes, find_article, versions
+
+    db = _open_existing(db_path)
+    try:
+        article = find_article(db, reference)
+        found = versions(db, article)
+        if number is not None and number > len(found):
+            raise NotFound(f"article {article['id']} has versions 1 to {len(found)}, not {number}")
+        chosen = found[(number or len(found)) - 1]
+        if raw:
+            if not chosen.fields.get("capture_id"):
+                raise click.ClickException(f"version {chosen.number} of article {article['id']} has no raw capture")
+            sys.stdout.buffer.write(capture_bytes(db, db_path, chosen.fields["capture_id"]))
+            return
+        capture = None
+        if chosen.fields.get("capture_id"):
+            capture = db.execute(
+                "SELECT warc_file, offset, record_id, warc_type FROM captures WHERE id = ?",
+                [chosen.fields["capture_id"]],
+            ).fetchone()
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.conn.close()
+    fields = {
+        "id": article["id"],
+        "version": chosen.number,
+        "versions": len(found),
+        "captured_at": chosen.captured_at,
+        "run_id": chosen.run_id,
+        **{k: v for k, v in chosen.fields.items() if k != "capture_id"},
+        "images": chosen.images,
+        "attachments": chosen.attachments,
+    }
+    if capture:
+        fields["capture"] = {"warc_file": capture[0], "offset": capture[1], "record_id": capture[2], "type": capture[3]}
+    if as_json:
+        click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
+        return
+    for name, value in fields.items():
+        if name in ("body", "images", "attachments"):
+            continue
+        if value is not None:
+            click.echo(f"{name}: {value if not isinstance(value, dict) else json.dumps(value, ensure_ascii=False)}")
+    for image in chosen.images:
+        click.echo(f"image: {image['url']}" + "".join(f" | {k}: {image[k]}" for k in ("caption", "credit") if image[k]))
+    for attachment in chosen.attachments:
+        click.echo(f"attachment: {attachment['url']}" + (f" | {attachment['title']}" if attachment["title"] else ""))
+    click.echo(f"\n{chosen.fields['body'] or ''}")
+
+
+@cli.command()
+@click.argument("reference")
+@db_option
+@user_errors
+def history(reference: str, db_path: Path) -> None:
+    """List an article's versions, with a unified diff of the body between each version and the next.
+
+    Example: govscraper history https://moduc.quangngai.gov.vn/-/view_content/1106300-tong-ket.html
+    """
+    from govscraper.lookup import NotFound, body_diff, field_changes, find_article, versions
+
+    db = _open_existing(db_path)
+    try:
+        article = find_article(db, reference)
+        found = versions(db, article)
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.conn.close()
+    click.echo(f"article {article['id']}: {article['url']}")
+    for entry in found:
+        marker = " (current)" if entry.current else ""
+        click.echo(
+            f"version {entry.number}{marker}: captured {entry.captured_at}, run {entry.run_id}, "
+            f"sha256 {entry.fields['content_sha256'][:12]}, {entry.fields['title']}"
+        )
+    for older, newer in itertools.pairwise(found):
+        click.echo(f"\nversion {older.number} -> {newer.number}:")
+        for change in field_changes(older, newer):
+            click.echo(change)
+        click.echo(body_diff(older, newer) or "(body unchanged)")
+
+
+@cli.command()
+@db_option
+@user_errors
+def verify(db_path: Path) -> None:
+    """Check every stored blob's sha256, SQLite's integrity and every WARC record the archive points to.
+
+    Exits non-zero, listing each mismatch, when anything is not what was archived.
+
+    Example: govscraper verify --db data/archive.db
+    """
+    from govscraper.verify import verify_archive
+
+    report = verify_archive(db_path)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["warc"]), required=True, help="What to write.")
+@click.option("--portal", "portal_id", required=True, help="The portal whose captures to export.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@user_errors
+def export(db_path: Path, fmt: str, portal_id: str, output: Path | None) -> None:
+    """Export a portal's archive for other tools: --format warc writes its raw captures as one WARC file.
+
+    Example: govscraper export --format warc --portal qni-moduc --output qni-moduc.warc.gz
+    """
+    from govscraper.export import export_warc
+
+    if output is None and sys.stdout.isatty():
+        raise click.UsageError("a WARC file is binary: give --output FILE or redirect standard output")
+    try:
+        if output is None:
+            summary = export_warc(db_path, portal_id, sys.stdout.buffer)
+        else:
+            with output.open("wb") as out:
+                summary = export_warc(db_path, portal_id, out)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"{summary.records} records of {summary.captures} captures, {summary.bytes} bytes"
+        + (f" -> {output}" if output else ""),
+        err=output is None,
+    )
 
 
 def main() -> None:

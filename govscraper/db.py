@@ -211,10 +211,88 @@ def _sources_and_credits(db: sqlite_utils.Database) -> None:
     db["article_images"].add_column("credit", str)
 
 
+def _captures_and_versions(db: sqlite_utils.Database) -> None:
+    """Issue 4: raw captures in WARC files, the capture behind each stored thing, article versions, document text."""
+    db["captures"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "portal_id": str,
+            "url": str,
+            "warc_type": str,  # response | revisit
+            "warc_file": str,  # relative to the archive's folder (data/warc/...), or absolute
+            "offset": int,
+            "length": int,
+            "record_id": str,
+            "request_offset": int,
+            "request_length": int,
+            "request_record_id": str,
+            "warc_date": str,
+            "status": int,
+            "mime": str,
+            "payload_digest": str,  # sha1:<base32>, the WARC payload digest
+            "payload_length": int,
+            "refers_to_record_id": str,  # revisits: the record that holds the payload
+            "payload_capture_id": int,  # revisits: that record's capture row, when archived here
+        },
+        pk="id",
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+        not_null={"url", "warc_type", "warc_file", "offset", "length", "record_id", "warc_date"},
+    )
+    db["captures"].create_index(["record_id"], unique=True)
+    db["captures"].create_index(["payload_digest"])
+    db["captures"].create_index(["url"])
+    db["captures"].create_index(["run_id"])
+    db["crawl_runs"].add_column("warc_files", str)  # JSON list of the run's WARC files
+    for table in ("articles", "images", "attachments"):
+        db[table].add_column("capture_id", int, fk="captures", fk_col="id")
+    db["attachments"].add_column("text", str)
+    db["attachments"].add_column("text_method", str)
+    db["attachments"].add_column("text_error", str)
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "version": int,  # 1 is the first version archived; the articles row holds the newest
+            "url": str,
+            "canonical_url": str,
+            "source_id": str,
+            "title": str,
+            "sapo": str,
+            "body": str,
+            "body_html": str,
+            "published_at": str,
+            "author": str,
+            "source": str,
+            "category": str,
+            "views": int,
+            "summary": str,
+            "thumbnail_url": str,
+            "content_sha256": str,
+            "images": str,  # JSON: [{url, caption, credit, role, sha256}] as linked then
+            "attachments": str,  # JSON: [{url, title, sha256}]
+            "capture_id": int,
+            "captured_at": str,  # when this version was last seen (its capture's time)
+            "run_id": int,  # the run that archived this version
+            "superseded_at": str,
+            "superseded_by_run_id": int,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("capture_id", "captures", "id"),
+            ("run_id", "crawl_runs", "id"),
+        ],
+        not_null={"article_id", "version", "content_sha256"},
+    )
+    db["article_versions"].create_index(["article_id", "version"], unique=True)
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_sources_and_credits", _sources_and_credits),
+    ("0003_captures_and_versions", _captures_and_versions),
 ]
 
 

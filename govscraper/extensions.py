@@ -51,6 +51,7 @@ class ArchiveRun:
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.item_error, signal=signals.item_error)
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveRun:
@@ -99,9 +100,11 @@ class ArchiveRun:
             "pages": stats.get_value("govscraper/pages", 0),
             "duration_s": stats.get_value("elapsed_time_seconds"),
         }
-        archive = archive_for(self.crawler)
-        archive.finish_run(run_status(reason), reason, counts)
-        archive.close()
+        archive_for(self.crawler).finish_run(run_status(reason), reason, counts)
+
+    def engine_stopped(self) -> None:
+        # Closed last: other components (the WARC recorder) still write on spider_closed, after the run's counts.
+        archive_for(self.crawler).close()
 
 
 class Progress:

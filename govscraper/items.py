@@ -18,3 +18,5 @@ class ArticleItem(Article):
     thumbnail_url: str | None = None
     #: Filled by the media pipelines: source URL → sha256 of the archived bytes (absent when the download failed).
     media: dict[str, str] = field(default_factory=dict)
+    #: The raw capture (``captures`` row) of the article page, when WARC recording is on.
+    capture_id: int | None = None

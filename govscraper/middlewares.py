@@ -1,10 +1,16 @@
-"""Downloader middleware: retries that back off, so a struggling government server gets room to recover."""
+"""Downloader middlewares: retries that back off (a struggling government server gets room to recover), and the
+raw capture of every exchange into WARC files."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from http import HTTPStatus
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import scrapy
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
@@ -52,3 +58,119 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if retry_after:
                 result.meta["retry_after"] = retry_after.decode("latin-1")
         return result
+
+
+class WarcMiddleware:
+    """Writes every response the downloader receives, with its request, into the run's WARC files.
+
+    It sits next to the downloader (``DOWNLOADER_MIDDLEWARES`` 950), so it sees responses before decompression,
+    redirects and retries undo them: the body as the server sent it, 3xx and 5xx answers, robots.txt, images and
+    documents alike. The capture's row id goes into the request's meta (``govscraper_capture_id``) for the spider
+    and the pipelines to store with what they extract.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.recorder = None
+        self.warc_dir = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcMiddleware:
+        if not crawler.settings.getbool("GOVSCRAPER_WARC", True):
+            raise NotConfigured("raw captures are off (--no-warc)")
+        return cls(crawler)
+
+    def _recorder(self):
+        if self.recorder is None:
+            from govscraper.archive import archive_for
+            from govscraper.warc import WarcRecorder, warcinfo
+
+            archive = archive_for(self.crawler)
+            settings = self.crawler.settings
+            self.warc_dir = warc_directory(settings.get("GOVSCRAPER_DB"), settings.get("GOVSCRAPER_WARC_DIR"))
+            portal = archive.portal_id or "portal"
+            info = warcinfo(
+                software=f"govscraper/{settings.get('VERSION', '0.1.0')} (Scrapy {scrapy.__version__}, warcio)",
+                run_id=archive.run_id or 0,
+                portal_id=portal,
+                user_agent=settings.get("USER_AGENT", ""),
+                robots="obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            )
+            self.recorder = WarcRecorder(
+                self.warc_dir,
+                prefix=f"{portal}-{archive.run_id or 0:05d}",
+                info=info,
+                max_size=settings.getint("GOVSCRAPER_WARC_MAX_SIZE", 1024**3),
+                known_payload=archive.payload_seen,
+            )
+        return self.recorder
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        from govscraper.archive import archive_for
+
+        recorder = self._recorder()
+        capture = recorder.record(exchange_of(request, response))
+        archive = archive_for(self.crawler)
+        stored_as = relative_to_archive(recorder.current, self.crawler.settings.get("GOVSCRAPER_DB"))
+        request.meta["govscraper_capture_id"] = archive.store_capture(capture, stored_as)
+        self.crawler.stats.inc_value(f"govscraper/warc_{capture.warc_type}s")
+        return response
+
+    def spider_closed(self, spider: Any) -> None:
+        if self.recorder is not None:
+            self.recorder.close()
+            from govscraper.archive import archive_for
+
+            files = [relative_to_archive(p, self.crawler.settings.get("GOVSCRAPER_DB")) for p in self.recorder.files]
+            archive_for(self.crawler).set_run_warc_files(files)
+
+
+def warc_directory(db_path: str | None, configured: str | None = None) -> Path:
+    """Where raw captures go: the setting when given, else ``warc/`` beside the archive (``data/warc/``)."""
+    if configured:
+        return Path(configured)
+    return Path(db_path or "data/archive.db").parent / "warc"
+
+
+def relative_to_archive(path: Path, db_path: str | None) -> str:
+    """A WARC file's name as stored in the archive: relative to the archive's folder when inside it."""
+    base = Path(db_path or "data/archive.db").resolve().parent
+    try:
+        return str(path.resolve().relative_to(base))
+    except ValueError:
+        return str(path.resolve())
+
+
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
+
+
+def exchange_of(request: Request, response: Response):
+    """The exchange as a WARC sees it: request line and headers, status line, headers and the body as received.
+
+    Twisted has already undone chunked transfer coding, so ``Transfer-Encoding`` is left out of the recorded headers
+    (the body that follows them is not chunked any more); every other header is kept as received.
+    """
+    from govscraper.warc import Exchange
+
+    def pairs(headers: Any, skip: tuple[bytes, ...] = ()) -> list[tuple[str, str]]:
+        out = []
+        for name, values in headers.items():
+            if name.lower() in skip:
+                continue
+            for value in values:
+                out.append((name.decode("latin-1"), value.decode("latin-1")))
+        return out
+
+    return Exchange(
+        url=response.url,
+        method=request.method,
+        request_headers=pairs(request.headers),
+        request_body=request.body or b"",
+        status=response.status,
+        reason=_REASONS.get(response.status, ""),
+        response_headers=pairs(response.headers, skip=(b"transfer-encoding",)),
+        body=response.body,
+        protocol=response.protocol or "HTTP/1.1",
+        ip=str(response.ip_address) if response.ip_address else None,
+    )

@@ -52,6 +52,12 @@ MEDIA_ALLOW_REDIRECTS = True
 
 # The archive ------------------------------------------------------------------------------------------------
 GOVSCRAPER_DB = "data/archive.db"
+#: Raw captures: every response, with its request, in WARC files (``--no-warc`` turns it off).
+GOVSCRAPER_WARC = True
+#: Where the WARC files go; empty: ``warc/`` beside the archive (``data/warc/``).
+GOVSCRAPER_WARC_DIR = ""
+#: A WARC file is closed and the next one begun past this size (Heritrix's default: 1 GB).
+GOVSCRAPER_WARC_MAX_SIZE = 1024**3
 #: Stop after this many article pages (0: no limit). For trying a portal out.
 GOVSCRAPER_MAX_ARTICLES = 0
 #: Hops through pages that are neither lists nor articles, for crawls of sites not in the registry.
@@ -74,6 +80,8 @@ EXTENSIONS = {
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govscraper.middlewares.BackoffRetryMiddleware": 550,
+    # Next to the downloader: sees every response as received, before decompression, redirects and retries.
+    "govscraper.middlewares.WarcMiddleware": 950,
 }
 
 TELNETCONSOLE_ENABLED = False

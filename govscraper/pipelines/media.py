@@ -79,7 +79,13 @@ class _BlobPipeline(MediaPipeline):
         except NotAcceptable as refused:
             self.record(request, str(refused), refused.status)
             return None
-        stored = archive_for(self.crawler).store_blob(self.kind, response.body, url=response.url, **described)
+        stored = archive_for(self.crawler).store_blob(
+            self.kind,
+            response.body,
+            url=response.url,
+            capture_id=response.meta.get("govscraper_capture_id"),
+            **described,
+        )
         self.crawler.stats.inc_value(f"govscraper/{self.kind}s_downloaded")
         return stored
 

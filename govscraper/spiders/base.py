@@ -192,7 +192,9 @@ class PortalSpider(scrapy.Spider):
         if page is None:
             return
         self.crawler.stats.inc_value("govscraper/pages")
-        yield self.make_item(self.read_article(page), page.url, listing)
+        item = self.make_item(self.read_article(page), page.url, listing)
+        item.capture_id = response.meta.get("govscraper_capture_id")
+        yield item
 
     def make_item(self, article: Article, url: str, listing: ListItem | None = None) -> ArticleItem:
         """The item for an article page, with what its list entry added (teaser, thumbnail, fallback date)."""

@@ -46,7 +46,9 @@ class GenericSpider(PortalSpider):
         selector = page.selector
         article = article_on_page(selector, page.url)
         if article is not None:
-            yield self.make_item(article, page.url)
+            item = self.make_item(article, page.url)
+            item.capture_id = response.meta.get("govscraper_capture_id")
+            yield item
         links = discover_links(selector, page.url)
         for url in links.articles:
             request = self.page_request(url, "article", self.parse_page, priority=ARTICLE_PRIORITY, hops=0)

@@ -1,0 +1,307 @@
+"""Raw captures in WARC (ISO 28500): every response the crawler receives, with its request, byte for byte.
+
+The archive's tables hold cleaned articles; these files hold what the servers actually sent, so any cleaning can be
+redone and every stored record can be traced to its bytes. Files are gzip-per-record WARC/1.1, written with warcio,
+named like Heritrix's (``<portal>-<run>-<timestamp>-<serial>.warc.gz``), rolled over at a size limit, each opened by
+a ``warcinfo`` record naming the software and the run, each with a sorted CDXJ index beside it for replay tools.
+A payload already archived (same SHA-1, the WARC payload digest) is written again as a ``revisit`` record that points
+at the first copy, not as a second copy.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import surt
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+WARC_VERSION = "WARC/1.1"
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+
+
+def payload_digest(payload: bytes) -> str:
+    """The WARC payload digest of ``payload``: ``sha1:`` and the base32 SHA-1, as warcio and Heritrix write it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
+
+
+def warc_timestamp(iso: str) -> str:
+    """``YYYYMMDDhhmmss`` of a WARC-Date, the key replay tools sort captures by."""
+    digits = "".join(ch for ch in iso if ch.isdigit())
+    return digits[:14]
+
+
+@dataclass
+class Exchange:
+    """One HTTP exchange as the crawler saw it: what was asked, what came back (body as received, still encoded)."""
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    protocol: str = "HTTP/1.1"
+    ip: str | None = None
+
+
+@dataclass
+class Capture:
+    """Where an exchange landed: file, offsets and record ids (one row of the archive's ``captures`` table)."""
+
+    url: str
+    warc_type: str  # response | revisit
+    warc_file: str  # relative to the WARC directory
+    offset: int
+    length: int
+    record_id: str
+    request_offset: int
+    request_length: int
+    request_record_id: str
+    warc_date: str
+    status: int
+    mime: str | None
+    payload_digest: str
+    payload_length: int
+    #: For a revisit: the record that holds the payload.
+    refers_to_record_id: str | None = None
+
+
+class WarcRecorder:
+    """Writes exchanges into rolling WARC files of one crawl run, with CDXJ indexes and payload de-duplication.
+
+    ``known_payload`` is asked for payload digests not seen in this run (an earlier run may hold the payload); it
+    returns ``(url, warc_date, record_id)`` of that first copy, or None.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        prefix: str,
+        info: dict[str, str],
+        max_size: int = 1024**3,
+        known_payload=None,
+    ):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        self.info = info
+        self.max_size = max_size
+        self.known_payload = known_payload
+        self.serial = 0
+        self.started = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        self.files: list[Path] = []
+        self._out: BinaryIO | None = None
+        self._writer: WARCWriter | None = None
+        self._cdxj: list[str] = []
+        #: payload digest → (url, WARC-Date, record id) of the record that holds that payload
+        self._seen: dict[str, tuple[str, str, str]] = {}
+
+    # Files -------------------------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Path:
+        return self.files[-1]
+
+    def _open(self) -> None:
+        name = f"{self.prefix}-{self.started}-{self.serial:05d}.warc.gz"
+        self.serial += 1
+        path = self.directory / name
+        self.files.append(path)
+        self._out = path.open("xb")
+        self._writer = WARCWriter(self._out, gzip=True, warc_version=WARC_VERSION)
+        info = {
+            **self.info,
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        }
+        self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+        self._cdxj = []
+
+    def _close_file(self) -> None:
+        if self._out is None:
+            return
+        self._out.close()
+        index = self.current.with_name(self.current.name + ".cdxj")
+        # Sorted by SURT key then timestamp: pywb and other replay tools search CDXJ files by binary search.
+        index.write_text("".join(sorted(self._cdxj)), encoding="utf-8")
+        self._out = None
+        self._writer = None
+
+    def close(self) -> None:
+        self._close_file()
+
+    # Records -----------------------------------------------------------------------------------------------
+
+    def record(self, exchange: Exchange) -> Capture:
+        """Write the response (or a revisit of an identical payload) and its request; return where they are."""
+        if self._out is None or self._out.tell() >= self.max_size:
+            self._close_file()
+            self._open()
+        assert self._writer is not None
+        assert self._out is not None
+        writer = self._writer
+        digest = payload_digest(exchange.body)
+        earlier = self._seen.get(digest) if exchange.body else None
+        if earlier is None and exchange.body and self.known_payload is not None:
+            earlier = self.known_payload(digest)
+        now = datetime_to_iso_date(datetime.now(UTC).replace(tzinfo=None), use_micros=True)
+        status_line = f"{exchange.status} {exchange.reason}".strip()
+        http_headers = StatusAndHeaders(status_line, exchange.response_headers, protocol=exchange.protocol)
+        warc_headers = {"WARC-Date": now}
+        if exchange.ip:
+            warc_headers["WARC-IP-Address"] = exchange.ip
+        if earlier is not None:
+            earlier_url, earlier_date, earlier_id = earlier
+            record = writer.create_revisit_record(
+                exchange.url,
+                digest,
+                earlier_url,
+                earlier_date,
+                http_headers=http_headers,
+                warc_headers_dict=warc_headers,
+            )
+            record.rec_headers.replace_header("WARC-Profile", REVISIT_PROFILE)
+            record.rec_headers.add_header("WARC-Refers-To", earlier_id)
+        else:
+            record = writer.create_warc_record(
+                exchange.url,
+                "response",
+                payload=io.BytesIO(exchange.body),
+                length=len(exchange.body),
+                http_headers=http_headers,
+                warc_headers_dict=warc_headers,
+            )
+        offset = self._out.tell()
+        writer.write_record(record)
+        length = self._out.tell() - offset
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+
+        request_line = f"{exchange.method} {_request_target(exchange.url)} {exchange.protocol}"
+        request = writer.create_warc_record(
+            exchange.url,
+            "request",
+            payload=io.BytesIO(exchange.request_body),
+            length=len(exchange.request_body),
+            http_headers=StatusAndHeaders(
+                request_line, exchange.request_headers, protocol=exchange.protocol, is_http_request=True
+            ),
+            warc_headers_dict={"WARC-Date": now, "WARC-Concurrent-To": record_id},
+        )
+        request_offset = self._out.tell()
+        writer.write_record(request)
+        request_length = self._out.tell() - request_offset
+
+        mime = _mime(exchange.response_headers)
+        capture = Capture(
+            url=exchange.url,
+            warc_type="revisit" if earlier is not None else "response",
+            warc_file=self.current.name,
+            offset=offset,
+            length=length,
+            record_id=record_id,
+            request_offset=request_offset,
+            request_length=request_length,
+            request_record_id=request.rec_headers.get_header("WARC-Record-ID"),
+            warc_date=now,
+            status=exchange.status,
+            mime=mime,
+            payload_digest=digest,
+            payload_length=len(exchange.body),
+            refers_to_record_id=earlier[2] if earlier is not None else None,
+        )
+        if earlier is None and exchange.body:
+            self._seen[digest] = (exchange.url, now, record_id)
+        self._cdxj.append(cdxj_line(capture))
+        return capture
+
+
+def _request_target(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _mime(headers: list[tuple[str, str]]) -> str | None:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value.split(";")[0].strip().lower() or None
+    return None
+
+
+def cdxj_line(capture: Capture) -> str:
+    """The capture's line in a CDXJ index (pywb's format: SURT key, 14-digit timestamp, JSON)."""
+    fields = {
+        "url": capture.url,
+        "mime": "warc/revisit" if capture.warc_type == "revisit" else (capture.mime or "unk"),
+        "status": str(capture.status),
+        "digest": capture.payload_digest.removeprefix("sha1:"),
+        "length": str(capture.length),
+        "offset": str(capture.offset),
+        "filename": capture.warc_file,
+    }
+    try:
+        key = surt.surt(capture.url)
+    except Exception:  # surt refuses some malformed URLs; the raw URL still sorts and finds
+        key = capture.url
+    return f"{key} {warc_timestamp(capture.warc_date)} {json.dumps(fields, ensure_ascii=False)}\n"
+
+
+def warcinfo(software: str, run_id: int, portal_id: str, user_agent: str, robots: str) -> dict[str, str]:
+    """What a warcinfo record says about the crawl that wrote the file."""
+    return {
+        "software": software,
+        "hostname": socket.gethostname(),
+        "isPartOf": f"govscraper run {run_id} of portal {portal_id}",
+        "description": f"Capture of the portal {portal_id} by govscraper, run {run_id}",
+        "http-header-user-agent": user_agent,
+        "robots": robots,
+    }
+
+
+# Reading back -------------------------------------------------------------------------------------------------
+
+
+def read_record(path: Path, offset: int) -> ArcWarcRecord:
+    """The WARC record starting at ``offset`` of ``path`` (its content stream must be read before the file closes:
+    use :func:`record_payload` or :func:`record_bytes` for the usual needs)."""
+    stream = path.open("rb")
+    stream.seek(offset)
+    return next(iter(ArchiveIterator(stream)))
+
+
+def record_payload(path: Path, offset: int) -> tuple[ArcWarcRecord, bytes]:
+    """The record at ``offset`` and its payload as a browser gets it (transfer and content encodings undone)."""
+    with path.open("rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        return record, record.content_stream().read()
+
+
+def raw_payload(path: Path, offset: int) -> tuple[ArcWarcRecord, bytes]:
+    """The record at ``offset`` and its payload exactly as stored (as received from the server)."""
+    with path.open("rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        return record, record.raw_stream.read()
+
+
+def record_bytes(path: Path, offset: int, length: int) -> bytes:
+    """The stored bytes of one record (a whole gzip member), for copying records into another WARC."""
+    with path.open("rb") as stream:
+        stream.seek(offset)
+        return stream.read(length)
