@@ -160,7 +160,7 @@ class Archive:
             "refers_to_record_id": capture.refers_to_record_id,
             "payload_capture_id": payload_capture_id,
         }
-        with self.db.conn:
+        with self.db.conn:  # committed at once (WAL: ~15 µs), so no later rollback can take it along
             return self._insert("captures", row).lastrowid
 
     def set_run_warc_files(self, files: list[str]) -> None:

@@ -73,6 +73,8 @@ class WarcMiddleware:
         self.crawler = crawler
         self.recorder = None
         self.warc_dir = None
+        #: WARC file name → its name as stored in the archive (resolving paths for every response costs).
+        self._stored_names: dict[str, str] = {}
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -111,9 +113,13 @@ class WarcMiddleware:
 
         recorder = self._recorder()
         capture = recorder.record(exchange_of(request, response))
-        archive = archive_for(self.crawler)
-        stored_as = relative_to_archive(recorder.current, self.crawler.settings.get("GOVSCRAPER_DB"))
-        request.meta["govscraper_capture_id"] = archive.store_capture(capture, stored_as)
+        stored_as = self._stored_names.get(capture.warc_file)
+        if stored_as is None:
+            stored_as = relative_to_archive(
+                recorder.directory / capture.warc_file, self.crawler.settings.get("GOVSCRAPER_DB")
+            )
+            self._stored_names[capture.warc_file] = stored_as
+        request.meta["govscraper_capture_id"] = archive_for(self.crawler).store_capture(capture, stored_as)
         self.crawler.stats.inc_value(f"govscraper/warc_{capture.warc_type}s")
         return response
 

@@ -15,6 +15,8 @@ import hashlib
 import io
 import json
 import socket
+import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +27,28 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
-from warcio.warcwriter import WARCWriter
+from warcio.warcwriter import GzippingWrapper, WARCWriter
 
 WARC_VERSION = "WARC/1.1"
+#: zlib level of each record's gzip member. warcio writes level 9, which costs several times the CPU of the default
+#: level for a file a few percent smaller; a crawler's reactor thread has better uses for that time.
+GZIP_LEVEL = 6
+#: For payloads that are compressed already (photos, PDFs, Office files, archives, gzip-encoded bodies) deflate gains
+#: nothing: the fastest level keeps the gzip member valid at a fraction of the cost.
+GZIP_LEVEL_COMPRESSED = 1
+_COMPRESSED_TYPES = (
+    "image/",
+    "video/",
+    "audio/",
+    "application/pdf",
+    "application/zip",
+    "application/x-7z",
+    "application/vnd.rar",
+    "application/x-rar",
+    "application/vnd.openxmlformats",
+    "application/gzip",
+    "application/octet-stream",
+)
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
 
@@ -59,6 +80,18 @@ class Exchange:
 
 
 @dataclass
+class Plan:
+    """What an exchange will be written as, decided before writing (see :meth:`WarcRecorder.plan`)."""
+
+    digest: str
+    #: (url, WARC-Date, record id) of the record already holding this payload: the exchange becomes a revisit.
+    earlier: tuple[str, str, str] | None
+    record_id: str
+    request_record_id: str
+    warc_date: str
+
+
+@dataclass
 class Capture:
     """Where an exchange landed: file, offsets and record ids (one row of the archive's ``captures`` table)."""
 
@@ -78,6 +111,28 @@ class Capture:
     payload_length: int
     #: For a revisit: the record that holds the payload.
     refers_to_record_id: str | None = None
+
+
+class _LevelledGzip(GzippingWrapper):
+    def __init__(self, out: BinaryIO, level: int):
+        self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.out = out
+
+
+class LevelledWARCWriter(WARCWriter):
+    """warcio's writer, gzipping each record at a level chosen per record instead of 9 (one gzip member each)."""
+
+    #: Level for the next record (set by the recorder from the payload's type).
+    level = GZIP_LEVEL
+
+    def _write_warc_record(self, out, record):  # type: ignore[override]
+        if not self.gzip:
+            return super()._write_warc_record(out, record)
+        self.gzip = False
+        try:
+            return super()._write_warc_record(_LevelledGzip(out, self.level), record)
+        finally:
+            self.gzip = True
 
 
 class WarcRecorder:
@@ -122,7 +177,7 @@ class WarcRecorder:
         path = self.directory / name
         self.files.append(path)
         self._out = path.open("xb")
-        self._writer = WARCWriter(self._out, gzip=True, warc_version=WARC_VERSION)
+        self._writer = LevelledWARCWriter(self._out, gzip=True, warc_version=WARC_VERSION)
         info = {
             **self.info,
             "format": "WARC File Format 1.1",
@@ -146,29 +201,50 @@ class WarcRecorder:
 
     # Records -----------------------------------------------------------------------------------------------
 
+    def plan(self, exchange: Exchange) -> Plan:
+        """Decide what the exchange becomes (response or revisit) and name its records; nothing is written yet.
+
+        Split from :meth:`write` so that a crawl can plan in its reactor thread, where the archive's database is,
+        and write (gzip, digests, file I/O) in a thread of its own. Planning registers the payload at once, so a
+        second copy arriving before the first is written still becomes a revisit.
+        """
+        digest = payload_digest(exchange.body)
+        earlier = self._seen.get(digest) if exchange.body else None
+        if earlier is None and exchange.body and self.known_payload is not None:
+            earlier = self.known_payload(digest)
+        plan = Plan(
+            digest=digest,
+            earlier=earlier,
+            record_id=_record_id(),
+            request_record_id=_record_id(),
+            warc_date=datetime_to_iso_date(datetime.now(UTC).replace(tzinfo=None), use_micros=True),
+        )
+        if earlier is None and exchange.body:
+            self._seen[digest] = (exchange.url, plan.warc_date, plan.record_id)
+        return plan
+
     def record(self, exchange: Exchange) -> Capture:
-        """Write the response (or a revisit of an identical payload) and its request; return where they are."""
+        """Plan and write an exchange: the response (or a revisit of an identical payload) and its request."""
+        return self.write(exchange, self.plan(exchange))
+
+    def write(self, exchange: Exchange, plan: Plan) -> Capture:
+        """Write the planned records into the current file (opening or rolling over files as needed)."""
         if self._out is None or self._out.tell() >= self.max_size:
             self._close_file()
             self._open()
         assert self._writer is not None
         assert self._out is not None
         writer = self._writer
-        digest = payload_digest(exchange.body)
-        earlier = self._seen.get(digest) if exchange.body else None
-        if earlier is None and exchange.body and self.known_payload is not None:
-            earlier = self.known_payload(digest)
-        now = datetime_to_iso_date(datetime.now(UTC).replace(tzinfo=None), use_micros=True)
         status_line = f"{exchange.status} {exchange.reason}".strip()
         http_headers = StatusAndHeaders(status_line, exchange.response_headers, protocol=exchange.protocol)
-        warc_headers = {"WARC-Date": now}
+        warc_headers = {"WARC-Date": plan.warc_date, "WARC-Record-ID": plan.record_id}
         if exchange.ip:
             warc_headers["WARC-IP-Address"] = exchange.ip
-        if earlier is not None:
-            earlier_url, earlier_date, earlier_id = earlier
+        if plan.earlier is not None:
+            earlier_url, earlier_date, earlier_id = plan.earlier
             record = writer.create_revisit_record(
                 exchange.url,
-                digest,
+                plan.digest,
                 earlier_url,
                 earlier_date,
                 http_headers=http_headers,
@@ -177,18 +253,20 @@ class WarcRecorder:
             record.rec_headers.replace_header("WARC-Profile", REVISIT_PROFILE)
             record.rec_headers.add_header("WARC-Refers-To", earlier_id)
         else:
+            # The payload digest is already known: given, warcio does not hash the body a second time.
             record = writer.create_warc_record(
                 exchange.url,
                 "response",
                 payload=io.BytesIO(exchange.body),
                 length=len(exchange.body),
                 http_headers=http_headers,
-                warc_headers_dict=warc_headers,
+                warc_headers_dict={**warc_headers, "WARC-Payload-Digest": plan.digest},
             )
+        writer.level = GZIP_LEVEL_COMPRESSED if _precompressed(exchange.response_headers) else GZIP_LEVEL
         offset = self._out.tell()
         writer.write_record(record)
         length = self._out.tell() - offset
-        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        writer.level = GZIP_LEVEL
 
         request_line = f"{exchange.method} {_request_target(exchange.url)} {exchange.protocol}"
         request = writer.create_warc_record(
@@ -199,34 +277,39 @@ class WarcRecorder:
             http_headers=StatusAndHeaders(
                 request_line, exchange.request_headers, protocol=exchange.protocol, is_http_request=True
             ),
-            warc_headers_dict={"WARC-Date": now, "WARC-Concurrent-To": record_id},
+            warc_headers_dict={
+                "WARC-Date": plan.warc_date,
+                "WARC-Record-ID": plan.request_record_id,
+                "WARC-Concurrent-To": plan.record_id,
+            },
         )
         request_offset = self._out.tell()
         writer.write_record(request)
         request_length = self._out.tell() - request_offset
 
-        mime = _mime(exchange.response_headers)
         capture = Capture(
             url=exchange.url,
-            warc_type="revisit" if earlier is not None else "response",
+            warc_type="revisit" if plan.earlier is not None else "response",
             warc_file=self.current.name,
             offset=offset,
             length=length,
-            record_id=record_id,
+            record_id=plan.record_id,
             request_offset=request_offset,
             request_length=request_length,
-            request_record_id=request.rec_headers.get_header("WARC-Record-ID"),
-            warc_date=now,
+            request_record_id=plan.request_record_id,
+            warc_date=plan.warc_date,
             status=exchange.status,
-            mime=mime,
-            payload_digest=digest,
+            mime=_mime(exchange.response_headers),
+            payload_digest=plan.digest,
             payload_length=len(exchange.body),
-            refers_to_record_id=earlier[2] if earlier is not None else None,
+            refers_to_record_id=plan.earlier[2] if plan.earlier is not None else None,
         )
-        if earlier is None and exchange.body:
-            self._seen[digest] = (exchange.url, now, record_id)
         self._cdxj.append(cdxj_line(capture))
         return capture
+
+
+def _record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
 
 
 def _request_target(url: str) -> str:
@@ -234,6 +317,17 @@ def _request_target(url: str) -> str:
 
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _precompressed(headers: list[tuple[str, str]]) -> bool:
+    """Whether the body is compressed already: by its Content-Encoding, or by the nature of its type."""
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "content-encoding" and value.strip().lower() not in ("", "identity"):
+            return True
+        if lowered == "content-type" and value.strip().lower().startswith(_COMPRESSED_TYPES):
+            return True
+    return False
 
 
 def _mime(headers: list[tuple[str, str]]) -> str | None:

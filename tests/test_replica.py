@@ -31,8 +31,9 @@ from parsel import Selector
 from PIL import Image, UnidentifiedImageError
 
 from govscraper.replica import FAULT_KINDS, ReplicaServer, build_site
+from govscraper.replica import server as server_module
 from govscraper.replica.site import ReplicaSite
-from govscraper.replica.urls import slugify
+from govscraper.replica.urls import list_path, slugify
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = "Cổng thông tin điện tử huyện Mộ Đức"
@@ -690,3 +691,249 @@ def test_server_handles_concurrent_clients(server: ReplicaServer, site: ReplicaS
     for thread in threads:
         thread.join(30)
     assert not errors
+
+
+# -- edits between crawls, and byte-identical pages ----------------------------------------------------------
+def every_url(site: ReplicaSite) -> list[str]:
+    """Every page, image and document a crawler can fetch from the site, list pages under both their URLs."""
+    urls = ["/", "/robots.txt", "/khong-co-trang-nay"]
+    for category in site.categories:
+        urls.append(list_path(category.slug, bare_first=True))
+        urls += [list_path(category.slug, n, site.delta) for n in range(1, site.pages(category.slug) + 1)]
+    urls += [a.url for a in site.articles]
+    urls += [image.url for image in site.images.values()]
+    urls += list(site.documents)
+    return urls
+
+
+def snapshot(server: ReplicaServer, urls: list[str]) -> dict[str, str]:
+    """sha256 of every answer's payload, as a re-crawl comparing payload digests sees them."""
+    digests = {}
+    for url in urls:
+        status, _, body = fetch(server, url)
+        assert status in (200, 404), url
+        digests[url] = hashlib.sha256(body).hexdigest()
+    return digests
+
+
+def list_urls_showing(site: ReplicaSite, article_id: int) -> set[str]:
+    """The home page and list page URLs whose items show an article's title or summary."""
+    article = site.by_id[article_id]
+    slug = article.category
+    number = site.position[article_id] // site.delta + 1
+    urls = {list_path(slug, number, site.delta)} | ({f"/{slug}"} if number == 1 else set())
+    on_home = article in site.latest(5) or any(article in site.by_category[c.slug][:5] for c in site.categories)
+    return urls | ({"/"} if on_home else set())
+
+
+def test_pages_images_and_documents_are_byte_identical_on_every_request():
+    site = build_site(articles=36, seed=2022, faults="malformed-html,huge")
+    with ReplicaServer(site) as server:
+        urls = every_url(site)
+        first = snapshot(server, urls)
+        assert snapshot(server, urls) == first
+        connection = http.client.HTTPConnection(server.host, server.port, timeout=5)  # one keep-alive connection
+        for url in urls[:20]:
+            connection.request("GET", url)
+            assert hashlib.sha256(connection.getresponse().read()).hexdigest() == first[url]
+        connection.close()
+        assert site.revision == 0
+        assert json.loads(fetch(server, "/_replica/manifest.json")[2])["revision"] == 0
+
+
+def test_edit_changes_only_the_edited_article_page():
+    site = build_site(articles=36, seed=2022)
+    article = next(a for a in site.articles if len(a.images) >= 2 and a.attachments)
+    untouched = {a.id: (a.title, list(a.body)) for a in site.articles if a.id != article.id}
+    with ReplicaServer(site) as server:
+        urls = every_url(site)
+        before = snapshot(server, urls)
+        paragraphs = article.text_paragraphs
+        new_paragraphs = [paragraphs[0], "Đoạn văn  được   bổ sung sau khi đăng.", *paragraphs[1:]]
+        returned = site.edit(article.id, paragraphs=new_paragraphs, captions={1: "Ảnh: Ảnh đã sửa chú thích"})
+        assert returned is article
+        assert (site.revision, article.revision) == (1, 1)
+        after = snapshot(server, urls)
+        assert {url for url in urls if before[url] != after[url]} == {article.url}
+
+        got = read_article(page(server, article.url))
+        assert got["body"] == article.body
+        assert "Đoạn văn được bổ sung sau khi đăng." in got["body"]  # spaces as an extractor reads them
+        assert article.text_paragraphs[1] == "Đoạn văn được bổ sung sau khi đăng."
+        assert [image["caption"] for image in got["images"]] == [p.caption for p in article.images]
+        assert article.images[1].caption == "Ảnh: Ảnh đã sửa chú thích"
+        assert got["attachments"] == [{"url": d.url, "title": d.title} for d in article.attachments]
+        assert article.body[-1] == paragraphs[-1]  # the closing paragraph stays last, links just before it
+        assert article.body[-1 - len(article.attachments) : -1] == [d.title for d in article.attachments]
+
+        manifest = json.loads(fetch(server, "/_replica/manifest.json")[2])
+        assert manifest["revision"] == 1
+        entry = next(a for a in manifest["articles"] if a["id"] == article.id)
+        assert entry["body"] == article.body
+        assert entry["revision"] == 1
+        assert entry["images"][1]["caption"] == "Ảnh: Ảnh đã sửa chú thích"
+        assert {a.id: (a.title, list(a.body)) for a in site.articles if a.id != article.id} == untouched
+
+
+def test_edited_title_shows_wherever_the_portal_shows_it():
+    site = build_site(articles=36, seed=2022)
+    article = site.by_category[site.categories[0].slug][3]
+    with ReplicaServer(site) as server:
+        urls = every_url(site)
+        before = snapshot(server, urls)
+        old_title = article.title
+        site.edit(article.id, title="Mộ Đức: Điều chỉnh – “tiêu đề” sau khi đăng", sapo="Tóm tắt mới của bài viết.")
+        after = snapshot(server, urls)
+        changed = {url for url in urls if before[url] != after[url]}
+        expected = {article.url} | {a.url for a in site.related_to(article.id)} | list_urls_showing(site, article.id)
+        assert changed == expected
+        assert site.related_to(article.id)  # the "Các tin khác" boxes of its neighbours name it
+        assert article.url in before  # the URL stays what it was: links to the article keep working
+        assert article.slug == slugify(old_title)
+        got = read_article(page(server, article.url))
+        assert got["title"] == "Mộ Đức: Điều chỉnh – “tiêu đề” sau khi đăng"
+        assert got["sapo"] == "Tóm tắt mới của bài viết."
+        assert article.summary == "Tóm tắt mới của bài viết..."
+        listed = read_list_page(page(server, f"/{article.category}"))
+        assert {"title": article.title, "summary": article.summary} in [
+            {"title": item["title"], "summary": item["summary"]} for item in listed
+        ]
+        for neighbour in site.related_to(article.id):
+            assert article.title in fetch(server, neighbour.url)[2].decode()
+
+
+def test_edit_with_fewer_paragraphs_keeps_photos_and_links_in_order():
+    site = build_site(articles=36, seed=2022)
+    article = next(a for a in site.articles if len(a.images) >= 2 and a.attachments and a.fault is None)
+    with ReplicaServer(site) as server:
+        site.edit(article.id, paragraphs=["Chỉ còn một đoạn mở đầu.", "Đoạn kết thúc./."])
+        assert [kind for kind, _ in article.layout if kind != "img"] == ["p"] + ["att"] * len(article.attachments) + [
+            "p"
+        ]
+        assert article.text_paragraphs == ["Chỉ còn một đoạn mở đầu.", "Đoạn kết thúc./."]
+        got = read_article(page(server, article.url))
+        assert got["body"] == article.body
+        assert [image["url"] for image in got["images"]] == [p.url for p in article.images]
+        site.edit(article.id, paragraphs=["Bài chỉ còn một đoạn./."], captions={0: None})
+        got = read_article(page(server, article.url))
+        assert got["body"] == [*[d.title for d in article.attachments], "Bài chỉ còn một đoạn./."]
+        assert got["images"][0]["caption"] is None
+        assert article.revision == 2
+
+
+def test_edit_refuses_what_it_cannot_do_and_counts_only_changes():
+    site = build_site(articles=12, seed=3)
+    article = site.articles[0]
+    for kwargs, message in [
+        ({}, "nothing to edit"),
+        ({"title": "   "}, "title: empty"),
+        ({"paragraphs": []}, "at least one paragraph"),
+        ({"paragraphs": "một đoạn"}, "expected a list"),
+        ({"captions": {len(article.images): "Hình: x"}}, "has no photo"),
+        ({"title": 5}, "expected text"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            site.edit(article.id, **kwargs)
+    with pytest.raises(ValueError, match="no article 1"):
+        site.edit(1, title="x")
+    site.edit(article.id, title=article.title, paragraphs=article.text_paragraphs)  # nothing changes
+    assert (site.revision, article.revision) == (0, 0)
+    site.edit(article.id, title=unicodedata.normalize("NFD", "Tiêu đề mới"))
+    assert article.title == "Tiêu đề mới"  # stored as NFC, as the archive holds it
+    assert (site.revision, article.revision) == (1, 1)
+
+
+def test_edit_over_http_for_a_replica_in_another_process():
+    site = build_site(articles=36, seed=2022)
+    article = site.articles[5]
+    with ReplicaServer(site) as server:
+        connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+        body = json.dumps({"title": "Tiêu đề sửa qua HTTP", "captions": {}, "sapo": "Sapo mới."}).encode()
+        connection.request("POST", f"/_replica/edit?id={article.id}", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        answer = json.loads(response.read())
+        assert response.status == 200
+        assert answer["revision"] == 1
+        assert answer["article"]["title"] == "Tiêu đề sửa qua HTTP" == article.title
+        connection.request("GET", article.url)  # the connection stays usable after a POST with a body
+        assert read_article(Selector(connection.getresponse().read().decode()))["sapo"] == "Sapo mới."
+        for path, payload, status, error in [
+            (f"/_replica/edit?id={article.id}", b"{not json", 400, "Expecting property name"),
+            (f"/_replica/edit?id={article.id}", b'{"author": "x"}', 400, "keys among"),
+            (f"/_replica/edit?id={article.id}", b'{"captions": {"x": "y"}}', 400, "invalid literal"),
+            (f"/_replica/edit?id={article.id}", b'{"paragraphs": []}', 400, "at least one paragraph"),
+            ("/_replica/edit?id=1", b'{"title": "x"}', 404, "no article 1"),
+            ("/_replica/edit", b'{"title": "x"}', 404, "give ?id=N"),
+        ]:
+            connection.request("POST", path, payload)
+            response = connection.getresponse()
+            assert (response.status, error in json.loads(response.read())["error"]) == (status, True), path
+        connection.putrequest("POST", f"/_replica/edit?id={article.id}")  # no Content-Length: cannot read a body
+        connection.endheaders()
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Connection")) == (411, "close")
+        connection.close()
+        assert fetch(server, "/_replica/edit")[0] == 405
+        assert site.revision == 1
+    assert server_module._is_loopback("127.0.0.1")
+    assert server_module._is_loopback("::1")
+    assert not server_module._is_loopback("192.168.1.5")
+
+
+def test_pages_never_mix_two_versions_during_edits():
+    """Edits while pages are being served: every page shows one version whole (title and body agree)."""
+    site = build_site(articles=12, seed=4)
+    article = site.articles[2]
+    versions = {
+        k: (f"Phiên bản {k} của bài viết", [f"Đoạn văn phiên bản {k}.", f"Kết thúc phiên bản {k}./."]) for k in range(2)
+    }
+    errors: list[str] = []
+    reads: list[int] = []
+    stop = threading.Event()
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch mid-render: without the site's lock this test fails every run
+    try:
+        _read_during_edits(site, article.id, versions, errors, reads, stop)
+    finally:
+        sys.setswitchinterval(switch)
+    assert not errors, errors[:3]
+    assert len(reads) >= 150
+    assert set(reads) == {0, 1}
+
+
+def _read_during_edits(
+    site: ReplicaSite,
+    article_id: int,
+    versions: dict[int, tuple[str, list[str]]],
+    errors: list[str],
+    reads: list[int],
+    stop: threading.Event,
+) -> None:
+    article = site.by_id[article_id]
+    with ReplicaServer(site) as server:
+        site.edit(article.id, title=versions[0][0], paragraphs=versions[0][1])
+
+        def reader() -> None:
+            try:
+                while not stop.is_set():
+                    got = read_article(page(server, article.url))
+                    k = int(got["title"].split()[2])
+                    if got["body"][0] != versions[k][1][0] or got["body"][-1] != versions[k][1][1]:
+                        errors.append(f"title of version {k} with body {got['body']}")
+                    reads.append(k)
+            except BaseException as exc:  # reported below
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=reader) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        n = 0
+        while (len(reads) < 150 or len(set(reads)) < 2) and time.monotonic() < deadline and not errors:
+            n += 1
+            title, paragraphs = versions[n % 2]
+            site.edit(article.id, title=title, paragraphs=paragraphs)
+            time.sleep(0.0005)  # let the readers in: edits are far cheaper than requests
+        stop.set()
+        for thread in threads:
+            thread.join(10)

@@ -17,6 +17,7 @@ from scrapy.pipelines.media import MediaPipeline
 from twisted.python.failure import Failure
 
 from govscraper.archive import StoredBlob, archive_for
+from govscraper.documents import extract_document_text
 from govscraper.errors import describe_failure
 from govscraper.items import ArticleItem
 from govscraper.media import NotAcceptable, filename_for, inspect_document, inspect_image
@@ -137,7 +138,8 @@ class ImagesPipeline(_BlobPipeline):
 
 
 class AttachmentsPipeline(_BlobPipeline):
-    """Official documents linked from articles (PDF, DOC, DOCX, XLS, ...), up to GOVSCRAPER_ATTACHMENT_MAXSIZE."""
+    """Official documents linked from articles (PDF, DOC, DOCX, XLS, ...), up to GOVSCRAPER_ATTACHMENT_MAXSIZE, with
+    their text extracted for search where a well-kept library can read the format."""
 
     kind = "attachment"
     maxsize_setting = "GOVSCRAPER_ATTACHMENT_MAXSIZE"
@@ -149,4 +151,13 @@ class AttachmentsPipeline(_BlobPipeline):
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         disposition = response.headers.get(b"Content-Disposition", b"").decode("utf-8", "replace") or None
         filename = filename_for(response.url, disposition)
-        return {"mime": inspect_document(response.body, content_type, filename), "filename": filename}
+        mime = inspect_document(response.body, content_type, filename)
+        # The document's text, for search: PDF, DOCX, XLSX, ODT, RTF (legacy-encoded text repaired); why not, if not.
+        text = extract_document_text(response.body, mime, filename)
+        return {
+            "mime": mime,
+            "filename": filename,
+            "text": text.text,
+            "text_method": text.method,
+            "text_error": text.error,
+        }

@@ -12,6 +12,11 @@ demand, and it knows exactly what it served (the ground truth)::
         assert archived == site.manifest()      # or GET /_replica/manifest.json
 
 From a shell: ``python -m govscraper.replica --articles 2000 --faults all`` prints ``READY <url>``.
+
+Between two crawls, ``site.edit(article_id, title=..., sapo=..., paragraphs=[...], captions={0: ...})`` changes
+an article as a portal editor would (``POST /_replica/edit?id=N`` with the same fields as JSON does it for a
+replica in another process). A page that does not show the edited article stays byte for byte the same;
+:meth:`ReplicaSite.related_to` names the article pages whose "Các tin khác" box shows its title.
 """
 
 from govscraper.replica.faults import FAULT_KINDS, FaultKind

@@ -6,6 +6,11 @@ portal, so a crawler that reads those pages reads these. Pages are rendered per 
 building (no template engine, no page cache): an article page costs about 0.15 ms, and nothing grows with
 traffic except one small bounded LRU of pager menus.
 
+A page is a pure function of the site's content and the request's host and path: nothing depends on the clock
+or on how often a page was asked for (the visitor counter is derived from the page's path), so a re-crawl can
+tell an unchanged page by its digest. Rendering holds the site's lock, so an edit
+(:meth:`~govscraper.replica.site.ReplicaSite.edit`) is never half-seen.
+
 Page chrome that is not article text (skip link, banner, menus, breadcrumbs, font-size and print/e-mail/share
 tools, visitor counter, related articles, footer) is present as on real portals, and always outside
 ``div.journal-content-article``.
@@ -13,10 +18,12 @@ tools, visitor counter, related articles, footer) is present as on real portals,
 
 from __future__ import annotations
 
+import functools
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from govscraper.replica import corpus
 from govscraper.replica.site import GROUP_ID
@@ -58,7 +65,8 @@ def article_date(moment: datetime) -> str:
 
 
 def _counter(key: str) -> str:
-    """The visitor counter box; its numbers change from page to page, as live counters do."""
+    """The visitor counter box. Its numbers differ from page to page, as a live counter's would between visits,
+    but are derived from the page's key alone: the same page shows the same numbers on every request."""
     n = zlib.crc32(key.encode())
     online, today = 3 + n % 40, 1500 + n % 3000
     total = f"{7_400_000 + n % 90_000:,}".replace(",", ".")
@@ -73,6 +81,21 @@ def _counter(key: str) -> str:
         f"<li>Online <span>{online}</span></li> <li>Hôm nay <span>{today}</span></li> "
         f"<li>Tổng <span>{total}</span></li> </ul> </div> </div> </div> </section> </div>"
     )
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _consistent(method: Callable[Concatenate[Renderer, _P], _R]) -> Callable[Concatenate[Renderer, _P], _R]:
+    """Render under the site's lock: a page never mixes an article's old and new versions during an edit."""
+
+    @functools.wraps(method)
+    def locked(self: Renderer, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self.site.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
 
 
 class Renderer:
@@ -210,6 +233,7 @@ class Renderer:
         )
 
     # -- pages --------------------------------------------------------------------------------------------
+    @_consistent
     def home(self, origin: str) -> str:
         """The home page: the nav menu, a "Tin nổi bật" box of the newest articles, a box per category."""
         latest = self.site.latest(5)
@@ -258,6 +282,7 @@ class Renderer:
         parts.append(self._bottom("/"))
         return "".join(parts)
 
+    @_consistent
     def category(self, slug: str, cur: int, delta: int, origin: str, path: str) -> str:
         """A category list page: ``delta`` items of page ``cur``, newest first, and the Liferay pager."""
         site = self.site
@@ -335,6 +360,7 @@ class Renderer:
             + "</ul> </div> </div> "
         )
 
+    @_consistent
     def article(self, article: ReplicaArticle, origin: str) -> str:
         """An article page in full-content mode, structured like ``article_en_2625972.html``."""
         site = self.site
@@ -400,6 +426,7 @@ class Renderer:
         parts.append(f'<p align="right" class="view-content-author"> <strong><em>{author}</em></strong> </p> ')
         return "".join(parts)
 
+    @_consistent
     def malformed_article(self, article: ReplicaArticle, origin: str) -> str:
         """The article page as a broken CMS template emits it: junk, unclosed and stray tags.
 
@@ -425,6 +452,7 @@ class Renderer:
         page = page.replace("</body> </html>", "<!-- lfr-end ")
         return "null\r\nï»¿" + page
 
+    @_consistent
     def not_found(self, origin: str, path: str) -> str:
         """Liferay's "not found" page inside the portal layout (status 404)."""
         return (
@@ -435,6 +463,7 @@ class Renderer:
             + self._bottom("404")
         )
 
+    @_consistent
     def error(self, origin: str, path: str) -> str:
         """Liferay's error page inside the portal layout (status 500)."""
         return (

@@ -5,12 +5,19 @@ speaks plain HTTP/1.1 (persistent connections, exact Content-Length, HEAD) and a
 thread of its own: a stalled "timeout" response never holds up the rest of a crawl. Responses are written
 in one ``sendall`` per response with Nagle off, and nothing is logged per request, so a single client on
 loopback gets well over 1,000 pages a second.
+
+A test that runs the replica in another process can edit an article between two crawls with
+``POST /_replica/edit?id=N`` and a JSON body of :meth:`~govscraper.replica.site.ReplicaSite.edit`'s arguments,
+e.g. ``{"title": "...", "paragraphs": ["...", "... ./."], "captions": {"0": "Hình: ..."}}``; the answer is the
+article's new ground truth. Only a server on a loopback address takes edits, and only from a loopback client.
 """
 
 from __future__ import annotations
 
 import collections
 import email.utils
+import ipaddress
+import json
 import re
 import socket
 import socketserver
@@ -23,7 +30,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from govscraper.replica.documents import document_bytes
 from govscraper.replica.images import image_bytes
@@ -39,6 +46,17 @@ LIFERAY_HEADER = "Liferay-Portal: Liferay Portal Community Edition 6.2 CE GA2 (N
 MAX_TRACKED_PATHS = 200_000
 _SAFE_HOST = re.compile(r"^[A-Za-z0-9.\-:\[\]]{1,255}$")
 _STATIC = {".css": "text/css", ".js": "application/javascript", ".jsp": "application/javascript"}
+#: ``POST`` here edits an article (:meth:`_Handler._edit`); robots.txt keeps crawlers out of ``/_replica/``.
+EDIT_PATH = "/_replica/edit"
+EDIT_FIELDS = frozenset({"title", "sapo", "paragraphs", "captions"})
+MAX_EDIT_BYTES = 1024 * 1024
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class ReplicaServer:
@@ -183,8 +201,67 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.server.replica.record(self.path)
+        parts = urlsplit(self.path)
+        if parts.path == EDIT_PATH:
+            try:
+                self._edit(parts.query)
+            except OSError:
+                self.close_connection = True
+            return
         self.close_connection = True  # the request body is not read, so the connection cannot be reused
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", HTML, head=False, headers=[("Allow", "GET, HEAD")])
+
+    def _send_json(self, status: int, value: object) -> None:
+        body = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        self._send(status, body, "application/json; charset=utf-8", head=False)
+
+    def _edit(self, query: str) -> None:
+        """``POST /_replica/edit?id=N`` with a JSON object of :meth:`ReplicaSite.edit`'s keyword arguments
+        (``captions`` keys may be strings: JSON has no integer keys); answers the article's new ground truth.
+
+        Only a server listening on a loopback address accepts it, and only from a loopback client: the replica
+        is a test fixture, and nothing on a network should be able to rewrite what it serves.
+        """
+        replica = self.server.replica
+        if not (_is_loopback(str(replica.host)) and _is_loopback(str(self.client_address[0]))):
+            self.close_connection = True
+            self._send_json(403, {"error": "edits are accepted on a loopback address only"})
+            return
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            self.close_connection = True
+            self._send_json(411, {"error": "Content-Length required"})
+            return
+        if not 0 <= length <= MAX_EDIT_BYTES:
+            self.close_connection = True
+            self._send_json(413, {"error": f"an edit is at most {MAX_EDIT_BYTES} bytes"})
+            return
+        raw = self.rfile.read(length)
+        ids = parse_qs(query).get("id", [])
+        try:
+            article_id = int(ids[0]) if len(ids) == 1 else None
+        except ValueError:
+            article_id = None
+        if article_id is None or article_id not in replica.site.by_id:
+            self._send_json(404, {"error": f"no article {ids[0] if ids else '(give ?id=N)'}"})
+            return
+        try:
+            fields = json.loads(raw.decode("utf-8"))
+            if not isinstance(fields, dict) or not set(fields) <= EDIT_FIELDS:
+                raise ValueError(f"expected a JSON object with keys among {', '.join(sorted(EDIT_FIELDS))}")
+            captions = fields.get("captions")
+            if captions is not None:
+                if not isinstance(captions, dict):
+                    raise ValueError("captions: expected an object of photo index -> caption or null")
+                fields["captions"] = {int(key): value for key, value in captions.items()}
+            article = replica.site.edit(article_id, **fields)
+        except (ValueError, UnicodeDecodeError) as exc:
+            self._send_json(400, {"error": str(exc)})
+            return
+        with replica.site.lock:
+            answer = {"revision": replica.site.revision, "article": article.as_dict()}
+        self._send_json(200, answer)
 
     # -- the response writer ------------------------------------------------------------------------------
     @classmethod
@@ -244,6 +321,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, ROBOTS_TXT, "text/plain; charset=utf-8", head=head)
         elif path == "/_replica/manifest.json":
             self._send(200, site.manifest_json(), "application/json; charset=utf-8", head=head)
+        elif path == EDIT_PATH:
+            self._send(405, b"", HTML, head=head, headers=[("Allow", "POST")])
         elif path == "/image/journal/article":
             self._image(replica, query, origin, head)
         elif path.startswith("/documents/"):

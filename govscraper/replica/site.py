@@ -14,14 +14,24 @@ Ground truth conventions (what a correct extractor should get from the served pa
 * ``images``: the photos of the body in order, with the caption exactly as printed under each one, prefix
   included ("Hình: ...", "Ảnh: ...", "Hình:..." without a space), or None when a photo has no caption.
 * ``author``: the name alone on the last line, the same as in ``p.view-content-author``.
+
+Editing (:meth:`ReplicaSite.edit`): portals correct articles after publishing them, and the archive keeps each
+version, so a test can change an article's title, sapo, text paragraphs or photo captions between two crawls.
+From then on the server renders the new content and the manifest holds it; the URL, id, date, author, photos and
+attachments stay. Pages are a pure function of the site's content (no clock, no per-request counter), so a page
+whose content did not change is served byte for byte the same, before and after an edit of another article,
+except where the real portal shows the edited article too: the home page, its list page and the "Các tin khác"
+boxes of the articles listed with it (:meth:`ReplicaSite.related_to`) carry its new title.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import threading
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -130,6 +140,16 @@ class ReplicaArticle:
     #: ("att", k) attachments[k] as a link paragraph (its text is also in ``body``).
     layout: tuple[tuple[str, int], ...] = ()
     fault: str | None = None
+    #: How many times :meth:`ReplicaSite.edit` changed the article (0: as first published).
+    revision: int = 0
+
+    @property
+    def text_paragraphs(self) -> list[str]:
+        """The body's own paragraphs, without the attachment link texts; the last is the closing "./." one.
+
+        This is what :meth:`ReplicaSite.edit` takes as ``paragraphs``.
+        """
+        return [self.body[index] for kind, index in self.layout if kind == "p"]
 
     @property
     def expected(self) -> str:
@@ -164,6 +184,7 @@ class ReplicaArticle:
             "fault": self.fault,
             "expected": self.expected,
             "list_page": list_page,
+            "revision": self.revision,
         }
 
 
@@ -199,6 +220,11 @@ class ReplicaSite:
         ]
         self.category_names = {slug: name for slug, name, _ in corpus.CATEGORIES}
         self._manifest_json: bytes | None = None
+        #: Edits made so far (:meth:`edit`); 0 for the site as generated.
+        self.revision = 0
+        #: Held while an article is edited and while a page or the manifest is rendered, so the server never
+        #: sends half of an edit (reentrant: a page rendering calls other renderings).
+        self.lock = threading.RLock()
 
     @property
     def typical(self) -> ReplicaArticle:
@@ -223,6 +249,78 @@ class ReplicaSite:
         start = self.position[article.id]
         return [items[(start + k) % len(items)] for k in range(1, min(count + 1, len(items)))]
 
+    def related_to(self, article_id: int, count: int = 5) -> list[ReplicaArticle]:
+        """The articles whose "Các tin khác" box (:meth:`related`) links this one: their pages show its title."""
+        article = self.by_id[article_id]
+        return [
+            a for a in self.by_category[article.category] if a.id != article_id and article in self.related(a, count)
+        ]
+
+    def edit(
+        self,
+        article_id: int,
+        *,
+        title: str | None = None,
+        sapo: str | None = None,
+        paragraphs: list[str] | None = None,
+        captions: Mapping[int, str | None] | None = None,
+    ) -> ReplicaArticle:
+        """Change an article as an editor of the portal would, and return it; the server serves the new version.
+
+        ``title`` and ``sapo`` replace the article's (the list summary follows the sapo). ``paragraphs`` replaces
+        the body's own paragraphs (:attr:`ReplicaArticle.text_paragraphs`; the last one is the closing one): the
+        attachment links stay just before it, and each photo stays after the paragraph it followed (after the
+        last one if there are now fewer). ``captions`` maps a photo's index in ``images`` to its new caption, or
+        to None to remove it. Texts are stored as a correct extractor reads them back: NFC, runs of whitespace as
+        one space. The URL (and its slug), id, date, author, views and attachments do not change: links to the
+        article keep working, as on the real portal.
+
+        Every change counts once in :attr:`revision` (the site's) and the article's ``revision``; an edit that
+        changes nothing counts nothing. The manifest is rebuilt on the next request. ``ValueError`` for an
+        unknown article, an empty title or paragraph list, or a caption index that is not a photo's.
+        """
+        article = self.by_id.get(article_id)
+        if article is None:
+            raise ValueError(f"no article {article_id} in this replica")
+        if title is None and sapo is None and paragraphs is None and not captions:
+            raise ValueError("nothing to edit: give title, sapo, paragraphs or captions")
+        with self.lock:  # read, compare and write as one step: edits may come from several threads
+            changes: dict[str, Any] = {}
+            if title is not None:
+                changes["title"] = _clean_text(title, "title")
+            if sapo is not None:
+                changes["sapo"] = _clean_text(sapo, "sapo")
+                changes["summary"] = summarize(changes["sapo"])
+            if paragraphs is not None:
+                if isinstance(paragraphs, str) or not isinstance(paragraphs, list | tuple):
+                    raise ValueError("paragraphs: expected a list of texts")
+                texts = [_clean_text(p, "paragraph") for p in paragraphs]
+                if not texts:
+                    raise ValueError("paragraphs: an article needs at least one paragraph")
+                slots = _photo_slots(article.layout)
+                body, layout = _lay_out(
+                    texts[:-1], texts[-1], [min(slot, len(texts) - 2) for slot in slots], article.attachments
+                )
+                changes["body"], changes["layout"] = body, layout
+            if captions:
+                if not isinstance(captions, Mapping):
+                    raise ValueError("captions: expected a mapping of photo index to caption (or None)")
+                images = list(article.images)
+                for index, caption in captions.items():
+                    if not isinstance(index, int) or not 0 <= index < len(images):
+                        raise ValueError(f"captions: the article has no photo {index!r} (it has {len(images)})")
+                    text = None if caption is None else _clean_text(caption, "caption")
+                    images[index] = replace(images[index], caption=text)
+                changes["images"] = images
+            changes = {name: value for name, value in changes.items() if getattr(article, name) != value}
+            if changes:
+                for name, value in changes.items():
+                    setattr(article, name, value)
+                self.revision += 1
+                article.revision += 1
+                self._manifest_json = None
+            return article
+
     def latest(self, count: int = 5) -> list[ReplicaArticle]:
         """The newest articles, for the home page's "Tin nổi bật" box."""
         return self.articles[:count]
@@ -236,6 +334,7 @@ class ReplicaSite:
         image_faults = {image_id: image.fault for image_id, image in self.images.items() if image.fault}
         return {
             "generator": "govscraper.replica",
+            "revision": self.revision,
             "portal": {"name": self.name, "district": "Mộ Đức", "province": "Quảng Ngãi", "platform": "liferay62"},
             "seed": self.seed,
             "delta": self.delta,
@@ -277,10 +376,54 @@ class ReplicaSite:
         }
 
     def manifest_json(self) -> bytes:
-        """:meth:`manifest` as UTF-8 JSON, built once (its size is bounded by the site's)."""
-        if self._manifest_json is None:
-            self._manifest_json = json.dumps(self.manifest(), ensure_ascii=False, indent=1).encode("utf-8")
-        return self._manifest_json
+        """:meth:`manifest` as UTF-8 JSON, built once per revision (its size is bounded by the site's)."""
+        with self.lock:
+            if self._manifest_json is None:
+                self._manifest_json = json.dumps(self.manifest(), ensure_ascii=False, indent=1).encode("utf-8")
+            return self._manifest_json
+
+
+def _clean_text(value: object, what: str) -> str:
+    """An edited text as the ground truth holds it: NFC, whitespace runs as one space, not empty."""
+    if not isinstance(value, str):
+        raise ValueError(f"{what}: expected text, got {type(value).__name__}")
+    text = " ".join(unicodedata.normalize("NFC", value).split())
+    if not text:
+        raise ValueError(f"{what}: empty")
+    return text
+
+
+def _photo_slots(layout: tuple[tuple[str, int], ...]) -> list[int]:
+    """For each photo of a laid-out body, the index of the text paragraph it follows (-1: before the first)."""
+    slots, paragraphs = [], 0
+    for kind, _ in layout:
+        if kind == "p":
+            paragraphs += 1
+        elif kind == "img":
+            slots.append(paragraphs - 1)
+    return slots
+
+
+def _lay_out(
+    paragraphs: list[str], closing: str, photo_after: list[int], attachments: list[ReplicaAttachment]
+) -> tuple[list[str], tuple[tuple[str, int], ...]]:
+    """The body and its layout: paragraphs with photo ``j`` after paragraph ``photo_after[j]`` (ascending; -1
+    before the first), then a link paragraph per attachment, then the closing paragraph."""
+    body: list[str] = []
+    layout: list[tuple[str, int]] = []
+    queue = list(enumerate(photo_after))
+    for position in range(-1, len(paragraphs)):
+        if position >= 0:
+            layout.append(("p", len(body)))
+            body.append(paragraphs[position])
+        while queue and queue[0][1] == position:
+            layout.append(("img", queue.pop(0)[0]))
+    for k, attachment in enumerate(attachments):
+        layout.append(("att", k))
+        body.append(attachment.title)
+    layout.append(("p", len(body)))
+    body.append(closing)
+    return body, tuple(layout)
 
 
 def build_site(articles: int = 36, seed: int = 2022, faults: FaultSpec = None, delta: int = 10) -> ReplicaSite:
@@ -668,20 +811,7 @@ class _Builder:
             slots = range(-1, len(paragraphs))
             photo_after = sorted(self.rng.sample(slots, min(len(photos), len(slots))))
             photo_after += [len(paragraphs) - 1] * (len(photos) - len(photo_after))
-        body: list[str] = []
-        layout: list[tuple[str, int]] = []
-        queue = list(enumerate(photo_after))
-        for position in range(-1, len(paragraphs)):
-            if position >= 0:
-                layout.append(("p", len(body)))
-                body.append(paragraphs[position])
-            while queue and queue[0][1] == position:
-                layout.append(("img", queue.pop(0)[0]))
-        for k, attachment in enumerate(attachments):
-            layout.append(("att", k))
-            body.append(attachment.title)
-        layout.append(("p", len(body)))
-        body.append(closing)
+        body, layout = _lay_out(paragraphs, closing, photo_after, attachments)
         slug = slugify(title)
         return ReplicaArticle(
             id=article_id,
@@ -700,7 +830,7 @@ class _Builder:
             thumbnail=thumbnail,
             attachments=attachments,
             published_at=moment,
-            layout=tuple(layout),
+            layout=layout,
         )
 
     def _typical(self, article_id: int, moment: datetime) -> ReplicaArticle:

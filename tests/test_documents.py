@@ -1,0 +1,596 @@
+"""Text of official documents: every format built for real in the test, damaged files, limits, the replica's files.
+
+Documents are made with the libraries that read them (python-docx, openpyxl, odfpy, pypdf's writer) or written
+by hand where the point is the bytes (PDF text layers, RTF escapes, OLE and archive magic), so what is checked is
+what a portal's file would give, not a mock.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+import tracemalloc
+import unicodedata
+import zipfile
+import zlib
+from datetime import date, datetime
+
+import docx
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
+from odf.table import Table, TableCell, TableColumn, TableRow
+from odf.text import H, P, S
+from pypdf import PdfReader, PdfWriter
+
+from govscraper.documents import DocumentText, Limits, document_kind, extract_document_text
+from govscraper.replica import build_site
+from govscraper.replica.documents import document_bytes
+from govscraper.replica.urls import fold_ascii
+from govscraper.text import encode_tcvn3, encode_vni, normalize_block
+
+TITLE = "Kế hoạch số 12/KH-UBND"
+BODY = [
+    "ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC",
+    "Kế hoạch số 12/KH-UBND về việc tổ chức Ngày hội Đại đoàn kết toàn dân tộc năm 2024",
+    "Độc lập – Tự do – Hạnh phúc",
+]
+TCVN3 = encode_tcvn3("Công văn số 12/UBND").decode("latin-1")  # "C«ng v¨n sè 12/UBND", as .VnTime shows it
+VNI = encode_vni("Công văn số 12/UBND").decode("cp1252")  # "Coâng vaên soá 12/UBND", as VNI-Times shows it
+
+
+# -- building documents ------------------------------------------------------------------------------------
+def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+        document.add_paragraph("Nơi nhận: như trên")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def make_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def make_odt() -> bytes:
+    document = OpenDocumentText()
+    document.text.addElement(H(outlinelevel=1, text=TITLE))
+    paragraph = P(text="Ủy ban nhân dân huyện")
+    paragraph.addElement(S(c=3))
+    paragraph.addText("Mộ Đức")
+    document.text.addElement(paragraph)
+    table = Table(name="Bảng 1")
+    table.addElement(TableColumn(numbercolumnsrepeated=2))
+    row = TableRow()
+    for value in ("Nơi nhận:", "TM. ỦY BAN NHÂN DÂN"):
+        cell = TableCell()
+        cell.addElement(P(text=value))
+        row.addElement(cell)
+    table.addElement(row)
+    document.text.addElement(table)
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+def make_ods() -> bytes:
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Danh sách")
+    for values in (["STT", "Họ và tên", "Điểm"], ["1", "Nguyễn Văn A", "9,5"]):
+        row = TableRow()
+        for value in values:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            row.addElement(cell)
+        table.addElement(row)
+    filler = TableRow(numberrowsrepeated=100_000)  # what spreadsheet programs write for the unused rows
+    filler.addElement(TableCell(numbercolumnsrepeated=1_000))
+    table.addElement(filler)
+    document.spreadsheet.addElement(table)
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+def rtf_escape(text: str) -> str:
+    return "".join(ch if ord(ch) < 128 else f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?" for ch in text)
+
+
+def make_pdf(pages: list[bytes], *, fonts: bytes = b"", extra: list[bytes] | None = None) -> bytes:
+    """A valid PDF, one page per content stream; ``fonts`` is the /Font resource dictionary's inside (objects
+    from ``extra`` are numbered after the pages, from 3 + 2 * len(pages))."""
+    count = len(pages)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count))
+    objects.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count))
+    for i, stream in enumerate(pages):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources << /Font << %s >> "
+            b"/XObject << /Im1 %d 0 R >> >> >>" % (4 + 2 * i, fonts, 3 + 2 * count)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.extend(
+        extra
+        or [
+            b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
+        ]
+    )
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+HELVETICA = b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def text_stream(lines: list[bytes], font: bytes = b"/F1") -> bytes:
+    shown = b"\n".join(b"(%s) Tj T*" % line.replace(b"\\", b"\\\\").replace(b"(", b"\\(") for line in lines)
+    return b"BT\n%s 12 Tf\n16 TL\n56 780 Td\n%s\nET" % (font, shown)
+
+
+def text_pdf(pages: list[list[bytes]]) -> bytes:
+    return make_pdf([text_stream(lines) for lines in pages], fonts=HELVETICA)
+
+
+def unicode_pdf(lines: list[str]) -> bytes:
+    """Vietnamese in a PDF the way producers write it: one-byte codes of a font and a ToUnicode CMap for them."""
+    codes: dict[str, int] = {}
+    for ch in "".join(lines):
+        if ch not in codes:
+            codes[ch] = ord(ch) if 32 <= ord(ch) < 127 else 128 + len([c for c in codes if ord(c) >= 127])
+    entries = "".join(f"<{code:02X}> <{ord(ch):04X}>\n" for ch, code in codes.items())
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /VN def "
+        "1 begincodespacerange <00> <FF> endcodespacerange "
+        f"{len(codes)} beginbfchar\n{entries}endbfchar endcmap CMapName currentdict /CMap defineresource pop end end"
+    ).encode("ascii")
+    shown = b"\n".join(b"<%s> Tj T*" % bytes(codes[ch] for ch in line).hex().encode() for line in lines)
+    page = b"BT\n/F2 12 Tf\n16 TL\n56 780 Td\n%s\nET" % shown
+    image = (
+        b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Length 1 >>\nstream\n\x80\nendstream"
+    )
+    return make_pdf(
+        [page],
+        fonts=b"/F2 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        extra=[image, b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"],
+    )
+
+
+def image_only_pdf() -> bytes:
+    return make_pdf([b"q 200 0 0 280 56 500 cm /Im1 Do Q"])
+
+
+def lines(result: DocumentText) -> list[str]:
+    assert result.error is None, result.error
+    assert result.text is not None
+    return result.text.split("\n")
+
+
+# -- formats -----------------------------------------------------------------------------------------------
+def test_docx_paragraphs_and_table_in_document_order():
+    data = make_docx(BODY, table=[["Số: 12/KH-UBND", "Mộ Đức, ngày 09 tháng 01 năm 2022"], ["Nơi nhận:", ""]])
+    result = extract_document_text(data, "application/octet-stream", "ke-hoach.docx")
+    assert result.method == "python-docx"
+    assert lines(result) == [
+        *BODY,
+        "Số: 12/KH-UBND\tMộ Đức, ngày 09 tháng 01 năm 2022",
+        "Nơi nhận:",
+        "Nơi nhận: như trên",
+    ]
+    assert result.truncated is None
+
+
+def test_docx_typed_in_tcvn3_or_vni_is_repaired():
+    assert TCVN3 == "C«ng v¨n sè 12/UBND"
+    for damaged in (TCVN3, VNI):
+        data = make_docx([damaged, encode_tcvn3("Hội đồng nhân dân huyện Mộ Đức").decode("latin-1")])
+        got = lines(extract_document_text(data, None, "cv.docx"))
+        assert got == ["Công văn số 12/UBND", "Hội đồng nhân dân huyện Mộ Đức"]
+    tcvn3_doc = make_docx([encode_tcvn3(line).decode("latin-1") for line in BODY[1:2]])
+    assert lines(extract_document_text(tcvn3_doc, None, None)) == BODY[1:2]
+
+
+def test_docx_breaks_tabs_and_text_outside_runs():
+    document = docx.Document()
+    paragraph = document.add_paragraph("Dòng một")
+    paragraph.add_run().add_break()
+    paragraph.add_run("Dòng\thai")
+    document.add_paragraph("   ")
+    out = io.BytesIO()
+    document.save(out)
+    assert lines(extract_document_text(out.getvalue(), None, None)) == ["Dòng một", "Dòng hai"]
+
+
+def test_xlsx_sheets_rows_and_values():
+    data = make_xlsx(
+        {
+            "Tổng hợp": [
+                ["STT", "Đơn vị", "Kinh phí (triệu đồng)", "Ngày"],
+                [1, "Xã Đức Thạnh", 120.5, datetime(2024, 3, 1)],
+                [2, None, 80.0, date(2024, 3, 2)],
+                [None, None, None, None],
+                [3, encode_tcvn3("Xã Đức Lợi").decode("latin-1"), True],
+            ],
+            "Ghi chú": [["Số liệu đến ngày 15/3/2024"]],
+        }
+    )
+    result = extract_document_text(data, None, None)
+    assert result.method == "openpyxl"
+    assert result.text == (
+        "Tổng hợp\n"
+        "STT\tĐơn vị\tKinh phí (triệu đồng)\tNgày\n"
+        "1\tXã Đức Thạnh\t120.5\t2024-03-01\n"
+        "2\t\t80\t2024-03-02\n"
+        "3\tXã Đức Lợi\tTRUE\n"
+        "\n"
+        "Ghi chú\n"
+        "Số liệu đến ngày 15/3/2024"
+    )
+
+
+def test_empty_sheets_are_left_out():
+    data = make_xlsx({"Trống": [], "Số liệu": [["Xã Đức Thạnh", 12]], "Cũng trống": [[None, None]]})
+    assert extract_document_text(data, None, None).text == "Số liệu\nXã Đức Thạnh\t12"
+    empty = extract_document_text(make_xlsx({"Sheet1": []}), None, None)
+    assert (empty.text, empty.error) == (None, "XLSX has no cells with values")
+
+
+def test_odt_and_ods_through_odfpy():
+    odt = extract_document_text(make_odt(), "application/vnd.oasis.opendocument.text", "kh.odt")
+    assert odt.method == "odfpy"
+    assert lines(odt) == [TITLE, "Ủy ban nhân dân huyện Mộ Đức", "Nơi nhận:\tTM. ỦY BAN NHÂN DÂN"]
+    started = time.perf_counter()
+    ods = extract_document_text(make_ods(), None, "ds.ods")
+    assert time.perf_counter() - started < 5  # the 100,000 repeated empty rows are not expanded
+    assert lines(ods) == ["Danh sách", "STT\tHọ và tên\tĐiểm", "1\tNguyễn Văn A\t9,5"]
+
+
+def test_rtf_with_unicode_escapes_and_a_table():
+    body = "\\par\n".join(rtf_escape(line) for line in BODY)
+    table = f"\\trowd\\cellx3000\\cellx6000 {rtf_escape('Nơi nhận:')}\\cell {rtf_escape('TM. UBND')}\\cell\\row\n"
+    data = (
+        "{\\rtf1\\ansi\\ansicpg1258\\deff0{\\fonttbl{\\f0 Times New Roman;}}\\f0\\fs26\n"
+        + body
+        + "\\par\n"
+        + table
+        + "a|b\\par\n}"
+    ).encode("ascii")
+    result = extract_document_text(data, "application/msword", "cv.doc")  # RTF named .doc, as portals serve it
+    assert result.method == "striprtf"
+    assert lines(result) == [*BODY, "Nơi nhận:\tTM. UBND", "a|b"]
+
+
+def test_rtf_in_a_tcvn3_font_is_repaired():
+    escaped = "".join(f"\\'{b:02x}" if b > 127 else chr(b) for b in encode_tcvn3("Công văn số 12/UBND"))
+    data = ("{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0\\fnil .VnTime;}}\\f0 " + escaped + "\\par}").encode("ascii")
+    assert extract_document_text(data, None, "cv.rtf").text == "Công văn số 12/UBND"
+
+
+def test_pdf_text_layer_ascii_and_tcvn3():
+    tcvn3 = encode_tcvn3("Kế hoạch phát triển kinh tế xã hội năm 2024")  # "KÕ ho¹ch ph¸t triÓn ..."
+    data = text_pdf([[b"UBND HUYEN MO DUC", b"So: 12/KH-UBND"], [tcvn3, b"Trang 2"]])
+    assert "KÕ ho¹ch" in PdfReader(io.BytesIO(data)).pages[1].extract_text()  # what pypdf reads before repair
+    result = extract_document_text(data, "application/pdf", "kh.pdf")
+    assert result.method == "pypdf"
+    assert result.text == ("UBND HUYEN MO DUC\nSo: 12/KH-UBND\n\nKế hoạch phát triển kinh tế xã hội năm 2024\nTrang 2")
+
+
+def test_pdf_with_vietnamese_through_a_tounicode_cmap():
+    result = extract_document_text(unicode_pdf(BODY), None, None)
+    assert lines(result) == BODY
+    assert all(unicodedata.is_normalized("NFC", line) for line in lines(result))
+
+
+def test_scanned_pdf_has_no_text_layer():
+    result = extract_document_text(image_only_pdf(), "application/pdf", "scan.pdf")
+    assert result == DocumentText(None, "pypdf", "scanned PDF: no text layer")
+
+
+def encrypted(data: bytes, user: str, owner: str | None = None, algorithm: str | None = None) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user, owner, algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_encrypted_pdf():
+    plain = text_pdf([[b"UBND HUYEN MO DUC"]])
+    for algorithm in (None, "AES-256"):
+        result = extract_document_text(encrypted(plain, "mat-khau", algorithm=algorithm), None, "mat.pdf")
+        assert result.text is None
+        assert result.error == "encrypted PDF: a password is needed to open it"
+    # Only an owner password (printing or copying restricted): readers open it, and so does the extractor.
+    assert extract_document_text(encrypted(plain, "", "chu-so-huu"), None, None).text == "UBND HUYEN MO DUC"
+
+
+def cp1258(text: str) -> bytes:
+    """Windows-1258 bytes: letters with a vowel mark precomposed, tone marks as combining characters."""
+    out = []
+    for ch in text:
+        try:
+            out.append(ch.encode("cp1258"))
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            tone = next(mark for mark in parts if mark in "\u0300\u0301\u0303\u0309\u0323")
+            out.append((unicodedata.normalize("NFC", parts.replace(tone, "")) + tone).encode("cp1258"))
+    return b"".join(out)
+
+
+def test_plain_text_attachment():
+    for data in (cp1258("Thông báo số 5/TB-UBND\r\nMộ Đức"), "Thông báo số 5/TB-UBND\nMộ Đức".encode()):
+        result = extract_document_text(data, "text/plain", "tb.txt")
+        assert (result.method, result.text) == ("text", "Thông báo số 5/TB-UBND\nMộ Đức")
+
+
+# -- what has no text --------------------------------------------------------------------------------------
+def ole(*streams: str) -> bytes:
+    """The start of a compound file with directory entries of the given stream names (enough for detection)."""
+    entries = b"".join(name.encode("utf-16-le").ljust(64, b"\x00") + b"\x00" * 64 for name in streams)
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + entries
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "error"),
+    [
+        (ole("Root Entry", "WordDocument", "1Table"), "qd.doc", "legacy .doc (OLE) has no text extractor here"),
+        (ole("Root Entry", "Workbook"), "bang.xls", "legacy .xls (OLE) has no text extractor here"),
+        (ole("Root Entry", "PowerPoint Document"), "bc.ppt", "legacy .ppt (OLE) has no text extractor here"),
+        (ole("Root Entry", "EncryptionInfo", "EncryptedPackage"), "mat.docx", "password-protected Office document"),
+        (zipped({"scan-1.pdf": b"%PDF-1.4", "scan-2.pdf": b"%PDF-1.4"}), "ho-so.doc", "ZIP archive: not a document"),
+        (b"Rar!\x1a\x07\x01\x00" + b"\x00" * 64, "ho-so.rar", "RAR archive"),
+        (b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\x00" * 64, "ho-so.7z", "7z archive"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "scan.pdf", "JPEG image: no text layer"),
+        ("<!DOCTYPE html><html><body>Đăng nhập</body></html>".encode(), "qd.pdf", "HTML page, not a document"),
+        (b"", "qd.pdf", "empty file"),
+        (b"\x00\x01garbage" * 10, "qd.pdf", "unrecognised file format (first bytes 00 01 67 61"),
+    ],
+)
+def test_files_without_text_say_why(data: bytes, filename: str, error: str):
+    result = extract_document_text(data, None, filename)
+    assert result.text is None
+    assert result.error is not None
+    assert result.error.startswith(error)
+    assert "\n" not in result.error
+
+
+def test_kind_comes_from_the_bytes_not_the_name():
+    assert document_kind(make_docx(["a"]), "application/pdf", "x.pdf") == "docx"
+    assert document_kind(make_xlsx({"a": [[1]]}), None, "x.doc") == "xlsx"
+    assert document_kind(make_odt(), None, None) == "odt"
+    assert document_kind(make_ods(), None, None) == "ods"
+    assert document_kind(b"{\\rtf1 x}", "application/msword", "x.doc") == "rtf"
+    assert document_kind(b"\n%PDF-1.4\n", None, "x.doc") == "pdf"
+    assert document_kind(b"PK\x03\x04 truncated", None, "x.docx") == "docx"
+    assert document_kind(b"PK\x03\x04 truncated", None, "x.bin") == "zip"
+
+
+# -- damaged and hostile files -----------------------------------------------------------------------------
+SAMPLES = {
+    "pdf": text_pdf([[b"UBND HUYEN MO DUC"], [b"Trang 2"]]),
+    "docx": make_docx(BODY, table=[["a", "b"]]),
+    "xlsx": make_xlsx({"Tổng hợp": [["STT", "Đơn vị"], [1, "Xã Đức Thạnh"]]}),
+    "odt": make_odt(),
+    "rtf": ("{\\rtf1\\ansi " + "\\par ".join(rtf_escape(line) for line in BODY) + "}").encode("ascii"),
+}
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "odt"])
+def test_truncated_packages_are_errors(kind: str):
+    data = SAMPLES[kind]
+    for cut in (10, len(data) // 2, len(data) - 30):
+        result = extract_document_text(data[:cut], None, f"van-ban.{kind}")
+        assert result.text is None
+        assert result.error.startswith(f"corrupt {kind.upper()}: "), result.error
+
+
+def test_truncated_or_corrupt_pdf_is_an_error():
+    data = SAMPLES["pdf"]
+    for damaged in (data[:40], data[:120], b"%PDF-1.4\n" + bytes(range(256)) * 4):
+        result = extract_document_text(damaged, "application/pdf", "kh.pdf")
+        assert result.text is None
+        assert "PDF" in result.error
+    cut = extract_document_text(data[: len(data) - 60], None, None)  # the end cut off: pypdf rebuilds the xref
+    assert cut.error is None or "PDF" in cut.error
+
+
+def test_package_that_is_no_document_of_its_kind():
+    fake = zipped({"[Content_Types].xml": b"<Types/>", "word/styles.xml": b"<w:styles/>"})
+    result = extract_document_text(fake, None, "x.docx")
+    assert result.text is None
+    assert result.error.startswith("corrupt DOCX: ")
+
+
+def test_member_that_inflates_past_its_declared_size_is_refused():
+    """Headers that claim a 2 KB document.xml which really inflates to 60 MB: refused before python-docx reads it
+    (zipfile would inflate a whole read at once before cutting it at the declared size)."""
+    data = bytearray(bomb_docx(60))
+    name = b"word/document.xml"
+    central = 0
+    while True:
+        central = data.index(b"PK\x01\x02", central)
+        if data[central + 46 : central + 46 + len(name)] == name:
+            break
+        central += 4
+    data[central + 24 : central + 28] = (2048).to_bytes(4, "little")
+    local = int.from_bytes(data[central + 42 : central + 46], "little")
+    data[local + 22 : local + 26] = (2048).to_bytes(4, "little")
+    tracemalloc.start()
+    try:
+        result = extract_document_text(bytes(data), None, "x.docx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.text is None
+    assert result.error == "corrupt DOCX: word/document.xml inflates past its declared size (2,048 bytes)"
+    assert peak < 10 * 1024 * 1024
+
+
+def bomb_docx(megabytes: int) -> bytes:
+    """A DOCX whose document.xml inflates to ``megabytes`` MB from a few hundred KB."""
+    paragraph = b"<w:p><w:r><w:t>Ke hoach so 12/KH-UBND</w:t></w:r></w:p>"
+    xml = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document '
+        b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        + paragraph * (megabytes * 1024 * 1024 // len(paragraph))
+        + b"</w:body></w:document>"
+    )
+    source = zipfile.ZipFile(io.BytesIO(make_docx(["x"])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            package.writestr(info.filename, xml if info.filename == "word/document.xml" else source.read(info))
+    return out.getvalue()
+
+
+def test_zip_bomb_docx_is_refused_before_it_is_read():
+    data = bomb_docx(60)
+    assert len(data) < 2 * 1024 * 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = extract_document_text(data, None, "bom.docx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 2
+    assert peak < 10 * 1024 * 1024
+    assert result.text is None
+    assert result.error.startswith("DOCX too large to read: ")
+    assert result.error.endswith(" MB of XML uncompressed (limit 50 MB)")
+
+
+def test_limits_cut_the_text_and_say_where():
+    pdf = text_pdf([[f"Trang {n}".encode()] for n in range(1, 6)])
+    result = extract_document_text(pdf, None, None, limits=Limits(pdf_pages=3))
+    assert result.text == "Trang 1\n\nTrang 2\n\nTrang 3"
+    assert result.truncated == "first 3 of 5 pages"
+    sheet = make_xlsx({"Số liệu": [[f"ô {r}-{c}" for c in range(10)] for r in range(50)]})
+    result = extract_document_text(sheet, None, None, limits=Limits(cells=100))
+    assert result.truncated == "first 100 cells"
+    assert result.text.split("\n")[0] == "Số liệu"
+    assert len(result.text.split("\n")) == 1 + 10
+    result = extract_document_text(make_docx(BODY * 100), None, None, limits=Limits(chars=500))
+    assert result.truncated == "first 500 characters"
+    assert 400 < len(result.text) < 700
+    assert extract_document_text(SAMPLES["docx"], None, None, limits=Limits(xml_bytes=100)).error.startswith(
+        "DOCX too large to read"
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kind=st.sampled_from(sorted(SAMPLES)),
+    cut=st.floats(0, 1),
+    flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=8),
+)
+def test_damaged_files_never_raise(kind: str, cut: float, flips: list[tuple[float, int]]):
+    data = bytearray(SAMPLES[kind])
+    for where, value in flips:
+        data[min(int(where * len(data)), len(data) - 1)] = value
+    data = bytes(data[: max(1, int(cut * len(data)))])
+    result = extract_document_text(data, None, f"x.{kind}")
+    assert isinstance(result, DocumentText)
+    assert (result.text is None) == (result.error is not None)
+    if result.error is not None:
+        assert "\n" not in result.error
+        assert len(result.error) < 300
+
+
+def test_many_mutations_never_raise():
+    """Seeded truncations and byte flips of every sample, dense enough to reach inside the compressed parts."""
+    rng = random.Random(5712)
+    for kind, sample in SAMPLES.items():
+        for _ in range(60):
+            data = bytearray(sample)
+            for _ in range(rng.choice((0, 1, 3, 20))):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            if rng.random() < 0.5:
+                del data[rng.randrange(1, len(data)) :]
+            result = extract_document_text(bytes(data), None, f"x.{kind}")
+            assert (result.text is None) == (result.error is not None), (kind, result)
+
+
+def test_deflate_bomb_in_a_pdf_stream_is_bounded():
+    """A content stream that inflates to 100 MB: pypdf's own output limit stops it, the extractor reports it."""
+    stream = zlib.compress(b" " * (100 * 1024 * 1024), 9)
+    page = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    data = make_pdf([b""], fonts=HELVETICA)
+    data = data.replace(b"<< /Length 0 >>\nstream\n\nendstream", page)  # offsets now wrong: pypdf must recover
+    started = time.perf_counter()
+    result = extract_document_text(data, None, None)
+    assert time.perf_counter() - started < 20
+    assert result.text is None
+    assert "PDF" in result.error
+
+
+# -- output form -------------------------------------------------------------------------------------------
+def test_text_is_normalised_and_stable():
+    result = extract_document_text(make_docx(["  Hoà   bình\u00a0 ", "Thủy lợi\u200b", "Qua\u0309ng Ngãi"]), None, None)
+    assert lines(result) == ["Hoà bình", "Thủy lợi", "Quảng Ngãi"]
+    for data in (SAMPLES["docx"], SAMPLES["pdf"], SAMPLES["rtf"]):
+        text = extract_document_text(data, None, None).text
+        assert unicodedata.is_normalized("NFC", text)
+        if "\t" not in text:
+            paragraphs = text.replace("\n\n", "\x00").replace("\n", "\n\n").replace("\x00", "\n\n")
+            assert normalize_block(paragraphs) == paragraphs
+
+
+# -- the replica's attachments -----------------------------------------------------------------------------
+def test_replica_documents_give_their_title():
+    site = build_site(articles=120, seed=2022)
+    seen = set()
+    timings: dict[str, list[float]] = {}
+    for doc in site.documents.values():
+        data = document_bytes(doc)
+        started = time.perf_counter()
+        result = extract_document_text(data, doc.content_type, doc.file_name)
+        timings.setdefault(doc.format, []).append(time.perf_counter() - started)
+        heading = doc.document.upper()
+        expected = fold_ascii(heading) if doc.format == "pdf" else heading
+        assert expected in lines(result), (doc.file_name, result.text)
+        assert result.method == {"pdf": "pypdf", "docx": "python-docx", "doc": "striprtf"}[doc.format]
+        if doc.format != "pdf":
+            assert doc.subject in result.text
+            assert "ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC" in result.text
+        seen.add(doc.format)
+    assert seen == {"pdf", "docx", "doc"}
+    for fmt, spent in timings.items():  # a few milliseconds each; generous for slow machines
+        assert sum(spent) / len(spent) < 0.1, fmt
