@@ -62,6 +62,7 @@ class Archive:
         self.db: sqlite_utils.Database = open_db(self.path)
         self.run_id: int | None = None
         self.portal_id: str | None = None
+        self._known_digests: set[str] | None = None
 
     # Runs --------------------------------------------------------------------------------------------------
 
@@ -132,7 +133,12 @@ class Archive:
     # Captures ----------------------------------------------------------------------------------------------
 
     def store_capture(self, capture: Any, warc_file: str) -> int:
-        """Record where a raw capture lies (``warc_file`` as stored: relative to the archive's folder)."""
+        """Record where a raw capture lies (``warc_file`` as stored: relative to the archive's folder).
+
+        Not committed on its own: the row rides with the next transaction (the article or blob stored from this
+        response, a failure, the run's end), which keeps a commit per response off the crawl's reactor thread. A
+        crash before then loses the row, not the record, which is in its WARC file.
+        """
         payload_capture_id = None
         if capture.refers_to_record_id:
             found = self.db.conn.execute(
@@ -160,8 +166,7 @@ class Archive:
             "refers_to_record_id": capture.refers_to_record_id,
             "payload_capture_id": payload_capture_id,
         }
-        with self.db.conn:  # committed at once (WAL: ~15 µs), so no later rollback can take it along
-            return self._insert("captures", row).lastrowid
+        return self._insert("captures", row).lastrowid
 
     def set_run_warc_files(self, files: list[str]) -> None:
         if self.run_id is not None:
@@ -171,7 +176,21 @@ class Archive:
                 )
 
     def payload_seen(self, digest: str) -> tuple[str, str, str] | None:
-        """``(url, WARC-Date, record id)`` of an archived response record with this payload digest, if any."""
+        """``(url, WARC-Date, record id)`` of an archived response record with this payload digest, if any.
+
+        The portal's earlier payload digests are loaded once per run into memory, so that the first crawl of a
+        portal (every payload new) does not query the database for each response.
+        """
+        if self._known_digests is None:
+            self._known_digests = {
+                row[0]
+                for row in self.db.conn.execute(
+                    "SELECT payload_digest FROM captures WHERE portal_id = ? AND warc_type = 'response'",
+                    [self.portal_id],
+                )
+            }
+        if digest not in self._known_digests:
+            return None
         return self.db.conn.execute(
             "SELECT url, warc_date, record_id FROM captures WHERE payload_digest = ? AND warc_type = 'response' "
             "ORDER BY id LIMIT 1",
@@ -363,6 +382,7 @@ class Archive:
         )
 
     def close(self) -> None:
+        self.db.conn.commit()  # captures planned since the last transaction
         self.db.conn.close()
 
 
