@@ -320,7 +320,7 @@ def test_documents_are_stored_once_with_their_text_for_search(archive, site):
     db = archive["db"]
     rows = db.execute("SELECT filename, mime, text, text_method, text_error FROM attachments").fetchall()
     assert len(rows) == len({d["url"] for d in site.manifest()["documents"]})
-    for filename, mime, text, method, error in rows:
+    for filename, _mime, text, method, error in rows:
         assert (error, bool(text)) == (None, True), filename
         assert method in ("pypdf", "python-docx", "striprtf")
         # Every document of the replica opens with the district's name: as written in Word (with diacritics),
@@ -328,3 +328,28 @@ def test_documents_are_stored_once_with_their_text_for_search(archive, site):
         assert text.startswith(("ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC", "UY BAN NHAN DAN HUYEN MO DUC")), filename
     docx = next(text for filename, _, text, _, _ in rows if filename.endswith(".docx"))
     assert "Độc lập – Tự do – Hạnh phúc" in docx
+
+
+def test_warc_files_roll_over_at_the_size_limit_in_a_real_crawl(tmp_path, archive):
+    db_path = tmp_path / "data" / "archive.db"
+    result = run_cli(
+        "crawl",
+        "qni-archival",
+        "--db",
+        str(db_path),
+        "--loopback",
+        "--limit",
+        "6",
+        "-s",
+        "GOVSCRAPER_WARC_MAX_SIZE=40000",
+        registry=archive["registry"],
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    db = sqlite_utils.Database(db_path)
+    files = __import__("json").loads(next(iter(db["crawl_runs"].rows))["warc_files"])
+    assert len(files) >= 3
+    used = {row[0] for row in db.execute("SELECT DISTINCT warc_file FROM captures")}
+    assert used == set(files)
+    for name in files:
+        assert (db_path.parent / (name + ".cdxj")).exists()
+    assert run_cli("verify", "--db", str(db_path)).returncode == 0
