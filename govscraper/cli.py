@@ -255,8 +255,15 @@ EXAMPLE_QUERY = (
 )
 @click.option("--faults", is_flag=True, help="Make some pages and images misbehave (500, timeouts, ...).")
 @click.option("--seed", type=int, default=2022, show_default=True, hidden=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8022,
+    show_default=True,
+    help="Port of the replica on 127.0.0.1 (any free port if taken).",
+)
 @user_errors
-def demo(db_path: Path, articles: int, faults: bool, seed: int) -> None:
+def demo(db_path: Path, articles: int, faults: bool, seed: int, port: int) -> None:
     """Crawl a bundled replica portal on 127.0.0.1 into the archive, offline.
 
     Starts a local Liferay 6.2 replica of a district portal (Vietnamese articles, photos, documents,
@@ -269,7 +276,13 @@ def demo(db_path: Path, articles: int, faults: bool, seed: int) -> None:
 
     open_db(db_path).conn.close()
     site = build_site(articles=articles, seed=seed, faults="all" if faults else None)
-    with ReplicaServer(site, host="127.0.0.1", port=0, timeout_delay=8) as server:
+    try:
+        # A fixed port keeps the replica's URLs the same from one demo to the next, so a second demo into the same
+        # archive finds the articles unchanged instead of "moved"; any free port when it is taken.
+        server = ReplicaServer(site, host="127.0.0.1", port=port, timeout_delay=8)
+    except OSError:
+        server = ReplicaServer(site, host="127.0.0.1", port=0, timeout_delay=8)
+    with server:
         click.echo(f"replica portal with {len(site.articles)} articles serving at {server.url}")
         result = run_crawl(
             demo_portal(server.url, [c[0] for c in site.categories]),
