@@ -70,7 +70,7 @@ class Archive:
         with self.db.conn:
             self.db["portals"].upsert({**portal.as_row(), "updated_at": utcnow()}, pk="id")
 
-    def start_run(self, portal: Portal, spider: str, settings: dict[str, Any] | None = None) -> int:
+    def start_run(self, portal: Portal, spider: str, settings: dict[str, Any] | None = None, mode: str = "full") -> int:
         self.register_portal(portal)
         with self.db.conn:
             table = self.db["crawl_runs"].insert(
@@ -79,6 +79,7 @@ class Archive:
                     "spider": spider,
                     "started_at": utcnow(),
                     "status": "running",
+                    "mode": mode,
                     "settings": json.dumps(settings or {}, ensure_ascii=False, sort_keys=True, default=str),
                 }
             )
@@ -86,12 +87,116 @@ class Archive:
         self.portal_id = portal.id
         return self.run_id
 
-    def finish_run(self, status: str, reason: str | None, counts: dict[str, int]) -> None:
+    def continue_run(self, run_id: int, portal: Portal) -> None:
+        """Take up an interrupted run again (``crawl --resume``): same row, counters carry on."""
+        self.register_portal(portal)
+        with self.db.conn:
+            self.db.conn.execute(
+                "UPDATE crawl_runs SET status = 'running', finished_at = NULL, finish_reason = NULL, "
+                "resumes = COALESCE(resumes, 0) + 1 WHERE id = ?",
+                [run_id],
+            )
+        self.run_id = run_id
+        self.portal_id = portal.id
+
+    def interrupt_stale_runs(self, portal_id: str, keep: int | None = None) -> list[int]:
+        """Runs of the portal still marked running while no crawl of it runs (its job lock is free): a process
+        that was killed. They are marked ``interrupted``; ``crawl --resume`` can continue the last one."""
+        stale = [
+            row[0]
+            for row in self.db.conn.execute(
+                "SELECT id FROM crawl_runs WHERE portal_id = ? AND status = 'running' AND id IS NOT ?",
+                [portal_id, keep],
+            )
+        ]
+        if stale:
+            with self.db.conn:
+                self.db.conn.executemany(
+                    "UPDATE crawl_runs SET status = 'interrupted', finish_reason = 'killed (the process ended "
+                    "without closing the run)' WHERE id = ?",
+                    [(run_id,) for run_id in stale],
+                )
+        return stale
+
+    def has_finished_run(self, portal_id: str) -> bool:
+        return (
+            self.db.conn.execute(
+                "SELECT 1 FROM crawl_runs WHERE portal_id = ? AND status = 'finished' LIMIT 1", [portal_id]
+            ).fetchone()
+            is not None
+        )
+
+    def known_articles(self, portal_id: str) -> tuple[set[str], set[str]]:
+        """The portal's archived articles: platform ids, and every URL they were archived or are canonical under."""
+        ids: set[str] = set()
+        urls: set[str] = set()
+        for source_id, url, canonical in self.db.conn.execute(
+            "SELECT source_id, url, canonical_url FROM articles WHERE portal_id = ?", [portal_id]
+        ):
+            if source_id:
+                ids.add(source_id)
+            urls.add(url)
+            if canonical:
+                urls.add(canonical)
+        return ids, urls
+
+    def mark_unchanged(self, url: str, capture_id: int | None) -> bool:
+        """An archived article answered 304: seen now, unchanged (``--full`` crawls of unchanged portals)."""
+        now = utcnow()
+        with self.db.conn:
+            cursor = self.db.conn.execute(
+                "UPDATE articles SET last_seen_at = ?, run_id = ?, capture_id = COALESCE(?, capture_id) "
+                "WHERE url = ? OR canonical_url = ?",
+                [now, self.run_id, capture_id, url, url],
+            )
+            if cursor.rowcount:
+                self._bump({"articles_unchanged": 1})
+        return cursor.rowcount > 0
+
+    def validators(self) -> dict[str, tuple[str | None, str | None]]:
+        """URL → (ETag, Last-Modified) the portal sent with each page last time."""
+        return {
+            url: (etag, last_modified)
+            for url, etag, last_modified in self.db.conn.execute(
+                "SELECT url, etag, last_modified FROM http_validators WHERE portal_id = ?", [self.portal_id]
+            )
+        }
+
+    def store_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        # Rides with the next transaction, like captures: one small row per page, no commit of its own.
+        self.db.conn.execute(
+            "INSERT INTO http_validators (url, etag, last_modified, seen_at, portal_id) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+            "seen_at = excluded.seen_at",
+            [url, etag, last_modified, utcnow(), self.portal_id],
+        )
+
+    def finish_run(self, status: str, reason: str | None, counts: dict[str, Any], alarm: str | None = None) -> None:
+        """Close the run: counts are added to what the row holds (a resumed run carries on from its first part)."""
         if self.run_id is None:
             return
-        row = {"finished_at": utcnow(), "status": status, "finish_reason": reason, **counts}
+        additions = ", ".join(f"[{name}] = COALESCE([{name}], 0) + :{name}" for name in counts)
         with self.db.conn:
-            self.db["crawl_runs"].update(self.run_id, row)
+            self.db.conn.execute(
+                f"UPDATE crawl_runs SET finished_at = :finished_at, status = :status, finish_reason = :reason, "
+                f"alarm = :alarm, alarm_reason = :alarm_reason, {additions} WHERE id = :id",
+                {
+                    **counts,
+                    "finished_at": utcnow(),
+                    "status": status,
+                    "reason": reason,
+                    "alarm": "layout-changed?" if alarm else None,
+                    "alarm_reason": alarm,
+                    "id": self.run_id,
+                },
+            )
+
+    def resumable(self, run_id: int, portal_id: str) -> bool:
+        """A run of this portal that did not finish (killed, or stopped with SIGINT/SIGTERM)."""
+        row = self.db.conn.execute(
+            "SELECT status FROM crawl_runs WHERE id = ? AND portal_id = ?", [run_id, portal_id]
+        ).fetchone()
+        return row is not None and row[0] in ("running", "interrupted")
 
     def bump(self, **counts: int) -> None:
         """Add to the current run's counters (articles_new, images_new, failures, ...)."""

@@ -29,6 +29,9 @@ from govscraper.registry import (
     portal_for_url,
 )
 
+#: Exit status of a crawl that finished but whose canary fired ("layout-changed?"): schedulers can tell it apart.
+ALARM_EXIT = 3
+
 
 def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
     """``--db PATH``: every command that touches the archive takes it."""
@@ -107,13 +110,17 @@ def crawl_overrides(loopback: bool, limit: int | None, contact: str | None, verb
 
 def print_summary(result: Any, db_path: Path) -> None:
     counts = result.counts
-    articles = sum(counts.get(f"articles_{k}", 0) for k in ("new", "updated", "unchanged"))
+    articles = sum(counts.get(f"articles_{k}", 0) or 0 for k in ("new", "updated", "unchanged"))
+    mode = f" ({counts['mode']})" if counts.get("mode") else ""
+    not_modified = counts.get("pages_not_modified") or 0
     click.echo(
-        f"run {result.run_id} {result.status} in {result.elapsed:.1f} s: {articles} articles "
+        f"run {result.run_id}{mode} {result.status} in {result.elapsed:.1f} s: {articles} articles "
         f"({counts.get('articles_new', 0)} new, {counts.get('articles_updated', 0)} updated, "
         f"{counts.get('articles_unchanged', 0)} unchanged), {counts.get('images_new', 0)} new images, "
         f"{counts.get('attachments_new', 0)} new attachments, {counts.get('failures', 0)} failures, "
-        f"{counts.get('requests', 0)} requests -> {db_path}"
+        f"{counts.get('requests', 0)} requests"
+        + (f" ({not_modified} not modified)" if not_modified else "")
+        + f" -> {db_path}"
     )
 
 
@@ -127,6 +134,7 @@ def print_summary(result: Any, db_path: Path) -> None:
 @click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
 @click.option("--no-warc", is_flag=True, help="Do not write raw captures (WARC files) for this crawl.")
 @click.option("--full", is_flag=True, help="Revisit every known article, to find edited ones (versions are kept).")
+@click.option("--resume", is_flag=True, help="Continue the portal's interrupted crawl (killed, or stopped).")
 @click.option(
     "-s",
     "--set",
@@ -147,6 +155,7 @@ def crawl(
     contact: str | None,
     no_warc: bool,
     full: bool,
+    resume: bool,
     settings: tuple[str, ...],
     verbose: bool,
 ) -> None:
@@ -162,17 +171,25 @@ def crawl(
     from govscraper.crawl import run_crawl
 
     overrides = crawl_overrides(loopback, limit, contact, verbose)
+    if full and resume:
+        raise click.UsageError("--full and --resume do not go together")
     overrides["GOVSCRAPER_WARC"] = not no_warc
-    overrides["GOVSCRAPER_FULL"] = full
+    overrides["GOVSCRAPER_MODE"] = "full" if full else "resume" if resume else "auto"
     for setting in settings:
         name, sep, value = setting.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"{setting!r} is not NAME=VALUE", param_hint="-s/--set")
         overrides[name.strip()] = value
+    from govscraper.crawl import check_can_crawl
+
+    check_can_crawl(portal, db_path, overrides)
     result = run_crawl(portal, db_path, overrides, verbose=verbose)
     print_summary(result, db_path)
     if result.start_failure:
         raise click.ClickException(f"could not reach {portal.category_urls[0]}: {result.start_failure}")
+    if result.counts.get("alarm"):
+        click.echo(f"warning: {portal.id}: {result.counts['alarm']} {result.counts.get('alarm_reason')}", err=True)
+        sys.exit(ALARM_EXIT)
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govscraper.db import open_db
+from govscraper.db import ArchiveError, open_db
 from govscraper.registry import Portal
 
 
@@ -96,6 +96,32 @@ def quiet_expected_tracebacks() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, _OneLine) for f in logger.filters):
             logger.addFilter(_OneLine())
+
+
+def check_can_crawl(portal: Portal, db: str | Path, overrides: dict[str, Any]) -> None:
+    """Refuse, with a one-line reason, a crawl that cannot start: the portal is being crawled, or there is nothing
+    to resume."""
+    from govscraper.jobs import JobDir, jobs_directory
+
+    settings = scrapy_settings(db, overrides)
+    job = JobDir(jobs_directory(db, settings.get("GOVSCRAPER_JOBS_DIR")), portal.id)
+    if job.is_locked():
+        raise ArchiveError(f"a crawl of {portal.id} is already running (see {job.path})")
+    if settings.get("GOVSCRAPER_MODE") == "resume":
+        state = job.read_state()
+        archive = open_db(db)
+        try:
+            row = (
+                archive.execute("SELECT status FROM crawl_runs WHERE id = ?", [state.run_id]).fetchone()
+                if state
+                else None
+            )
+        finally:
+            archive.conn.close()
+        if row is None or row[0] not in ("running", "interrupted"):
+            raise ArchiveError(
+                f"nothing to resume for {portal.id}: its last crawl finished (run a crawl without --resume)"
+            )
 
 
 def run_crawl(

@@ -288,11 +288,31 @@ def _captures_and_versions(db: sqlite_utils.Database) -> None:
     db["article_versions"].create_index(["article_id", "version"], unique=True)
 
 
+def _operations(db: sqlite_utils.Database) -> None:
+    """Issue 5: how each run crawled, what it saw, the layout canary; HTTP validators for conditional requests."""
+    for column, kind in (
+        ("mode", str),  # full | incremental | resume
+        ("articles_seen", int),  # list entries and article pages the run recognised
+        ("pages_not_modified", int),  # answers 304 to conditional requests
+        ("extraction_failures", int),  # article pages fetched but not readable (no title or body, parse errors)
+        ("alarm", str),  # "layout-changed?" when the canary fires
+        ("alarm_reason", str),
+        ("resumes", int),  # how many times an interrupted run was continued
+    ):
+        db["crawl_runs"].add_column(column, kind)
+    db["http_validators"].create(
+        {"url": str, "etag": str, "last_modified": str, "seen_at": str, "portal_id": str},
+        pk="url",
+    )
+    db["http_validators"].create_index(["portal_id"])
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_sources_and_credits", _sources_and_credits),
     ("0003_captures_and_versions", _captures_and_versions),
+    ("0004_operations", _operations),
 ]
 
 

@@ -14,7 +14,8 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from govscraper.archive import archive_for
-from govscraper.signals import fetch_failed
+from govscraper.jobs import CrawlBusy, JobDir, jobs_directory, recover_warc
+from govscraper.signals import article_unchanged, fetch_failed
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,23 @@ def run_status(reason: str) -> str:
 
 
 class ArchiveRun:
-    """Opens a ``crawl_runs`` row when the spider opens, records every failure, closes the row with counts."""
+    """The run's record: opens (or resumes) a ``crawl_runs`` row, records every failure, closes it with its counts.
+
+    It also holds the portal's job lock for the life of the crawl, chooses the crawl mode (``GOVSCRAPER_MODE``:
+    auto means incremental once the portal has a finished crawl, full before that; resume continues the run an
+    interrupted crawl left in the job directory), and at the end runs the layout canary: a crawl that recognised no
+    article at all, or whose article pages failed extraction above ``GOVSCRAPER_CANARY_FAILURE_RATE``, is flagged
+    ``layout-changed?`` in its row.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.job: JobDir | None = None
+        self.mode = "full"
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.fetch_failed, signal=fetch_failed)
+        crawler.signals.connect(self.article_unchanged, signal=article_unchanged)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.item_error, signal=signals.item_error)
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
@@ -61,16 +72,54 @@ class ArchiveRun:
         portal = getattr(spider, "portal", None)
         if portal is None:
             raise NotConfigured("govscraper spiders carry a portal")
-        settings = {name: self.crawler.settings.get(name) for name in _RUN_SETTINGS}
-        run_id = archive_for(self.crawler).start_run(portal, spider.name, settings)
+        settings = self.crawler.settings
+        archive = archive_for(self.crawler)
+        self.job = JobDir(jobs_directory(settings.get("GOVSCRAPER_DB"), settings.get("GOVSCRAPER_JOBS_DIR")), portal.id)
+        try:
+            self.job.acquire()
+        except CrawlBusy as busy:
+            self.job = None
+            spider.refused = str(busy)
+            logger.error("%s", busy)
+            return
+        requested = settings.get("GOVSCRAPER_MODE", "auto")
+        state = self.job.read_state()
+        run_id = None
+        if requested == "resume":
+            if state is not None and archive.resumable(state.run_id, portal.id):
+                run_id, self.mode = state.run_id, "resume"
+                archive.interrupt_stale_runs(portal.id, keep=run_id)
+                archive.continue_run(run_id, portal)
+                self._recover_warc_files(portal.id, run_id)
+            else:
+                logger.warning("nothing to resume for %s: crawling it anew", portal.id)
+                requested = "auto"
+        if run_id is None:
+            archive.interrupt_stale_runs(portal.id)
+            if requested == "auto":
+                self.mode = "incremental" if archive.has_finished_run(portal.id) else "full"
+            else:
+                self.mode = requested
+            run_settings = {name: settings.get(name) for name in _RUN_SETTINGS}
+            run_id = archive.start_run(portal, spider.name, run_settings, mode=self.mode)
+            self.job.write_state(run_id, self.mode)
+        known_ids, known_urls = archive.known_articles(portal.id) if self.mode != "full" else (set(), set())
+        spider.prepare(self.mode, known_ids, known_urls)
         self.crawler.stats.set_value("govscraper/run_id", run_id)
+        self.crawler.stats.set_value("govscraper/mode", self.mode)
         logger.info(
-            "run %s: archiving %s (%s) into %s",
-            run_id,
-            portal.id,
-            portal.base_url,
-            archive_for(self.crawler).path,
+            "run %s (%s): archiving %s (%s) into %s", run_id, self.mode, portal.id, portal.base_url, archive.path
         )
+
+    def _recover_warc_files(self, portal_id: str, run_id: int) -> None:
+        from govscraper.middlewares import warc_directory
+
+        settings = self.crawler.settings
+        directory = warc_directory(settings.get("GOVSCRAPER_DB"), settings.get("GOVSCRAPER_WARC_DIR"))
+        for path in sorted(directory.glob(f"{portal_id}-{run_id:05d}-*.warc.gz")):
+            records, cut = recover_warc(path)
+            if records or cut:
+                logger.info("recovered %s: %d records kept, %d bytes of a cut record removed", path.name, records, cut)
 
     def fetch_failed(
         self, url: str, kind: str, error: str, status: int | None = None, referer: str | None = None, **_: Any
@@ -79,7 +128,12 @@ class ArchiveRun:
         self.crawler.stats.inc_value("govscraper/failures")
         self.crawler.stats.inc_value(f"govscraper/failures/{kind}")
 
+    def article_unchanged(self, url: str, capture_id: int | None = None, **_: Any) -> None:
+        archive_for(self.crawler).mark_unchanged(url, capture_id)
+        self.crawler.stats.inc_value("govscraper/articles_unchanged")
+
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
+        self.crawler.stats.inc_value("govscraper/extraction_failures")
         self.fetch_failed(getattr(item, "url", "") or getattr(response, "url", ""), "article", str(exception))
 
     def item_error(self, item: Any, response: Any, spider: Spider, failure: Failure) -> None:
@@ -88,23 +142,60 @@ class ArchiveRun:
 
     def spider_error(self, failure: Failure, response: Any, spider: Spider) -> None:
         kind = response.meta.get("govscraper_kind", "page") if response is not None else "page"
+        if kind == "article":
+            self.crawler.stats.inc_value("govscraper/extraction_failures")
         error = f"could not parse: {failure.type.__name__}: {failure.getErrorMessage()}"
         self.fetch_failed(getattr(response, "url", ""), kind, error)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.job is None:
+            return  # refused: another crawl of the portal holds the lock
         stats = self.crawler.stats
         counts = {
             "requests": stats.get_value("downloader/request_count", 0),
             "responses": stats.get_value("downloader/response_count", 0),
             "bytes": stats.get_value("downloader/response_bytes", 0),
             "pages": stats.get_value("govscraper/pages", 0),
-            "duration_s": stats.get_value("elapsed_time_seconds"),
+            "duration_s": stats.get_value("elapsed_time_seconds") or 0.0,
+            "articles_seen": stats.get_value("govscraper/list_items", 0)
+            + stats.get_value("govscraper/article_pages", 0),
+            "pages_not_modified": stats.get_value("govscraper/not_modified", 0),
+            "extraction_failures": stats.get_value("govscraper/extraction_failures", 0),
         }
-        archive_for(self.crawler).finish_run(run_status(reason), reason, counts)
+        status = run_status(reason)
+        alarm = canary(
+            counts,
+            stats.get_value("govscraper/article_pages", 0),
+            self.crawler.settings.getfloat("GOVSCRAPER_CANARY_FAILURE_RATE", 0.2),
+        )
+        archive_for(self.crawler).finish_run(status, reason, counts, alarm)
+        if alarm:
+            logger.warning("layout-changed? %s", alarm)
+        if status == "finished":
+            self.job.clear_state()
 
     def engine_stopped(self) -> None:
         # Closed last: other components (the WARC recorder) still write on spider_closed, after the run's counts.
         archive_for(self.crawler).close()
+        if self.job is not None:
+            self.job.release()
+
+
+def canary(counts: dict[str, Any], article_pages: int, failure_rate: float) -> str | None:
+    """Why this run looks like the portal's layout changed, or None when it looks healthy.
+
+    A crawl that recognised no article at all (and got no 304 saying nothing changed) archived nothing silently;
+    a crawl whose article pages mostly fail extraction reads pages it no longer understands.
+    """
+    if counts["articles_seen"] == 0 and counts["pages_not_modified"] == 0:
+        return "no article recognised on any page (list markup changed, or the site moved?)"
+    failures = counts["extraction_failures"]
+    if article_pages and failures / article_pages > failure_rate:
+        return (
+            f"{failures} of {article_pages} article pages failed extraction "
+            f"({failures / article_pages:.0%} > {failure_rate:.0%})"
+        )
+    return None
 
 
 class Progress:

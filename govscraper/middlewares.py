@@ -182,3 +182,58 @@ def exchange_of(request: Request, response: Response):
         protocol=response.protocol or "HTTP/1.1",
         ip=str(response.ip_address) if response.ip_address else None,
     )
+
+
+class ConditionalRequestMiddleware:
+    """Asks for pages the archive already holds only if they changed, and remembers how to ask next time.
+
+    For requests the spider marks ``govscraper_conditional``, the ETag and Last-Modified the portal sent with the
+    page last time (table ``http_validators``) go out as ``If-None-Match``/``If-Modified-Since``, and a 304 reaches
+    the spider's callback instead of being treated as an error. The validators of every HTML page fetched are kept.
+    Small government servers are spared re-sending what has not changed.
+    """
+
+    PAGE_KINDS = frozenset(("list", "article", "page"))
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self._validators: dict[str, tuple[str | None, str | None]] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
+        return cls(crawler)
+
+    def _known(self) -> dict[str, tuple[str | None, str | None]]:
+        if self._validators is None:
+            from govscraper.archive import archive_for
+
+            self._validators = archive_for(self.crawler).validators()
+        return self._validators
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("govscraper_conditional"):
+            return
+        known = self._known().get(request.url)
+        if known is None:
+            return
+        etag, last_modified = known
+        if etag:
+            request.headers.setdefault(b"If-None-Match", etag.encode("latin-1"))
+        if last_modified:
+            request.headers.setdefault(b"If-Modified-Since", last_modified.encode("latin-1"))
+        request.meta["handle_httpstatus_list"] = [*request.meta.get("handle_httpstatus_list", []), 304]
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status == 200 and request.meta.get("govscraper_kind") in self.PAGE_KINDS:
+            etag = response.headers.get(b"ETag")
+            last_modified = response.headers.get(b"Last-Modified")
+            if etag or last_modified:
+                from govscraper.archive import archive_for
+
+                pair = (
+                    etag.decode("latin-1") if etag else None,
+                    last_modified.decode("latin-1") if last_modified else None,
+                )
+                archive_for(self.crawler).store_validators(response.url, *pair)
+                self._known()[response.url] = pair
+        return response

@@ -58,6 +58,14 @@ GOVSCRAPER_WARC = True
 GOVSCRAPER_WARC_DIR = ""
 #: A WARC file is closed and the next one begun past this size (Heritrix's default: 1 GB).
 GOVSCRAPER_WARC_MAX_SIZE = 1024**3
+#: full | incremental | resume | auto: auto is incremental once the portal has a finished crawl, else full.
+GOVSCRAPER_MODE = "auto"
+#: An incremental crawl stops walking a category after this many archived articles in a row (newest first).
+GOVSCRAPER_INCREMENTAL_STOP = 10
+#: Where each portal's job state (lock, the run to resume) lives; empty: ``jobs/`` beside the archive.
+GOVSCRAPER_JOBS_DIR = ""
+#: The layout canary: a run whose article pages failed extraction above this share is flagged "layout-changed?".
+GOVSCRAPER_CANARY_FAILURE_RATE = 0.2
 #: Stop after this many article pages (0: no limit). For trying a portal out.
 GOVSCRAPER_MAX_ARTICLES = 0
 #: Hops through pages that are neither lists nor articles, for crawls of sites not in the registry.
@@ -80,6 +88,8 @@ EXTENSIONS = {
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govscraper.middlewares.BackoffRetryMiddleware": 550,
+    # Before the cache-less downloader: adds If-None-Match / If-Modified-Since to pages the archive holds.
+    "govscraper.middlewares.ConditionalRequestMiddleware": 560,
     # Next to the downloader: sees every response as received, before decompression, redirects and retries.
     "govscraper.middlewares.WarcMiddleware": 950,
 }

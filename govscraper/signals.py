@@ -3,3 +3,7 @@
 #: Something the crawl could not archive. Keyword arguments: ``url``, ``kind`` (list, article, page, image,
 #: attachment), ``error`` (one line), ``status`` (HTTP status or None), ``referer``.
 fetch_failed = object()
+
+#: A conditional request for an archived article answered 304: it was seen, unchanged. Keyword arguments: ``url``,
+#: ``capture_id`` (the raw capture of the 304, or None).
+article_unchanged = object()

@@ -172,10 +172,11 @@ def test_run_is_recorded(db):
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_crawling_again_duplicates_nothing(crawled, registry_file, db):
+def test_crawling_again_in_full_duplicates_nothing(crawled, registry_file, db):
     before = {t: db[t].count for t in ("articles", "images", "article_images", "attachments", "article_attachments")}
-    result = run_cli("crawl", "qni-replica", "--db", str(crawled[0]), *LOOPBACK, registry=registry_file)
+    result = run_cli("crawl", "qni-replica", "--db", str(crawled[0]), "--full", *LOOPBACK, registry=registry_file)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "run 2 (full) finished" in result.stdout
     assert "36 articles (0 new, 0 updated, 36 unchanged)" in result.stdout
     after = {t: db[t].count for t in before}
     assert after == before

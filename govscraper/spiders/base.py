@@ -1,8 +1,16 @@
 """The shared base of every platform spider: a portal, its start URLs, failures recorded, articles fetched once.
 
 A platform spider only says how to read its pages (the pure functions in ``govscraper.extract``); walking list
-pages, de-duplicating, staying on the portal's host, limits and failure recording are done here once, the way
-city-scrapers builds each site on a platform mixin.
+pages, de-duplicating, staying on the portal's host, limits, failure recording and the crawl modes are done here
+once, the way city-scrapers builds each site on a platform mixin.
+
+Crawl modes (``spider.mode``, chosen by the run: see ``govscraper.jobs``):
+
+* ``full``: every list page of every category, every article page (articles archived before are asked for with
+  ``If-None-Match``/``If-Modified-Since``; a 304 marks them seen and unchanged);
+* ``incremental``: each category from its newest page, conditionally; known articles are not fetched; the walk of a
+  category stops after ``GOVSCRAPER_INCREMENTAL_STOP`` known articles in a row, or when its first page is unchanged;
+* ``resume``: every list page (unconditionally), known articles skipped: the rest of an interrupted crawl.
 """
 
 from __future__ import annotations
@@ -20,9 +28,9 @@ from w3lib.url import canonicalize_url
 
 from govscraper.errors import describe_failure
 from govscraper.items import ArticleItem
-from govscraper.model import Article, ImageRef, ListItem
+from govscraper.model import Article, ImageRef, ListItem, ListPage
 from govscraper.registry import Portal, get_portal
-from govscraper.signals import fetch_failed
+from govscraper.signals import article_unchanged, fetch_failed
 from govscraper.text import decode_page
 
 #: Request priorities: finish the articles of a list page before walking further down the list.
@@ -51,6 +59,10 @@ class PortalSpider(scrapy.Spider):
         self.hosts = {self.portal.host} | {urlsplit(u).hostname or "" for u in self.portal.category_urls}
         self._seen: set[str] = set()
         self._articles_scheduled = 0
+        #: full | incremental | resume; set by the run record (ArchiveRun) before the crawl starts.
+        self.mode = "full"
+        self.known_ids: set[str] = set()
+        self.known_urls: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -58,12 +70,13 @@ class PortalSpider(scrapy.Spider):
         if spider.max_articles is None:
             spider.max_articles = crawler.settings.getint("GOVSCRAPER_MAX_ARTICLES") or None
         spider.page_maxsize = crawler.settings.getint("GOVSCRAPER_PAGE_MAXSIZE")
+        spider.stop_after = crawler.settings.getint("GOVSCRAPER_INCREMENTAL_STOP", 10)
         return spider
 
     # Hooks for platform spiders ----------------------------------------------------------------------------
 
-    def read_list(self, response: TextResponse) -> tuple[list[ListItem], list[str]]:
-        """The list entries on a page and the other list pages (pagination) it links to."""
+    def read_list(self, response: TextResponse) -> ListPage:
+        """The list entries on a page, its next page, and the other list pages (pagination) it links to."""
         raise NotImplementedError
 
     def read_article(self, response: TextResponse) -> Article:
@@ -76,6 +89,23 @@ class PortalSpider(scrapy.Spider):
     def list_key(self, url: str) -> str:
         """What identifies a list page across URLs (the platform's page number); the URL by default."""
         return canonicalize_url(url)
+
+    def source_id(self, url: str) -> str | None:
+        """The platform's id of the article at ``url``, when its URL carries one."""
+        return None
+
+    def is_known(self, url: str) -> bool:
+        """Whether the archive already holds the article at ``url`` (by the platform's id, else by URL)."""
+        source_id = self.source_id(url)
+        if source_id is not None and source_id in self.known_ids:
+            return True
+        return canonicalize_url(url) in self.known_urls
+
+    def prepare(self, mode: str, known_ids: set[str], known_urls: set[str]) -> None:
+        """Set the crawl mode and what the archive already holds (called by the run record at spider open)."""
+        self.mode = mode
+        self.known_ids = known_ids
+        self.known_urls = {canonicalize_url(url) for url in known_urls}
 
     # Requests ----------------------------------------------------------------------------------------------
 
@@ -90,13 +120,15 @@ class PortalSpider(scrapy.Spider):
         *,
         priority: int = LIST_PRIORITY,
         key: str | None = None,
+        conditional: bool = False,
         **cb_kwargs: Any,
     ) -> scrapy.Request | None:
         """A request for a page of the portal, or None when it was already requested, off-site or over the limit.
 
         Requests bypass Scrapy's duplicate filter (``dont_filter``) because de-duplication happens here, by
         article identity; that also lets a redirect loop run into REDIRECT_MAX_TIMES and be recorded as a
-        failure instead of vanishing as a "duplicate".
+        failure instead of vanishing as a "duplicate". ``conditional`` asks the server only for a changed page
+        (``ConditionalRequestMiddleware`` adds the validators of the last capture; a 304 reaches the callback).
         """
         if not url.startswith(("http://", "https://")) or not self.on_site(url):
             return None
@@ -115,15 +147,23 @@ class PortalSpider(scrapy.Spider):
             priority=priority,
             dont_filter=True,
             cb_kwargs=cb_kwargs,
-            meta={"govscraper_kind": kind, "download_maxsize": self.page_maxsize},
+            meta={
+                "govscraper_kind": kind,
+                "download_maxsize": self.page_maxsize,
+                "govscraper_conditional": conditional,
+            },
         )
 
     def limit_reached(self) -> bool:
         return self.max_articles is not None and self._articles_scheduled >= self.max_articles
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if getattr(self, "refused", None):
+            return  # another crawl of this portal holds its job lock (logged by the run record)
         for url in self.portal.category_urls:
-            request = self.page_request(url, "list", self.parse_list, key=self.list_key(url))
+            request = self.page_request(
+                url, "list", self.parse_list, key=self.list_key(url), conditional=self.mode == "incremental"
+            )
             if request is not None:
                 yield request
 
@@ -163,35 +203,66 @@ class PortalSpider(scrapy.Spider):
         text = decode_page(response.body, content_type)
         return response.replace(body=text.encode("utf-8"), encoding="utf-8")
 
-    def parse_list(self, response: Response) -> Iterable[scrapy.Request]:
+    def not_modified(self, response: Response) -> bool:
+        """A 304 to a conditional request: counted, and for an article, recorded as seen and unchanged."""
+        if response.status != 304:
+            return False
+        self.crawler.stats.inc_value("govscraper/not_modified")
+        if response.meta.get("govscraper_kind") == "article":
+            self.crawler.signals.send_catch_log(
+                article_unchanged, url=response.url, capture_id=response.meta.get("govscraper_capture_id")
+            )
+        return True
+
+    def parse_list(self, response: Response, streak: int = 0) -> Iterable[scrapy.Request]:
+        if self.not_modified(response):
+            return  # the list is as it was: nothing new in this category
         page = self.text_or_fail(response)
         if page is None:
             return
         self.crawler.stats.inc_value("govscraper/pages")
-        entries, pages = self.read_list(page)
-        for entry in entries:
+        listing = self.read_list(page)
+        self.crawler.stats.inc_value("govscraper/list_items", len(listing.items))
+        for entry in listing.items:
+            if self.mode != "full" and self.is_known(entry.url):
+                streak += 1
+                continue
+            streak = 0
             request = self.page_request(
                 entry.url,
                 "article",
                 self.parse_article,
                 priority=ARTICLE_PRIORITY,
                 key=self.article_key(entry.url),
+                conditional=self.mode == "full",
                 listing=entry,
             )
             if request is not None:
                 yield request
         if self.limit_reached():
             return
-        for url in pages:
+        if self.mode == "incremental":
+            # Newest first: once enough archived articles come in a row, the rest of the category is archived too.
+            if streak < self.stop_after and listing.next_url:
+                request = self.page_request(
+                    listing.next_url, "list", self.parse_list, key=self.list_key(listing.next_url), streak=streak
+                )
+                if request is not None:
+                    yield request
+            return
+        for url in ([listing.next_url] if listing.next_url else []) + listing.pages:
             request = self.page_request(url, "list", self.parse_list, key=self.list_key(url))
             if request is not None:
                 yield request
 
     def parse_article(self, response: Response, listing: ListItem | None = None) -> Iterable[ArticleItem]:
+        if self.not_modified(response):
+            return
         page = self.text_or_fail(response)
         if page is None:
             return
         self.crawler.stats.inc_value("govscraper/pages")
+        self.crawler.stats.inc_value("govscraper/article_pages")
         item = self.make_item(self.read_article(page), page.url, listing)
         item.capture_id = response.meta.get("govscraper_capture_id")
         yield item

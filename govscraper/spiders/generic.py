@@ -3,6 +3,8 @@
 The page itself decides (``article_on_page``), not its URL: portals that are not in the registry have URL schemes
 nobody wrote down. Links are sorted into likely articles, list pages and other pages; other pages are followed
 only a few hops deep (``GOVSCRAPER_GENERIC_MAX_DEPTH``) so calendars and search pages cannot trap the crawl.
+In incremental and resume crawls, links to archived articles are not followed; in incremental crawls every other
+page is asked for conditionally, so an unchanged site costs a round of 304s.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from govscraper.extract.detect import article_on_page
+from govscraper.extract.generic import source_id as generic_source_id
 from govscraper.extract.links import discover_links
 from govscraper.items import ArticleItem
 from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, PortalSpider
@@ -32,13 +35,20 @@ class GenericSpider(PortalSpider):
         spider.max_depth = crawler.settings.getint("GOVSCRAPER_GENERIC_MAX_DEPTH", 3)
         return spider
 
+    def source_id(self, url: str) -> str | None:
+        return generic_source_id(url)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if getattr(self, "refused", None):
+            return  # another crawl of this portal holds its job lock (logged by the run record)
         for url in self.portal.category_urls:
-            request = self.page_request(url, "page", self.parse_page, hops=0)
+            request = self.page_request(url, "page", self.parse_page, conditional=self.mode == "incremental", hops=0)
             if request is not None:
                 yield request
 
     def parse_page(self, response: Response, hops: int = 0) -> Iterable[ArticleItem | scrapy.Request]:
+        if self.not_modified(response):
+            return  # unchanged since the last crawl: nothing new below it
         page = self.text_or_fail(response)
         if page is None:
             return
@@ -46,22 +56,33 @@ class GenericSpider(PortalSpider):
         selector = page.selector
         article = article_on_page(selector, page.url)
         if article is not None:
+            self.crawler.stats.inc_value("govscraper/article_pages")
             item = self.make_item(article, page.url)
             item.capture_id = response.meta.get("govscraper_capture_id")
             yield item
         links = discover_links(selector, page.url)
+        self.crawler.stats.inc_value("govscraper/list_items", len(links.articles))
+        incremental = self.mode == "incremental"
         for url in links.articles:
-            request = self.page_request(url, "article", self.parse_page, priority=ARTICLE_PRIORITY, hops=0)
+            if self.mode != "full" and self.is_known(url):
+                continue  # archived already: only a --full crawl looks at it again
+            request = self.page_request(
+                url, "article", self.parse_page, priority=ARTICLE_PRIORITY, conditional=self.mode == "full", hops=0
+            )
             if request is not None:
                 yield request
         if self.limit_reached():
             return
         for url in links.lists:
-            request = self.page_request(url, "list", self.parse_page, priority=LIST_PRIORITY, hops=0)
+            request = self.page_request(
+                url, "list", self.parse_page, priority=LIST_PRIORITY, conditional=incremental, hops=0
+            )
             if request is not None:
                 yield request
         if hops < self.max_depth:
             for url in links.other:
-                request = self.page_request(url, "page", self.parse_page, priority=OTHER_PRIORITY, hops=hops + 1)
+                request = self.page_request(
+                    url, "page", self.parse_page, priority=OTHER_PRIORITY, conditional=incremental, hops=hops + 1
+                )
                 if request is not None:
                     yield request

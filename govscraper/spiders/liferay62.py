@@ -8,7 +8,7 @@ from scrapy.http import TextResponse
 from w3lib.url import canonicalize_url
 
 from govscraper.extract import liferay62
-from govscraper.model import Article, ListItem
+from govscraper.model import Article, ListItem, ListPage
 from govscraper.spiders.base import PortalSpider
 
 
@@ -16,18 +16,19 @@ class Liferay62Spider(PortalSpider):
     name = "liferay62"
     platform = liferay62.PLATFORM
 
-    def read_list(self, response: TextResponse) -> tuple[list[ListItem], list[str]]:
+    def read_list(self, response: TextResponse) -> ListPage:
         listing = liferay62.parse_list(response.selector, response.url)
-        entries = listing.items
         # Boxes outside the list ("Tin nổi bật" on a home page) link articles too; take them, list entries first.
-        listed = {entry.url for entry in entries}
+        listed = {entry.url for entry in listing.items}
         for href in response.css("a[href*='/-/']::attr(href)").getall():
             url = response.urljoin(href.strip())
             if url not in listed and liferay62.is_article_url(url):
                 listed.add(url)
-                entries.append(ListItem(url=url))
-        pages = [listing.next_url] if listing.next_url else []
-        return entries, pages + listing.pages
+                listing.items.append(ListItem(url=url))
+        return listing
+
+    def source_id(self, url: str) -> str | None:
+        return liferay62.source_id(url)
 
     def read_article(self, response: TextResponse) -> Article:
         return liferay62.parse_article(response.selector, response.url)
