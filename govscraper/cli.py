@@ -339,6 +339,58 @@ def replica(articles: int, seed: int, faults: bool, port: int) -> None:
             server.wait()
 
 
+@cli.command()
+@db_option
+@click.option("--portal", "portal_id", help="Only this portal's runs.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="The newest N runs.")
+@click.option("--alarms", is_flag=True, help="Only runs whose canary fired (layout-changed?).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run.")
+@user_errors
+def runs(db_path: Path, portal_id: str | None, limit: int, alarms: bool, as_json: bool) -> None:
+    """List crawl runs: what each fetched and archived, how long it took, and the layout canary.
+
+    Example: govscraper runs --portal qni-moduc
+    """
+    db = _open_existing(db_path)
+    try:
+        where, params = [], []
+        if portal_id:
+            where.append("portal_id = ?")
+            params.append(portal_id)
+        if alarms:
+            where.append("alarm IS NOT NULL")
+        rows = list(
+            db.query(
+                "SELECT * FROM crawl_runs"
+                + (f" WHERE {' AND '.join(where)}" if where else "")
+                + " ORDER BY id DESC LIMIT ?",
+                [*params, limit],
+            )
+        )
+    finally:
+        db.conn.close()
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no runs" + (f" of {portal_id}" if portal_id else ""))
+        return
+    header = (
+        f"{'run':>5} {'portal':<16} {'mode':<11} {'started (UTC)':<19} {'secs':>7} {'status':<11} {'requests':>8} "
+        f"{'MB':>7} {'new':>6} {'upd':>5} {'same':>6} {'failed':>6}  alarm"
+    )
+    click.echo(header)
+    for row in rows:
+        alarm = f"{row['alarm']} {row['alarm_reason']}" if row["alarm"] else ""
+        click.echo(
+            f"{row['id']:>5} {row['portal_id']:<16} {row['mode'] or '':<11} {(row['started_at'] or '')[:19]:<19} "
+            f"{row['duration_s'] or 0:>7.1f} {row['status']:<11} {row['requests'] or 0:>8} "
+            f"{(row['bytes'] or 0) / 1e6:>7.1f} {row['articles_new'] or 0:>6} {row['articles_updated'] or 0:>5} "
+            f"{row['articles_unchanged'] or 0:>6} {row['articles_failed'] or 0:>6}  {alarm}"
+        )
+
+
 def _open_existing(db_path: Path):
     return open_db(db_path, create=False)
 
@@ -449,9 +501,10 @@ def verify(db_path: Path) -> None:
 
     Example: govscraper verify --db data/archive.db
     """
+    from govscraper.progress import ProgressLine
     from govscraper.verify import verify_archive
 
-    report = verify_archive(db_path)
+    report = verify_archive(db_path, ProgressLine("verify"))
     for problem in report.problems:
         click.echo(str(problem), err=True)
     click.echo(report.summary())
@@ -471,15 +524,16 @@ def export(db_path: Path, fmt: str, portal_id: str, output: Path | None) -> None
     Example: govscraper export --format warc --portal qni-moduc --output qni-moduc.warc.gz
     """
     from govscraper.export import export_warc
+    from govscraper.progress import ProgressLine
 
     if output is None and sys.stdout.isatty():
         raise click.UsageError("a WARC file is binary: give --output FILE or redirect standard output")
     try:
         if output is None:
-            summary = export_warc(db_path, portal_id, sys.stdout.buffer)
+            summary = export_warc(db_path, portal_id, sys.stdout.buffer, ProgressLine("export"))
         else:
             with output.open("wb") as out:
-                summary = export_warc(db_path, portal_id, out)
+                summary = export_warc(db_path, portal_id, out, ProgressLine("export"))
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -16,6 +16,7 @@ from warcio.warcwriter import WARCWriter
 
 from govscraper.db import open_db
 from govscraper.lookup import warc_path
+from govscraper.progress import ProgressLine
 from govscraper.settings import VERSION
 from govscraper.warc import WARC_VERSION, record_bytes
 
@@ -27,7 +28,7 @@ class ExportSummary:
     bytes: int
 
 
-def export_warc(db_path: Path, portal_id: str, out: BinaryIO) -> ExportSummary:
+def export_warc(db_path: Path, portal_id: str, out: BinaryIO, progress: ProgressLine | None = None) -> ExportSummary:
     db = open_db(db_path, create=False)
     try:
         if db["portals"].count_where("id = ?", [portal_id]) == 0:
@@ -64,4 +65,8 @@ def export_warc(db_path: Path, portal_id: str, out: BinaryIO) -> ExportSummary:
                 out.write(data)
                 written += len(data)
                 records += 1
+        if progress is not None:
+            progress.show(f"{records} records, {written / 1e6:.1f} MB")
+    if progress is not None:
+        progress.done(f"{records} records, {written / 1e6:.1f} MB")
     return ExportSummary(records=records, captures=len(rows), bytes=written)

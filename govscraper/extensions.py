@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from typing import Any
 
@@ -15,6 +14,7 @@ from twisted.python.failure import Failure
 
 from govscraper.archive import archive_for
 from govscraper.jobs import CrawlBusy, JobDir, jobs_directory, recover_warc
+from govscraper.progress import ProgressLine
 from govscraper.signals import article_unchanged, fetch_failed
 
 logger = logging.getLogger(__name__)
@@ -203,10 +203,9 @@ class Progress:
 
     def __init__(self, crawler: Crawler, interval: float, stream: Any = None):
         self.crawler = crawler
-        self.stream = stream or sys.stderr
-        self.live = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.interval = min(interval, 0.25) if self.live else interval
-        self.started = time.monotonic()
+        self.display = ProgressLine("crawl", stream)
+        if not self.display.live:
+            self.display.interval = interval
         self.loop: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -219,32 +218,24 @@ class Progress:
 
     def line(self) -> str:
         stats = self.crawler.stats
-        elapsed = max(time.monotonic() - self.started, 1e-6)
         responses = stats.get_value("downloader/response_count", 0)
         articles = sum(stats.get_value(f"govscraper/articles_{k}", 0) for k in ("new", "updated", "unchanged"))
         return (
             f"{responses} responses ({stats.get_value('govscraper/pages', 0)} pages), {articles} articles "
             f"({stats.get_value('govscraper/articles_new', 0)} new), "
             f"{stats.get_value('govscraper/images_downloaded', 0)} images, "
-            f"{stats.get_value('govscraper/failures', 0)} failures, {responses / elapsed:.1f} responses/s"
+            f"{stats.get_value('govscraper/failures', 0)} failures, {responses / self.display.elapsed:.1f} responses/s"
         )
 
     def report(self) -> None:
-        if self.live:
-            self.stream.write("\r\x1b[K" + self.line())
-            self.stream.flush()
-        else:
-            logger.info("progress: %s", self.line())
+        self.display.show(self.line())
 
     def spider_opened(self, spider: Spider) -> None:
-        self.started = time.monotonic()
+        self.display.started = time.monotonic()
         self.loop = task.LoopingCall(self.report)
-        self.loop.start(self.interval, now=False)
+        self.loop.start(min(self.display.interval, 1.0), now=False)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
-        self.report()
-        if self.live:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.display.done(self.line())

@@ -17,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from govscraper.db import open_db
 from govscraper.lookup import warc_path
+from govscraper.progress import ProgressLine
 from govscraper.warc import payload_digest
 
 
@@ -49,8 +50,15 @@ class Report:
         )
 
 
-def verify_archive(db_path: Path) -> Report:
+def verify_archive(db_path: Path, progress: ProgressLine | None = None) -> Report:
     report = Report()
+
+    def tick() -> None:
+        if progress is not None:
+            progress.show(
+                f"{report.blobs} blobs, {report.records} WARC records checked, {len(report.problems)} problems"
+            )
+
     db = open_db(db_path, create=False)
     try:
         report.integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
@@ -59,6 +67,7 @@ def verify_archive(db_path: Path) -> Report:
         for table in ("images", "attachments"):
             for sha, data in db.execute(f"SELECT sha256, bytes FROM {table}"):
                 report.blobs += 1
+                tick()
                 actual = hashlib.sha256(data or b"").hexdigest()
                 if actual != sha:
                     report.problems.append(Problem("blob", f"{table} {sha}", f"bytes now hash to {actual}"))
@@ -80,11 +89,13 @@ def verify_archive(db_path: Path) -> Report:
     for capture in captures:
         by_file[capture[1]].append(capture)
     for stored, rows in by_file.items():
-        _check_file(warc_path(db_path, stored), rows, report)
+        _check_file(warc_path(db_path, stored), rows, report, tick)
+    if progress is not None:
+        progress.done(f"{report.blobs} blobs, {report.records} WARC records checked, {len(report.problems)} problems")
     return report
 
 
-def _check_file(path: Path, rows: list[tuple], report: Report) -> None:
+def _check_file(path: Path, rows: list[tuple], report: Report, tick=lambda: None) -> None:
     if not path.exists():
         for capture_id, *_ in rows:
             report.problems.append(Problem("warc", f"capture {capture_id}", f"file {path} is missing"))
@@ -92,6 +103,7 @@ def _check_file(path: Path, rows: list[tuple], report: Report) -> None:
     with path.open("rb") as stream:
         for capture_id, _, offset, record_id, digest, warc_type in rows:
             report.records += 1
+            tick()
             where = f"{path.name}@{offset} (capture {capture_id})"
             try:
                 stream.seek(offset)
