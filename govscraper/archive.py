@@ -118,6 +118,36 @@ class Archive:
                 )
         return stale
 
+    def drop_dangling_captures(self, run_id: int, db_dir: Path) -> int:
+        """Forget captures of an interrupted run whose record is not (wholly) in its WARC file any more.
+
+        A record the OS never wrote (a power cut before the file reached the disk) or that recovery cut off leaves
+        a row pointing nowhere; the things extracted from that response stay archived, without a raw capture.
+        """
+        dangling = []
+        sizes: dict[str, int | None] = {}
+        for capture_id, stored, offset, length in self.db.conn.execute(
+            "SELECT id, warc_file, offset, length FROM captures WHERE run_id = ?", [run_id]
+        ):
+            if stored not in sizes:
+                path = Path(stored) if Path(stored).is_absolute() else db_dir / stored
+                sizes[stored] = path.stat().st_size if path.exists() else None
+            size = sizes[stored]
+            if size is None or offset + length > size:
+                dangling.append(capture_id)
+        if dangling:
+            with self.db.conn:
+                for table in ("articles", "article_versions", "images", "attachments"):
+                    self.db.conn.executemany(
+                        f"UPDATE {table} SET capture_id = NULL WHERE capture_id = ?", [(c,) for c in dangling]
+                    )
+                self.db.conn.executemany(
+                    "UPDATE captures SET payload_capture_id = NULL WHERE payload_capture_id = ?",
+                    [(c,) for c in dangling],
+                )
+                self.db.conn.executemany("DELETE FROM captures WHERE id = ?", [(c,) for c in dangling])
+        return len(dangling)
+
     def has_finished_run(self, portal_id: str) -> bool:
         return (
             self.db.conn.execute(

@@ -120,6 +120,10 @@ class ArchiveRun:
             records, cut = recover_warc(path)
             if records or cut:
                 logger.info("recovered %s: %d records kept, %d bytes of a cut record removed", path.name, records, cut)
+        archive = archive_for(self.crawler)
+        dropped = archive.drop_dangling_captures(run_id, archive.path.resolve().parent)
+        if dropped:
+            logger.warning("%d captures of run %d pointed past the end of their WARC files: forgotten", dropped, run_id)
 
     def fetch_failed(
         self, url: str, kind: str, error: str, status: int | None = None, referer: str | None = None, **_: Any

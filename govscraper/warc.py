@@ -313,6 +313,9 @@ class WarcRecorder:
         member += compressor.compress(b"\r\n\r\n") + compressor.flush()
         offset = self._out.tell()
         self._out.write(member)
+        # Handed to the OS now: the archive's row for this record may be committed before the next record, and a
+        # killed process must not leave a row pointing at bytes that were still in its own buffer.
+        self._out.flush()
         return offset, len(member)
 
 

@@ -209,3 +209,29 @@ def test_non_http_responses_are_recorded_too(tmp_path):
     capture = recorder.record(exchange_of(request, response))
     recorder.close()
     assert (capture.status, capture.payload_length) == (404, 0)
+
+
+def test_recover_cuts_a_record_left_half_written_and_indexes_the_rest(tmp_path):
+    from govscraper.jobs import recover_warc
+
+    recorder = WarcRecorder(tmp_path, "qni-test-00003", INFO)
+    kept = [recorder.record(exchange(f"http://127.0.0.1/{i}", f"trang {i}".encode() * 500)) for i in range(3)]
+    last = recorder.record(exchange("http://127.0.0.1/3", b"cut short" * 500))
+    path = recorder.current
+    recorder._out.close()  # the process was killed: no close(), no index
+    data = path.read_bytes()
+    path.write_bytes(data[: last.offset + last.length // 2])  # the last record only half written
+    index = path.with_name(path.name + ".cdxj")
+    assert not index.exists()
+
+    records, cut = recover_warc(path)
+    assert records == 1 + 2 * len(kept)  # warcinfo, then a response and a request per kept exchange
+    assert cut == last.length // 2 + (last.offset - (kept[-1].request_offset + kept[-1].request_length))
+    assert path.stat().st_size == kept[-1].request_offset + kept[-1].request_length
+    lines = index.read_text().splitlines()
+    assert sorted(json.loads(line.split(" ", 2)[2])["url"] for line in lines) == [
+        f"http://127.0.0.1/{i}" for i in range(3)
+    ]
+    with path.open("rb") as stream:
+        assert [r.rec_type for r in ArchiveIterator(stream, check_digests=True)].count("response") == 3
+    assert recover_warc(path) == (0, 0)  # indexed now: left alone

@@ -1,0 +1,155 @@
+"""Interrupted crawls: SIGKILL at random moments, SIGTERM, one crawl per portal at a time, then --resume.
+
+A real crawl process is killed while it archives the replica; ``govscraper crawl ID --resume`` continues the same
+run. At the end every article is archived exactly once, no blob is stored twice, SQLite's integrity check passes,
+and ``verify`` reads back every WARC record the archive points to (the cut WARC files were recovered).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlite_utils
+
+from govscraper.replica import ReplicaServer, build_site
+from tests.conftest import ROOT, registry_entry, run_cli
+
+#: Slow enough that a kill lands mid-crawl: a few seconds for a few hundred articles on loopback.
+SLOW = ("--loopback", "-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
+
+
+@pytest.fixture(scope="module")
+def site():
+    return build_site(articles=240, seed=5)
+
+
+@pytest.fixture(scope="module")
+def replica(site, tmp_path_factory):
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        registry = tmp_path_factory.mktemp("resume") / "registry.toml"
+        registry.write_text(registry_entry("qni-resume", server, site), encoding="utf-8")
+        yield server, registry
+
+
+def start_crawl(db_path, registry, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUTF8": "1", "GOVSCRAPER_REGISTRY": str(registry)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "govscraper", "crawl", "qni-resume", "--db", str(db_path), *SLOW, *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def articles_archived(db_path) -> int:
+    if not db_path.exists():
+        return 0
+    db = sqlite_utils.Database(db_path)
+    return db["articles"].count if "articles" in db.table_names() else 0
+
+
+def test_sigkill_at_random_moments_then_resume_loses_and_duplicates_nothing(tmp_path, replica, site):
+    _, registry = replica
+    db_path = tmp_path / "data" / "archive.db"
+    moments = random.Random(2025).sample([0.6, 0.9, 1.3, 1.8, 2.2, 2.7], 3)
+    killed_at = []
+    for attempt, moment in enumerate(moments):
+        process = start_crawl(db_path, registry, *(["--resume"] if attempt else []))
+        time.sleep(moment)
+        if process.poll() is not None:
+            break  # finished before the kill
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        killed_at.append(articles_archived(db_path))
+    assert killed_at, "no kill landed mid-crawl"
+    assert killed_at[-1] < len(site.articles), "the crawl finished before any kill"
+    db = sqlite_utils.Database(db_path)
+    assert db["crawl_runs"].get(1)["status"] == "running"  # a killed process cannot close its run
+
+    result = run_cli("crawl", "qni-resume", "--db", str(db_path), *SLOW, "--resume", registry=registry)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "run 1 (full, resumed) finished" in result.stdout
+
+    db = sqlite_utils.Database(db_path)
+    run = db["crawl_runs"].get(1)
+    assert run["status"] == "finished"
+    # Each resume that got as far as opening the run counts (a kill during start-up may come before that).
+    assert 1 <= run["resumes"] <= len(killed_at)
+    assert db["crawl_runs"].count == 1  # one run, continued; no second run
+    # Every article exactly once, with its photos; no blob twice.
+    assert db["articles"].count == len(site.articles)
+    assert db.execute("SELECT COUNT(DISTINCT source_id) FROM articles").fetchone()[0] == len(site.articles)
+    assert db.execute("SELECT COUNT(*) FROM article_images WHERE image_sha256 IS NULL").fetchone()[0] == 0
+    duplicates = db.execute(
+        "SELECT COUNT(*) FROM (SELECT article_id, position FROM article_images GROUP BY 1, 2 HAVING COUNT(*) > 1)"
+    ).fetchone()[0]
+    assert duplicates == 0
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    verify = run_cli("verify", "--db", str(db_path))
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    # The WARC files cut by the kills were recovered: each has its index.
+    warc_dir = db_path.parent / "warc"
+    for path in warc_dir.glob("*.warc.gz"):
+        assert path.with_name(path.name + ".cdxj").exists(), path.name
+    # Nothing left to resume.
+    again = run_cli("crawl", "qni-resume", "--db", str(db_path), "--resume", registry=registry)
+    assert again.returncode == 1
+    assert "nothing to resume for qni-resume" in again.stderr
+
+
+def test_sigterm_stops_gracefully_and_marks_the_run_interrupted(tmp_path, replica, site):
+    _, registry = replica
+    db_path = tmp_path / "data" / "archive.db"
+    process = start_crawl(db_path, registry)
+    time.sleep(1.2)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    db = sqlite_utils.Database(db_path)
+    run = db["crawl_runs"].get(1)
+    assert (run["status"], run["finish_reason"]) == ("interrupted", "shutdown"), stderr[-2000:]
+    assert "Traceback" not in stderr
+    partial = db["articles"].count
+    assert 0 < partial < len(site.articles)
+    result = run_cli("crawl", "qni-resume", "--db", str(db_path), *SLOW, "--resume", registry=registry)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sqlite_utils.Database(db_path)["articles"].count == len(site.articles)
+
+
+def test_a_second_crawl_of_the_same_portal_is_refused(tmp_path, replica):
+    _, registry = replica
+    db_path = tmp_path / "data" / "archive.db"
+    first = start_crawl(db_path, registry)
+    try:
+        time.sleep(1.0)
+        assert first.poll() is None
+        second = run_cli("crawl", "qni-resume", "--db", str(db_path), "--loopback", registry=registry)
+        assert second.returncode == 1
+        assert "a crawl of qni-resume is already running" in second.stderr
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=60)
+
+
+def test_a_plain_crawl_after_a_kill_marks_the_dead_run_and_walks_everything(tmp_path, replica, site):
+    """Without --resume, the killed run is closed as interrupted, and (no crawl of the portal having finished yet)
+    the new run walks every list page, so the articles the killed run never reached are archived too."""
+    _, registry = replica
+    db_path = tmp_path / "data" / "archive.db"
+    process = start_crawl(db_path, registry)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    result = run_cli("crawl", "qni-resume", "--db", str(db_path), *SLOW, registry=registry)
+    assert result.returncode == 0, result.stderr[-2000:]
+    db = sqlite_utils.Database(db_path)
+    assert db["crawl_runs"].get(1)["status"] == "interrupted"
+    assert db["crawl_runs"].get(2)["mode"] == "full"
+    assert db["articles"].count == len(site.articles)
