@@ -170,14 +170,17 @@ class Archive:
                 urls.add(canonical)
         return ids, urls
 
-    def mark_unchanged(self, url: str, capture_id: int | None) -> bool:
-        """An archived article answered 304: seen now, unchanged (``--full`` crawls of unchanged portals)."""
+    def mark_unchanged(self, url: str) -> bool:
+        """An archived article answered 304: seen now, unchanged (``--full`` crawls of unchanged portals).
+
+        Its ``capture_id`` keeps pointing at the capture that holds the page's bytes; the 304's own capture (headers,
+        no body) is in ``captures`` and the WARC file all the same.
+        """
         now = utcnow()
         with self.db.conn:
             cursor = self.db.conn.execute(
-                "UPDATE articles SET last_seen_at = ?, run_id = ?, capture_id = COALESCE(?, capture_id) "
-                "WHERE url = ? OR canonical_url = ?",
-                [now, self.run_id, capture_id, url, url],
+                "UPDATE articles SET last_seen_at = ?, run_id = ? WHERE url = ? OR canonical_url = ?",
+                [now, self.run_id, url, url],
             )
             if cursor.rowcount:
                 self._bump({"articles_unchanged": 1})

@@ -111,7 +111,7 @@ def crawl_overrides(loopback: bool, limit: int | None, contact: str | None, verb
 def print_summary(result: Any, db_path: Path) -> None:
     counts = result.counts
     articles = sum(counts.get(f"articles_{k}", 0) or 0 for k in ("new", "updated", "unchanged"))
-    mode = f" ({counts['mode']})" if counts.get("mode") else ""
+    mode = f" ({counts['mode']}{', resumed' if counts.get('resumes') else ''})" if counts.get("mode") else ""
     not_modified = counts.get("pages_not_modified") or 0
     click.echo(
         f"run {result.run_id}{mode} {result.status} in {result.elapsed:.1f} s: {articles} articles "
@@ -190,6 +190,123 @@ def crawl(
     if result.counts.get("alarm"):
         click.echo(f"warning: {portal.id}: {result.counts['alarm']} {result.counts.get('alarm_reason')}", err=True)
         sys.exit(ALARM_EXIT)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--portal",
+    "portal_ids",
+    multiple=True,
+    metavar="ID",
+    help="Schedule only this portal (repeatable). Default: every portal in the registry that is not offline.",
+)
+@click.option(
+    "--max-parallel",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Crawls running at once (never two on the same server).",
+)
+@click.option(
+    "--jitter",
+    type=click.FloatRange(0, 0.5),
+    default=0.1,
+    show_default=True,
+    help="Move each due time by up to this fraction of the portal's interval, either way.",
+)
+@click.option("--once", is_flag=True, help="Start every crawl that is due, wait for them all, exit (for cron).")
+@click.option("--loopback", is_flag=True, hidden=True, help="Pass --loopback to every crawl.")
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Pass a setting to every crawl (repeatable), e.g. -s DOWNLOAD_DELAY=3.",
+)
+@click.option(
+    "--crawl-arg",
+    "crawl_arg_values",
+    multiple=True,
+    metavar="ARGS",
+    help="More options for every crawl, split like a shell does (repeatable), e.g. --crawl-arg=--no-warc.",
+)
+@click.option(
+    "--stop-timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="On SIGTERM or Ctrl-C, seconds to wait for running crawls to stop before killing them.",
+)
+@click.option("--cron", is_flag=True, help="Print crontab lines (one per portal) instead of running.")
+@click.option("--systemd", is_flag=True, help="Print a systemd service and timer instead of running.")
+@click.option("--seed", type=int, default=0, hidden=True, help="Seed of the jitter.")
+@click.option("--poll", type=click.FloatRange(min=0.05), default=5.0, hidden=True, help="Seconds between looks.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each portal's due time and every decision.")
+@user_errors
+def schedule(
+    db_path: Path,
+    portal_ids: tuple[str, ...],
+    max_parallel: int,
+    jitter: float,
+    once: bool,
+    loopback: bool,
+    settings: tuple[str, ...],
+    crawl_arg_values: tuple[str, ...],
+    stop_timeout: float,
+    cron: bool,
+    systemd: bool,
+    seed: int,
+    poll: float,
+    verbose: bool,
+) -> None:
+    """Crawl the registry's portals on their intervals, without a human, until SIGTERM or Ctrl-C.
+
+    A portal is due when its last run in the archive is older than its interval (registry field `interval`,
+    daily by default) give or take the jitter; never-crawled portals are due at once; offline portals are never
+    scheduled. Each crawl is `govscraper crawl ID --db PATH` in its own process, logged to logs/ beside the
+    archive; one crawl per server at a time. --cron and --systemd print the same schedule for the system's
+    schedulers instead.
+
+    Example: govscraper schedule --max-parallel 2 --db data/archive.db
+    """
+    import shlex
+
+    from govscraper import schedule as scheduling
+
+    if cron and systemd:
+        raise click.UsageError("give --cron or --systemd, not both")
+    crawl_args = ["--loopback"] if loopback else []
+    for setting in settings:
+        name, sep, _ = setting.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{setting!r} is not NAME=VALUE", param_hint="-s/--set")
+        crawl_args += ["-s", setting]
+    try:
+        crawl_args += [word for value in crawl_arg_values for word in shlex.split(value)]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--crawl-arg") from None
+    if any(word == "--db" or word.startswith("--db=") for word in crawl_args):
+        raise click.BadParameter("the archive is schedule's --db, not a crawl argument", param_hint="--crawl-arg")
+    portals, offline = scheduling.select_portals(load_registry(), portal_ids)
+    scheduling.configure_logging(verbose)
+    for portal in offline:
+        scheduling.logger.warning("%s is offline since %s: not scheduled", portal.id, portal.offline_since)
+    if not portals:
+        raise click.ClickException("no portal to schedule (offline portals are not crawled)")
+    if cron:
+        click.echo(scheduling.crontab(portals, db_path, crawl_args), nl=False)
+        return
+    if systemd:
+        units = scheduling.systemd_units(portals, db_path, portal_ids, crawl_args, max_parallel, jitter, stop_timeout)
+        click.echo(scheduling.format_units(units), nl=False)
+        return
+    status = scheduling.run_schedule(
+        portals, db_path, crawl_args, max_parallel, jitter, seed, once=once, poll=poll, stop_timeout=stop_timeout
+    )
+    if status:
+        sys.exit(status)
 
 
 @cli.command()

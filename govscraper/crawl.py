@@ -156,7 +156,7 @@ def _result(db: str | Path, stats: dict[str, Any], portal: Portal) -> CrawlResul
     try:
         row = archive["crawl_runs"].get(run_id) if run_id else {}
         start_failure = None
-        if row and not row.get("pages"):
+        if row and not row.get("pages") and not row.get("pages_not_modified"):  # a 304 is the portal answering
             found = archive.execute(
                 "SELECT error FROM fetch_failures WHERE run_id = ? ORDER BY id LIMIT 1", [run_id]
             ).fetchone()

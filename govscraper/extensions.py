@@ -132,8 +132,8 @@ class ArchiveRun:
         self.crawler.stats.inc_value("govscraper/failures")
         self.crawler.stats.inc_value(f"govscraper/failures/{kind}")
 
-    def article_unchanged(self, url: str, capture_id: int | None = None, **_: Any) -> None:
-        archive_for(self.crawler).mark_unchanged(url, capture_id)
+    def article_unchanged(self, url: str, **_: Any) -> None:
+        archive_for(self.crawler).mark_unchanged(url)
         self.crawler.stats.inc_value("govscraper/articles_unchanged")
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:

@@ -189,8 +189,12 @@ class ConditionalRequestMiddleware:
 
     For requests the spider marks ``govscraper_conditional``, the ETag and Last-Modified the portal sent with the
     page last time (table ``http_validators``) go out as ``If-None-Match``/``If-Modified-Since``, and a 304 reaches
-    the spider's callback instead of being treated as an error. The validators of every HTML page fetched are kept.
-    Small government servers are spared re-sending what has not changed.
+    the spider's callback instead of being treated as an error. Small government servers are spared re-sending
+    what has not changed.
+
+    A validator stands for work done, so it is kept only once that work is in the archive: an article page's when
+    its article is stored (``item_scraped``), a list page's when the whole run finished. A crawl killed after
+    fetching a page but before archiving what it leads to must not be answered "304, nothing new" next time.
     """
 
     PAGE_KINDS = frozenset(("list", "article", "page"))
@@ -198,6 +202,9 @@ class ConditionalRequestMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self._validators: dict[str, tuple[str | None, str | None]] | None = None
+        self._pending: dict[str, tuple[str | None, str | None]] = {}
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
@@ -228,12 +235,35 @@ class ConditionalRequestMiddleware:
             etag = response.headers.get(b"ETag")
             last_modified = response.headers.get(b"Last-Modified")
             if etag or last_modified:
-                from govscraper.archive import archive_for
-
-                pair = (
+                self._pending[response.url] = (
                     etag.decode("latin-1") if etag else None,
                     last_modified.decode("latin-1") if last_modified else None,
                 )
-                archive_for(self.crawler).store_validators(response.url, *pair)
-                self._known()[response.url] = pair
         return response
+
+    def item_scraped(self, item: Any) -> None:
+        """The article is archived: its page's validators may answer for it from now on."""
+        pair = self._pending.pop(getattr(item, "url", None), None)
+        if pair is not None:
+            from govscraper.archive import archive_for
+
+            # Rides with the next transaction (the next article or the run's end), like captures.
+            archive_for(self.crawler).store_validators(item.url, *pair)
+
+    def spider_closed(self, spider: scrapy.Spider, reason: str) -> None:
+        """A complete run reached every article its list pages led to: their validators are now true.
+
+        Not complete: a run stopped early (killed, interrupted, ``--limit``), or one with pages or articles that
+        failed; a list answered "304" next time would hide what it never archived from every later crawl.
+        """
+        stats = self.crawler.stats
+        failed = sum(stats.get_value(f"govscraper/failures/{kind}", 0) for kind in ("list", "article", "page"))
+        if reason != "finished" or failed or getattr(spider, "max_articles", None) is not None or not self._pending:
+            return
+        from govscraper.archive import archive_for
+
+        archive = archive_for(self.crawler)
+        with archive.db.conn:
+            for url, pair in self._pending.items():
+                archive.store_validators(url, *pair)
+        self._pending.clear()

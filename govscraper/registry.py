@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -21,6 +21,37 @@ PLATFORMS = ("liferay62", "generic")
 LEVELS = ("tỉnh", "huyện", "xã")
 STATUSES = ("live", "offline", "unverified")
 _ID = re.compile(r"^[a-z]{2,4}-[a-z0-9][a-z0-9-]*$")
+#: How often ``govscraper schedule`` crawls a portal whose entry names no ``interval``.
+DEFAULT_INTERVAL = timedelta(days=1)
+_INTERVAL_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
+_INTERVAL = re.compile(r"^(?:\d+[wdhm])+$")
+_INTERVAL_PART = re.compile(r"(\d+)([wdhm])")
+
+
+def parse_interval(text: str) -> timedelta:
+    """A crawl interval written as a number and a unit, ``"30m"``, ``"12h"``, ``"1d"``, ``"2w"`` (or ``"1d12h"``).
+
+    Written this way rather than in seconds so that an archivist reads an entry at a glance; a ``ValueError``
+    naming the accepted forms otherwise.
+    """
+    compact = str(text).strip().lower()
+    if not _INTERVAL.match(compact):
+        raise ValueError(f"must be a number and a unit (m, h, d, w), like '30m', '12h', '1d' or '7d'; got {text!r}")
+    total = sum((int(n) * _INTERVAL_UNITS[unit] for n, unit in _INTERVAL_PART.findall(compact)), timedelta())
+    if total <= timedelta():
+        raise ValueError(f"must be longer than zero; got {text!r}")
+    return total
+
+
+def format_interval(interval: timedelta) -> str:
+    """The short form :func:`parse_interval` reads back: ``timedelta(hours=36)`` is ``"1d12h"``."""
+    minutes = int(interval.total_seconds() // 60)
+    parts = []
+    for unit, size in (("w", 10080), ("d", 1440), ("h", 60), ("m", 1)):
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0m"
 
 
 class RegistryError(ValueError):
@@ -53,6 +84,7 @@ class Portal:
     status: str = "unverified"
     offline_since: date | None = None
     notes: str = ""
+    interval: timedelta = DEFAULT_INTERVAL
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -134,6 +166,10 @@ def _parse_entry(raw: dict[str, object], source: str) -> Portal:
     start_urls = raw.get("start_urls", [])
     if not isinstance(start_urls, list):
         raise RegistryError(f"{where}: start_urls must be a list")
+    try:
+        interval = DEFAULT_INTERVAL if raw.get("interval") is None else parse_interval(str(raw["interval"]))
+    except ValueError as exc:
+        raise RegistryError(f"{where}: interval {exc}") from None
     return Portal(
         id=portal_id,
         name=str(raw["name"]),
@@ -145,6 +181,7 @@ def _parse_entry(raw: dict[str, object], source: str) -> Portal:
         status=str(status),
         offline_since=offline_since if isinstance(offline_since, date) else None,
         notes=str(raw.get("notes", "")),
+        interval=interval,
         extra={k: v for k, v in raw.items() if k not in known},
     )
 

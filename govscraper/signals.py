@@ -4,6 +4,5 @@
 #: attachment), ``error`` (one line), ``status`` (HTTP status or None), ``referer``.
 fetch_failed = object()
 
-#: A conditional request for an archived article answered 304: it was seen, unchanged. Keyword arguments: ``url``,
-#: ``capture_id`` (the raw capture of the 304, or None).
+#: A conditional request for an archived article answered 304: it was seen, unchanged. Keyword argument: ``url``.
 article_unchanged = object()

@@ -141,15 +141,19 @@ def test_an_unchanged_recrawl_keeps_no_version_and_stores_no_copy(archive):
         "SELECT COUNT(*) FROM captures WHERE run_id = 2 AND (url LIKE '%img_id=%' OR url LIKE '%/documents/%')"
     ).fetchone()[0]
     assert media == 0
-    # Pages that come back byte for byte the same are revisit records, not copies.
+    # Archived article pages are asked for conditionally: the replica answers 304, and nothing is sent again.
     articles = db.execute(
-        "SELECT warc_type, COUNT(*) FROM captures WHERE run_id = 2 AND url LIKE '%/view_content/%' GROUP BY warc_type"
+        "SELECT status, warc_type, COUNT(*) FROM captures WHERE run_id = 2 AND url LIKE '%/view_content/%' "
+        "GROUP BY 1, 2"
     ).fetchall()
-    assert dict(articles) == {"revisit": 36}
+    assert articles == [(304, "response", 36)]
+    assert second["pages_not_modified"] == 36
+    # Pages that do come back byte for byte the same (the list pages) are revisit records, not copies.
     revisit = db.execute(
-        "SELECT refers_to_record_id, payload_capture_id FROM captures WHERE run_id = 2 "
-        "AND warc_type = 'revisit' LIMIT 1"
+        "SELECT refers_to_record_id, payload_capture_id FROM captures WHERE run_id = 2 AND warc_type = 'revisit' "
+        "LIMIT 1"
     ).fetchone()
+    assert revisit is not None
     original = db.execute("SELECT record_id, run_id FROM captures WHERE id = ?", [revisit[1]]).fetchone()
     assert original == (revisit[0], 1)
 

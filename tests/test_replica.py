@@ -7,6 +7,7 @@ values come from the site's ground truth (``site.manifest()``), which is what th
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import http.client
 import io
@@ -22,7 +23,7 @@ import unicodedata
 import urllib.error
 import urllib.request
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -937,3 +938,500 @@ def _read_during_edits(
         stop.set()
         for thread in threads:
             thread.join(10)
+
+
+# -- conditional requests: ETag, Last-Modified, 304 ----------------------------------------------------------
+def request(server: ReplicaServer, path: str, method: str = "GET", **headers: str) -> tuple[int, Any, bytes]:
+    """(status, headers, body) of one request with extra headers (``If_None_Match="..."``), over http.client."""
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        connection.request(method, path, headers={name.replace("_", "-"): value for name, value in headers.items()})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def digest_tag(body: bytes) -> str:
+    return f'"{hashlib.sha256(body).hexdigest()}"'
+
+
+def http_time(moment: datetime) -> str:
+    return email.utils.formatdate(int(moment.timestamp()), usegmt=True)
+
+
+def validators(server: ReplicaServer, path: str) -> tuple[str, str]:
+    """(ETag, Last-Modified) of a page as served now."""
+    status, headers, body = request(server, path)
+    assert status == 200, path
+    assert headers["ETag"] == digest_tag(body)
+    return headers["ETag"], headers["Last-Modified"]
+
+
+def served_urls(site: ReplicaSite) -> list[str]:
+    """Every page, image and document URL that answers 200 (no 404 page, no fault)."""
+    return [
+        url
+        for url in every_url(site)[3:]
+        if not url.startswith("/robots")
+        and all(url != a.url or a.fault is None for a in site.articles)
+        and all(url != i.url or i.fault is None for i in site.images.values())
+    ]
+
+
+@pytest.fixture(scope="module")
+def quiet_site() -> ReplicaSite:
+    return build_site(articles=36, seed=2022)
+
+
+@pytest.fixture(scope="module")
+def quiet(quiet_site: ReplicaSite):
+    with ReplicaServer(quiet_site) as srv:
+        yield srv
+
+
+def test_etag_is_the_digest_of_the_body_and_stable(quiet: ReplicaServer, quiet_site: ReplicaSite):
+    urls = ["/", *served_urls(quiet_site), "/robots.txt", "/html/js/barebone.jsp"]
+    first = {}
+    for url in urls:
+        status, headers, body = request(quiet, url)
+        assert status == 200, url
+        assert headers["ETag"] == digest_tag(body), url  # strong: no W/
+        assert email.utils.parsedate_to_datetime(headers["Last-Modified"]) <= datetime.now(UTC)
+        first[url] = (headers["ETag"], headers["Last-Modified"])
+    assert {url: validators(quiet, url) for url in urls} == first  # the same on every request
+    for other in ("/khong-co-trang-nay", "/_replica/manifest.json"):
+        assert request(quiet, other)[1]["ETag"] is None  # a 404 page or the ground truth is no resource to cache
+
+
+def test_last_modified_of_each_kind_of_page(quiet: ReplicaServer, quiet_site: ReplicaSite):
+    site = quiet_site
+    for article in site.articles:
+        assert validators(quiet, article.url)[1] == http_time(article.published_at)
+    shown = site.latest(5) + [a for c in site.categories for a in site.by_category[c.slug][:5]]
+    assert validators(quiet, "/")[1] == http_time(max(a.published_at for a in shown))
+    for category in site.categories:
+        for number in range(1, site.pages(category.slug) + 1):
+            items, _ = site.list_page(category.slug, number)
+            expected = http_time(max(a.published_at for a in items))  # the newest article it shows
+            assert validators(quiet, list_path(category.slug, number, site.delta))[1] == expected
+    for image in site.images.values():
+        stamp = int(re.search(r"&t=(\d+)", image.url)[1]) // 1000  # Liferay's t=: the upload, after the article
+        assert validators(quiet, image.url)[1] == email.utils.formatdate(stamp, usegmt=True)
+        assert int(stamp) >= site.by_id[image.used_by[0]].published_at.timestamp()
+    for url, document in site.documents.items():
+        assert validators(quiet, url)[1] == http_time(site.by_id[document.article_id].published_at)
+
+
+def test_if_none_match_gets_304_without_a_body(quiet: ReplicaServer, quiet_site: ReplicaSite):
+    article = quiet_site.typical
+    image = next(iter(quiet_site.images.values()))
+    for url in ("/", f"/{article.category}", article.url, image.url, next(iter(quiet_site.documents))):
+        etag, modified = validators(quiet, url)
+        for header in (etag, "*", f'"abc", {etag}', f"W/{etag}", f'W/"x",W/{etag}', etag.strip('"')):
+            status, headers, body = request(quiet, url, If_None_Match=header)
+            assert (status, body) == (304, b""), (url, header)
+            assert (headers["ETag"], headers["Last-Modified"]) == (etag, modified)
+            assert headers["Content-Length"] is None
+            assert headers["Content-Type"] is None
+        for header in ('"abc"', 'W/"abc", "def"', etag[:-2] + '"'):
+            status, headers, body = request(quiet, url, If_None_Match=header)
+            assert status == 200
+            assert digest_tag(body) == etag
+        # If-None-Match decides alone: a stale tag gets the page even with a current If-Modified-Since.
+        assert request(quiet, url, If_None_Match='"old"', If_Modified_Since=modified)[0] == 200
+
+
+def test_if_modified_since_gets_304_when_nothing_changed_since(quiet: ReplicaServer, quiet_site: ReplicaSite):
+    article = quiet_site.typical
+    for url in ("/", f"/{article.category}", article.url, next(iter(quiet_site.images.values())).url):
+        etag, modified = validators(quiet, url)
+        moment = email.utils.parsedate_to_datetime(modified)
+        for since in (modified, http_time(moment + timedelta(seconds=1)), http_time(datetime.now(UTC))):
+            status, headers, body = request(quiet, url, If_Modified_Since=since)
+            assert (status, body, headers["ETag"]) == (304, b"", etag), (url, since)
+        for since in (http_time(moment - timedelta(seconds=1)), "yesterday", "Sat, 99 Foo 2022 25:00:00 GMT"):
+            status, headers, body = request(quiet, url, If_Modified_Since=since)
+            assert (status, digest_tag(body)) == (200, etag), (url, since)
+
+
+def test_head_answers_conditionally_too(quiet: ReplicaServer, quiet_site: ReplicaSite):
+    url = quiet_site.typical.url
+    etag, modified = validators(quiet, url)
+    status, headers, body = request(quiet, url, "HEAD")
+    assert (status, body, headers["ETag"], headers["Last-Modified"]) == (200, b"", etag, modified)
+    assert int(headers["Content-Length"]) == len(request(quiet, url)[2])
+    assert request(quiet, url, "HEAD", If_None_Match=etag)[:1] == (304,)
+    assert request(quiet, url, "HEAD", If_Modified_Since=modified)[0] == 304
+    assert request(quiet, url, "HEAD", If_None_Match='"other"')[0] == 200
+    # A 304 carries no body, so a keep-alive connection goes straight on to the next answer.
+    connection = http.client.HTTPConnection(quiet.host, quiet.port, timeout=5)
+    for _ in range(3):
+        connection.request("GET", url, headers={"If-None-Match": etag})
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (304, b"")
+    connection.request("GET", url)
+    assert digest_tag(connection.getresponse().read()) == etag
+    connection.close()
+
+
+def test_304s_are_counted_apart(quiet_site: ReplicaSite):
+    with ReplicaServer(quiet_site) as server:
+        url = quiet_site.typical.url
+        etag, _ = validators(server, url)
+        for _ in range(4):
+            request(server, url, If_None_Match=etag)
+        request(server, "/khong-co-trang-nay")
+        assert server.count_status(304) == server.not_modified_count == 4
+        assert server.status_counts() == {200: 1, 304: 4, 404: 1}
+        stats = json.loads(request(server, "/_replica/stats.json")[2])
+        assert stats == {"requests": 7, "status_counts": {"200": 1, "304": 4, "404": 1}, "not_modified": 4}
+        assert server.count_status(200) == 2  # the stats answer itself
+        assert server.count(url) == 5
+
+
+def test_a_server_without_validators_ignores_conditions(quiet_site: ReplicaSite):
+    with ReplicaServer(quiet_site, validators=False) as server:
+        for url in ("/", quiet_site.typical.url, next(iter(quiet_site.images.values())).url):
+            status, headers, body = request(
+                server, url, If_None_Match="*", If_Modified_Since=http_time(datetime.now(UTC))
+            )
+            assert (status, headers["ETag"], headers["Last-Modified"]) == (200, None, None)
+            assert body
+        assert server.count_status(304) == 0
+
+
+def test_faulted_urls_keep_their_faults_under_conditions(server: ReplicaServer, site: ReplicaSite):
+    for kind in ("http500", "http404", "wrong-type-page", "not-an-image", "wrong-type-image"):
+        status, headers, _ = request(server, faulted(site, kind), If_None_Match="*")
+        assert status == {"http500": 500, "http404": 404}.get(kind, 200), kind
+        assert headers["ETag"] is None
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    connection.request("GET", faulted(site, "truncated"), headers={"If-None-Match": "*"})
+    response = connection.getresponse()
+    assert (response.status, response.getheader("ETag")) == (200, None)
+    with pytest.raises(http.client.IncompleteRead):
+        response.read()
+    connection.close()
+    status, headers, _ = request(server, faulted(site, "huge"), "HEAD", If_None_Match="*")
+    assert (status, headers["ETag"]) == (200, None)
+    malformed = faulted(site, "malformed-html")  # a page that is still an article: its bytes have a tag
+    etag, _ = validators(server, malformed)
+    assert request(server, malformed, If_None_Match=etag)[0] == 304
+
+
+def test_http503_once_answers_503_first_even_to_a_conditional_request():
+    site = build_site(faults="http503-once")
+    with ReplicaServer(site) as server:
+        url = faulted(site, "http503-once")
+        assert request(server, url, If_None_Match="*")[0] == 503
+        etag, _ = validators(server, url)
+        assert request(server, url, If_None_Match=etag)[0] == 304
+
+
+def test_edit_changes_the_validators_of_the_pages_that_show_it():
+    site = build_site(articles=36, seed=2022)
+    slug = site.categories[0].slug
+    article = site.by_category[slug][site.delta + 2]  # on page 2
+    with ReplicaServer(site) as server:
+        list_url = list_path(slug, 2, site.delta)
+        urls = [a.url for a in site.articles] + [list_path(c.slug, 1, site.delta) for c in site.categories]
+        urls += [list_url, "/", *(image.url for image in site.images.values())]
+        before = {url: validators(server, url) for url in urls}
+        site.edit(article.id, title="Tiêu đề đã sửa sau khi đăng", sapo="Sapo đã sửa.")
+        after = {url: validators(server, url) for url in urls}
+        assert article.modified_at == site.clock > max(a.published_at for a in site.articles)
+        for url in (article.url, list_url):
+            assert after[url][0] != before[url][0]
+            assert after[url][1] == http_time(article.modified_at)
+            assert email.utils.parsedate_to_datetime(after[url][1]) > email.utils.parsedate_to_datetime(before[url][1])
+            assert request(server, url, If_None_Match=before[url][0])[0] == 200
+            assert request(server, url, If_Modified_Since=before[url][1])[0] == 200
+            assert request(server, url, If_None_Match=after[url][0])[0] == 304
+        neighbours = {a.url for a in site.related_to(article.id)}  # their "Các tin khác" box shows the title
+        for url in set(urls) - {article.url, list_url}:
+            assert after[url][1] == before[url][1], url
+            assert (after[url][0] == before[url][0]) == (url not in neighbours), url
+        site.edit(article.id, paragraphs=["Một đoạn mới.", "Kết thúc./."])
+        assert validators(server, article.url)[1] == http_time(article.modified_at)
+        assert email.utils.parsedate_to_datetime(validators(server, article.url)[1]) > (
+            email.utils.parsedate_to_datetime(after[article.url][1])
+        )
+        manifest = json.loads(request(server, "/_replica/manifest.json")[2])
+        entry = next(a for a in manifest["articles"] if a["id"] == article.id)
+        assert entry["modified"] == article.modified_at.isoformat() == manifest["clock"]
+
+
+# -- new articles ----------------------------------------------------------------------------------------
+def walk_list(server: ReplicaServer, slug: str) -> list[list[str]]:
+    """The article URLs of every page of a category list, following the pager's "next" button."""
+    pages, path = [], f"/{slug}"
+    while path:
+        sel = page(server, path)
+        pages.append([item["url"] for item in read_list_page(sel)])
+        nxt = sel.css("ul.pager.lfr-pagination-buttons > li:nth-child(3) > a::attr(href)").get()
+        path = None if nxt in (None, "javascript:;") else nxt
+        assert len(pages) <= 50
+    return pages
+
+
+def test_add_publishes_new_articles_at_the_top_of_their_lists():
+    site = build_site(articles=36, seed=2022)
+    old = list(site.articles)
+    old_ids, old_titles = {a.id for a in old}, {a.title for a in old}
+    newest = max(a.published_at for a in old)
+    with ReplicaServer(site) as server:
+        before = {c.slug: walk_list(server, c.slug) for c in site.categories}
+        list_validators = {c.slug: validators(server, f"/{c.slug}") for c in site.categories}
+        home_before = validators(server, "/")
+        added = site.add(10)
+        assert len(added) == 10
+        assert [a.published for a in added] == sorted((a.published for a in added), reverse=True)  # newest first
+        assert site.articles[:10] == added
+        assert site.revision == 1
+        assert site.added_ids == [a.id for a in added]
+        assert {a.category for a in added} == {c.slug for c in site.categories}  # in turn over the categories
+        for article in added:
+            assert (article.added, article.fault, article.revision) == (True, None, 0)
+            assert article.id > max(old_ids)
+            assert article.title not in old_titles
+            assert newest < article.published_at < datetime.now(UTC)
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:00\+07:00", article.published)
+            assert ARTICLE_URL.match(article.url)
+            assert article.body[-1].endswith("./.")
+            assert article.summary.endswith("...")
+        assert len({a.title for a in site.articles}) == len({a.id for a in site.articles}) == 46
+        assert sum(len(a.images) for a in added) > 0
+        assert any(a.thumbnail for a in added)
+        for category in site.categories:
+            new = [a.url for a in added if a.category == category.slug]
+            pages = walk_list(server, category.slug)
+            listed = [url for urls in pages for url in urls]
+            assert listed == new + [url for urls in before[category.slug] for url in urls]  # each once, new first
+            assert listed == [a.url for a in site.by_category[category.slug]]
+            assert len(pages) == site.pages(category.slug)
+            old_pages = before[category.slug]
+            if len(old_pages) > 1:  # the old page 1's last items are now at the top of page 2
+                assert pages[1][: len(new)] == old_pages[0][site.delta - len(new) :]
+            etag, modified = validators(server, f"/{category.slug}")
+            assert etag != list_validators[category.slug][0]
+            assert modified == http_time(site.by_category[category.slug][0].published_at)
+        sel = page(server, "/")
+        box = next(s for s in sel.css("section.portlet") if text(s.css("span.portlet-title-text")) == "Tin nổi bật")
+        assert box.css("a::attr(href)").getall()[0] == added[0].url
+        assert validators(server, "/")[1] == http_time(added[0].published_at) != home_before[1]
+        for article in added:
+            got = read_article(page(server, article.url))
+            assert (got["title"], got["body"], got["sapo"]) == (article.title, article.body, article.sapo)
+            assert validators(server, article.url)[1] == http_time(article.published_at)
+            for photo in article.images:
+                status, _, body = request(server, photo.url)
+                image = site.images[photo.image_id]
+                assert status == 200
+                assert Image.open(io.BytesIO(body)).size == (image.width, image.height)
+            for document in article.attachments:
+                assert request(server, document.url)[0] == 200
+        manifest = json.loads(request(server, "/_replica/manifest.json")[2])
+        assert manifest["revision"] == 1
+        assert manifest["article_count"] == 46
+        assert manifest["added"] == [a.id for a in added]
+        entries = {a["id"]: a for a in manifest["articles"]}
+        assert {i for i, a in entries.items() if a["added"]} == {a.id for a in added}
+        for article in added:
+            assert entries[article.id]["title"] == article.title
+            assert entries[article.id]["list_page"] == 1
+        assert [c["count"] for c in manifest["categories"]] == [len(site.by_category[c.slug]) for c in site.categories]
+
+
+def test_add_in_one_category_pushes_its_pages_down():
+    site = build_site(articles=36, seed=2022)
+    slug = site.categories[0].slug
+    others = {c.slug: list(site.by_category[c.slug]) for c in site.categories if c.slug != slug}
+    with ReplicaServer(site) as server:
+        before = walk_list(server, slug)
+        last_before = validators(server, list_path(slug, len(before), site.delta))
+        other_before = {s: validators(server, f"/{s}") for s in others}
+        added = site.add(site.delta + 3, category=slug, seed=1)
+        pages = walk_list(server, slug)
+        assert pages[0] == [a.url for a in added[: site.delta]]
+        assert pages[1][:3] == [a.url for a in added[site.delta :]]
+        assert pages[1][3:] == before[0][: site.delta - 3]
+        assert [url for urls in pages for url in urls] == [a.url for a in added] + [u for urls in before for u in urls]
+        assert len(pages) == -(-len(site.by_category[slug]) // site.delta)
+        # the old last page shifted too, so its Last-Modified moved on even though it shows no new article
+        shifted = validators(server, list_path(slug, len(before), site.delta))
+        assert shifted[0] != last_before[0]
+        assert email.utils.parsedate_to_datetime(shifted[1]) > email.utils.parsedate_to_datetime(last_before[1])
+        assert {s: list(site.by_category[s]) for s in others} == others
+        assert {s: validators(server, f"/{s}") for s in others} == other_before
+
+
+def test_add_is_deterministic_and_refuses_bad_input():
+    one, two = build_site(articles=36, seed=5), build_site(articles=36, seed=5)
+    for site in (one, two):
+        site.add(4)
+        site.edit(site.articles[7].id, title="Sửa giữa hai lần thêm")
+        site.add(3, category="chi-dao-dieu-hanh")
+    assert one.manifest() == two.manifest()
+    assert one.revision == 3
+    assert one.articles[0].published_at > one.articles[7 + 3].modified_at  # dated after the edit too
+    assert (
+        build_site(articles=36, seed=5).add(2, seed=9)[0].title
+        == build_site(articles=36, seed=5).add(2, seed=9)[0].title
+    )
+    for count, category, message in [
+        (0, None, "at least 1"),
+        (-3, None, "at least 1"),
+        (True, None, "whole number"),
+        ("3", None, "whole number"),
+        (2, "khong-co", "no category"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            one.add(count, category=category)
+    assert one.revision == 3
+
+
+def test_add_builds_on_a_site_made_by_hand():
+    generated = build_site(articles=20, seed=8)
+    site = ReplicaSite(
+        seed=8,
+        delta=10,
+        articles=list(generated.articles),
+        images=dict(generated.images),
+        documents=dict(generated.documents),
+        faults={},
+        typical_id=generated.typical_id,
+    )
+    added = site.add(40)
+    assert len({a.title for a in site.articles}) == len({a.id for a in site.articles}) == 60
+    urls = [d.url for a in site.articles for d in a.attachments]
+    assert len(urls) == len(set(urls)) == len(site.documents)
+    assert all(a.id in site.by_id for a in added)
+
+
+def test_pages_never_mix_states_during_additions():
+    """Additions while a list page is served: each answer is one whole state (items, total, validators agree)."""
+    site = build_site(articles=40, seed=6)
+    slug = site.categories[0].slug
+    assert len(site.by_category[slug]) > site.delta  # the pager shows the total
+    errors: list[str] = []
+    seen: list[int] = []
+    stop = threading.Event()
+
+    def reader(server: ReplicaServer) -> None:
+        try:
+            while not stop.is_set():
+                _, headers, body = request(server, f"/{slug}")
+                sel = Selector(body.decode())
+                total = int(re.search(r"of (\d+) kết quả", text(sel.css("small.search-results")))[1])
+                seen.append(total)
+                got = [item["url"] for item in read_list_page(sel)]
+                snapshot[total] = (got, headers["Last-Modified"], headers["ETag"] == digest_tag(body))
+        except BaseException as exc:  # reported below
+            errors.append(repr(exc))
+
+    snapshot: dict[int, tuple[list[str], str, bool]] = {}
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ReplicaServer(site) as server:
+            threads = [threading.Thread(target=reader, args=(server,)) for _ in range(3)]
+            for thread in threads:
+                thread.start()
+            deadline = time.monotonic() + 10
+            while (len(seen) < 400 or len(set(seen)) < 15) and time.monotonic() < deadline and not errors:
+                site.add(1, category=slug)
+                time.sleep(0.001)
+            stop.set()
+            for thread in threads:
+                thread.join(10)
+    finally:
+        sys.setswitchinterval(switch)
+    assert not errors, errors[:3]
+    final = site.by_category[slug]
+    assert len(snapshot) >= 10
+    for total, (got, modified, tagged) in snapshot.items():
+        state = final[len(final) - total :]  # the list when it had `total` articles: new ones go on top
+        assert got == [a.url for a in state[: site.delta]], total
+        assert modified == http_time(state[0].published_at), total
+        assert tagged
+
+
+def test_add_over_http_from_another_process():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govscraper.replica", "--articles", "40", "--seed", "3", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], 20)
+        assert ready, "no READY line within 20 s"
+        base = re.fullmatch(r"READY (http://127\.0\.0\.1:\d+)/\n", process.stdout.readline())[1]
+
+        def post(path: str, data: bytes | None = b"") -> tuple[int, dict[str, Any]]:
+            try:
+                with urllib.request.urlopen(urllib.request.Request(base + path, data=data), timeout=10) as response:
+                    return response.status, json.load(response)
+            except urllib.error.HTTPError as error:
+                with error:
+                    return error.code, json.load(error)
+
+        def get(path: str) -> bytes:
+            with urllib.request.urlopen(base + path, timeout=10) as response:
+                return response.read()
+
+        before = json.loads(get("/_replica/manifest.json"))
+        status, answer = post("/_replica/add?count=5&category=kinh-te-xa-hoi")
+        assert status == 200
+        assert answer["revision"] == 1
+        assert len(answer["added"]) == 5
+        assert all(entry["category"] == "kinh-te-xa-hoi" and entry["list_page"] == 1 for entry in answer["added"])
+        listed = read_list_page(Selector(get("/kinh-te-xa-hoi").decode()))
+        assert [item["url"] for item in listed[:5]] == [entry["url"] for entry in answer["added"]]
+        assert [item["title"] for item in listed[:5]] == [entry["title"] for entry in answer["added"]]
+        status, second = post("/_replica/add?count=2&seed=4", data=b'{"ignored": true}')
+        assert (status, second["revision"], len(second["added"])) == (200, 2, 2)
+        manifest = json.loads(get("/_replica/manifest.json"))
+        assert manifest["revision"] == 2
+        assert manifest["article_count"] == before["article_count"] + 7
+        assert manifest["added"] == [e["id"] for e in second["added"]] + [e["id"] for e in answer["added"]]
+        assert [a["id"] for a in manifest["articles"][:7]] == manifest["added"]
+        for path, error in [
+            ("/_replica/add", "give ?count=N"),
+            ("/_replica/add?count=0", "from 1 to"),
+            ("/_replica/add?count=10001", "from 1 to"),
+            ("/_replica/add?count=abc", "whole number"),
+            ("/_replica/add?count=1&count=2", "give it once"),
+            ("/_replica/add?count=1&category=khong-co", "no category"),
+            ("/_replica/add?count=1&seed=x", "whole number"),
+            ("/_replica/add?count=1&author=x", "unknown parameter"),
+        ]:
+            status, body = post(path)
+            assert (status, error in body["error"]) == (400, True), path
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "/_replica/add?count=1", timeout=10)  # a GET changes nothing
+        assert refused.value.code == 405
+        refused.value.close()
+        assert json.loads(get("/_replica/manifest.json"))["revision"] == 2  # refused requests changed nothing
+        stats = json.loads(get("/_replica/stats.json"))
+        assert stats["status_counts"]["400"] == 8
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+
+
+def test_changes_are_refused_off_loopback(monkeypatch: pytest.MonkeyPatch):
+    site = build_site(articles=12, seed=3)
+    with ReplicaServer(site) as server:
+        monkeypatch.setattr(server_module, "_is_loopback", lambda host: False)  # as if reached over a network
+        for path in ("/_replica/add?count=2", f"/_replica/edit?id={site.articles[0].id}"):
+            status, _, body = request(server, path, "POST")
+            assert status == 403, path
+            assert "loopback" in json.loads(body)["error"]
+        assert (site.revision, len(site.articles)) == (0, 12)

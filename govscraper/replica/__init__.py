@@ -17,6 +17,12 @@ Between two crawls, ``site.edit(article_id, title=..., sapo=..., paragraphs=[...
 an article as a portal editor would (``POST /_replica/edit?id=N`` with the same fields as JSON does it for a
 replica in another process). A page that does not show the edited article stays byte for byte the same;
 :meth:`ReplicaSite.related_to` names the article pages whose "Các tin khác" box shows its title.
+``site.add(10)`` publishes ten new articles at the top of their lists, as a live portal does, pushing older ones
+down the pages (``POST /_replica/add?count=10`` from another process); the manifest lists them in ``added``.
+
+Like a real web server, it answers conditional requests: pages, images and documents carry an ``ETag`` (the
+SHA-256 of the bytes) and a ``Last-Modified``, and ``If-None-Match``/``If-Modified-Since`` get ``304 Not
+Modified`` when nothing changed; ``server.count_status(304)`` (or ``GET /_replica/stats.json``) counts them.
 """
 
 from govscraper.replica.faults import FAULT_KINDS, FaultKind

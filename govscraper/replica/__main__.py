@@ -4,6 +4,10 @@ Prints exactly one line, ``READY http://127.0.0.1:PORT/``, once the socket liste
 SIGTERM or SIGINT and exits 0. Scripts (the benchmark, a demo in another process) wait for that line.
 
 Example: ``python -m govscraper.replica --articles 2000 --seed 1 --faults all --port 0 --delta 10``
+
+While it runs, another process can change it over HTTP from 127.0.0.1: ``POST /_replica/edit?id=N`` (JSON
+body) edits an article, ``POST /_replica/add?count=N`` publishes new ones; ``GET /_replica/manifest.json`` is the
+ground truth and ``GET /_replica/stats.json`` the request counters (304s included).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ traffic except one small bounded LRU of pager menus.
 
 A page is a pure function of the site's content and the request's host and path: nothing depends on the clock
 or on how often a page was asked for (the visitor counter is derived from the page's path), so a re-crawl can
-tell an unchanged page by its digest. Rendering holds the site's lock, so an edit
-(:meth:`~govscraper.replica.site.ReplicaSite.edit`) is never half-seen.
+tell an unchanged page by its digest (the server's ETag is that digest). Rendering holds the site's lock, so an
+edit (:meth:`~govscraper.replica.site.ReplicaSite.edit`) or an addition (``add``) is never half-seen.
 
 Page chrome that is not article text (skip link, banner, menus, breadcrumbs, font-size and print/e-mail/share
 tools, visitor counter, related articles, footer) is present as on real portals, and always outside

@@ -9,13 +9,25 @@ loopback gets well over 1,000 pages a second.
 A test that runs the replica in another process can edit an article between two crawls with
 ``POST /_replica/edit?id=N`` and a JSON body of :meth:`~govscraper.replica.site.ReplicaSite.edit`'s arguments,
 e.g. ``{"title": "...", "paragraphs": ["...", "... ./."], "captions": {"0": "Hình: ..."}}``; the answer is the
-article's new ground truth. Only a server on a loopback address takes edits, and only from a loopback client.
+article's new ground truth. ``POST /_replica/add?count=N[&category=slug][&seed=S]`` publishes new articles
+(:meth:`~govscraper.replica.site.ReplicaSite.add`) and answers their ids and URLs. Only a server on a loopback
+address takes edits and additions, and only from a loopback client.
+
+Conditional requests, as a real web server answers them (RFC 9110, section 13): every page, image, document
+and static file sent with 200 carries a strong ``ETag`` (the SHA-256 of the exact bytes sent, quoted) and a
+``Last-Modified`` (:mod:`govscraper.replica.site` defines it per kind of page). ``If-None-Match`` matching the
+current ETag (``*``, a list, ``W/`` tags compared weakly) gets ``304 Not Modified`` with the validators and no
+body; without ``If-None-Match``, ``If-Modified-Since`` no earlier than Last-Modified gets 304 too. HEAD answers
+the same, body aside. A faulted URL keeps its fault (no validators on a 500, a cut or a padded page; a
+"timeout" still stalls first). Incremental crawls are measured by these 304s, so the server counts answers by
+status (:meth:`ReplicaServer.status_counts`, ``GET /_replica/stats.json`` for a replica in another process).
 """
 
 from __future__ import annotations
 
 import collections
 import email.utils
+import hashlib
 import ipaddress
 import json
 import re
@@ -26,6 +38,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -50,6 +63,70 @@ _STATIC = {".css": "text/css", ".js": "application/javascript", ".jsp": "applica
 EDIT_PATH = "/_replica/edit"
 EDIT_FIELDS = frozenset({"title", "sapo", "paragraphs", "captions"})
 MAX_EDIT_BYTES = 1024 * 1024
+#: ``POST`` here publishes new articles (:meth:`_Handler._add`).
+ADD_PATH = "/_replica/add"
+ADD_PARAMETERS = frozenset({"count", "category", "seed"})
+#: Most articles one ``POST /_replica/add`` publishes: the answer, and the time the site is locked, stay small.
+MAX_ADD_COUNT = 10_000
+#: ``GET`` here answers the server's counters as JSON (:meth:`ReplicaServer.stats`).
+STATS_PATH = "/_replica/stats.json"
+#: Last-Modified of robots.txt and the theme's static files: the theme build of the ``t=`` resource URLs.
+STATIC_MODIFIED = datetime.fromtimestamp(1621993502, UTC)
+
+
+def etag_for(body: bytes) -> str:
+    """The strong ETag of a response body: its SHA-256 in hex, quoted. Equal bytes, equal tags, on every run."""
+    return f'"{hashlib.sha256(body).hexdigest()}"'
+
+
+def http_date(moment: datetime) -> str:
+    """An HTTP date (``Sat, 29 Jan 2022 08:20:00 GMT``) of an aware moment, to the second."""
+    return email.utils.formatdate(int(moment.timestamp()), usegmt=True)
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """Whether an ``If-None-Match`` value names ``etag``: ``*``, or any tag of the list by weak comparison
+    (``W/`` ignored on both sides, RFC 9110 section 8.8.3.2). Unquoted tags, which some clients send, count too."""
+    opaque = etag.removeprefix("W/").strip('"')
+    for member in header.split(","):
+        tag = member.strip()
+        if tag == "*" or tag.removeprefix("W/").strip('"') == opaque:
+            return True
+    return False
+
+
+def not_modified(headers: Any, etag: str, last_modified: datetime) -> bool:
+    """Whether a GET or HEAD with these request headers gets 304 (RFC 9110 section 13.2.2).
+
+    ``If-None-Match``, when present, decides alone: a client that knows the ETag is told exactly whether the
+    bytes changed. Otherwise a valid ``If-Modified-Since`` no earlier than Last-Modified (to the second) does.
+    """
+    tags = headers.get_all("If-None-Match") or []
+    if tags:
+        return etag_matches(",".join(tags), etag)
+    since_text = headers.get("If-Modified-Since")
+    if not since_text:
+        return False
+    try:
+        since = email.utils.parsedate_to_datetime(since_text)
+    except (TypeError, ValueError, IndexError):
+        return False  # not an HTTP date: ignored, as the RFC says
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return int(last_modified.timestamp()) <= since.timestamp()
+
+
+def _single_int(params: dict[str, list[str]], name: str) -> int | None:
+    """The one integer value of a query parameter, None if absent; ``ValueError`` if repeated or not a number."""
+    values = params.get(name)
+    if values is None:
+        return None
+    if len(values) != 1:
+        raise ValueError(f"{name}: give it once")
+    try:
+        return int(values[0])
+    except ValueError:
+        raise ValueError(f"{name}: expected a whole number, got {values[0]!r}") from None
 
 
 def _is_loopback(host: str) -> bool:
@@ -64,7 +141,9 @@ class ReplicaServer:
 
     The socket is bound when the object is made (so :attr:`url` is known at once); requests are answered
     after :meth:`start` or on entering a ``with`` block. ``timeout_delay`` is how long a "timeout" fault
-    stalls; ``huge_size`` is the size a "huge" page exceeds.
+    stalls; ``huge_size`` is the size a "huge" page exceeds. ``validators=False`` serves like a server that
+    sends no ETag or Last-Modified and ignores conditional headers (many small portals do): a test can then
+    make a crawler re-download every page, as it must from such a portal.
     """
 
     def __init__(
@@ -74,14 +153,18 @@ class ReplicaServer:
         port: int = 0,
         timeout_delay: float = 30.0,
         huge_size: int = 12 * 1024 * 1024,
+        *,
+        validators: bool = True,
     ) -> None:
         self.site = site
         self.renderer = Renderer(site)
         self.timeout_delay = timeout_delay
         self.huge_size = huge_size
+        self.validators = validators
         self._lock = threading.Lock()
         self._count = 0
         self._paths: collections.Counter[str] = collections.Counter()
+        self._statuses: collections.Counter[int] = collections.Counter()
         self._answered_once: set[int] = set()
         self.stopping = threading.Event()
         self._httpd = _HTTPServer((host, port), _Handler, self)
@@ -109,6 +192,31 @@ class ReplicaServer:
         """Requests so far for one request target, e.g. an article's URL path."""
         with self._lock:
             return self._paths.get(target, 0)
+
+    def status_counts(self) -> dict[int, int]:
+        """Responses sent so far by status, a snapshot: ``{200: 812, 304: 140, 404: 1}``.
+
+        304s are what an incremental crawl of an unchanged site should mostly get, so a test or the benchmark
+        tells a crawl that re-downloaded everything from one that asked conditionally.
+        """
+        with self._lock:
+            return dict(self._statuses)
+
+    def count_status(self, status: int) -> int:
+        """Responses sent so far with one status, e.g. ``count_status(304)``."""
+        with self._lock:
+            return self._statuses.get(status, 0)
+
+    @property
+    def not_modified_count(self) -> int:
+        """``304 Not Modified`` answers so far (conditional requests for unchanged pages, images, documents)."""
+        return self.count_status(304)
+
+    def stats(self) -> dict[str, Any]:
+        """The counters as JSON-ready data, as ``GET /_replica/stats.json`` answers them."""
+        with self._lock:
+            statuses = {str(status): n for status, n in sorted(self._statuses.items())}
+            return {"requests": self._count, "status_counts": statuses, "not_modified": self._statuses.get(304, 0)}
 
     def start(self) -> ReplicaServer:
         """Start answering requests in a daemon thread; returns self."""
@@ -142,6 +250,11 @@ class ReplicaServer:
             self._count += 1
             if target in self._paths or len(self._paths) < MAX_TRACKED_PATHS:
                 self._paths[target] += 1
+
+    def record_status(self, status: int) -> None:
+        """Count one response by its status (the handler calls it as it writes the status line)."""
+        with self._lock:
+            self._statuses[status] += 1
 
     def first_time(self, article_id: int) -> bool:
         """True on the first request for an article (the "http503-once" fault), False afterwards."""
@@ -202,9 +315,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.server.replica.record(self.path)
         parts = urlsplit(self.path)
-        if parts.path == EDIT_PATH:
+        if parts.path in (EDIT_PATH, ADD_PATH):
             try:
-                self._edit(parts.query)
+                (self._edit if parts.path == EDIT_PATH else self._add)(parts.query)
             except OSError:
                 self.close_connection = True
             return
@@ -215,17 +328,84 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.dumps(value, ensure_ascii=False).encode("utf-8")
         self._send(status, body, "application/json; charset=utf-8", head=False)
 
+    def _loopback_only(self, what: str) -> bool:
+        """True if a change of the site may come from this request; otherwise answers 403 and returns False.
+
+        Only a server listening on a loopback address accepts changes, and only from a loopback client: the
+        replica is a test fixture, and nothing on a network should be able to rewrite what it serves.
+        """
+        replica = self.server.replica
+        if _is_loopback(str(replica.host)) and _is_loopback(str(self.client_address[0])):
+            return True
+        self.close_connection = True
+        self._send_json(403, {"error": f"{what} are accepted on a loopback address only"})
+        return False
+
+    def _add(self, query: str) -> None:
+        """``POST /_replica/add?count=N[&category=slug][&seed=S]``: publish N new articles
+        (:meth:`ReplicaSite.add`) in a replica running in another process, e.g. between two crawls of a test.
+
+        Answers ``{"revision": R, "added": [{"id", "url", "category", "title", "published", "list_page"}, ...]}``,
+        newest first. A body, if any, is read and ignored. 400 for a missing or bad count (1 to
+        :data:`MAX_ADD_COUNT`), an unknown category or parameter; 403 off loopback, as for edits.
+        """
+        replica = self.server.replica
+        if not self._loopback_only("additions"):
+            return
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True  # a chunked body is not read: the connection cannot be reused
+        else:
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if not 0 <= length <= MAX_EDIT_BYTES:
+                self.close_connection = True
+                self._send_json(413 if length > 0 else 400, {"error": "bad Content-Length"})
+                return
+            self.rfile.read(length)
+        params = parse_qs(query, keep_blank_values=True)
+        try:
+            unknown = set(params) - ADD_PARAMETERS
+            if unknown:
+                raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; give count, category, seed")
+            count = _single_int(params, "count")
+            if count is None:
+                raise ValueError("count: give ?count=N, the number of articles to publish")
+            if not 1 <= count <= MAX_ADD_COUNT:
+                raise ValueError(f"count: from 1 to {MAX_ADD_COUNT} articles at a time, not {count}")
+            categories = params.get("category")
+            if categories is not None and len(categories) != 1:
+                raise ValueError("category: give it once")
+            articles = replica.site.add(
+                count, category=categories[0] if categories else None, seed=_single_int(params, "seed")
+            )
+        except ValueError as exc:
+            self._send_json(400, {"error": str(exc)})
+            return
+        site = replica.site
+        with site.lock:
+            added = [
+                {
+                    "id": a.id,
+                    "url": a.url,
+                    "category": a.category,
+                    "title": a.title,
+                    "published": a.published,
+                    "list_page": site.position[a.id] // site.delta + 1,
+                }
+                for a in articles
+            ]
+            answer = {"revision": site.revision, "added": added}
+        self._send_json(200, answer)
+
     def _edit(self, query: str) -> None:
         """``POST /_replica/edit?id=N`` with a JSON object of :meth:`ReplicaSite.edit`'s keyword arguments
         (``captions`` keys may be strings: JSON has no integer keys); answers the article's new ground truth.
-
-        Only a server listening on a loopback address accepts it, and only from a loopback client: the replica
-        is a test fixture, and nothing on a network should be able to rewrite what it serves.
+        Loopback only (:meth:`_loopback_only`).
         """
         replica = self.server.replica
-        if not (_is_loopback(str(replica.host)) and _is_loopback(str(self.client_address[0]))):
-            self.close_connection = True
-            self._send_json(403, {"error": "edits are accepted on a loopback address only"})
+        if not self._loopback_only("edits"):
             return
         try:
             length = int(self.headers.get("Content-Length", ""))
@@ -271,15 +451,17 @@ class _Handler(BaseHTTPRequestHandler):
             cls._date_text, cls._date_second = email.utils.formatdate(now, usegmt=True), now
         return cls._date_text
 
-    def _headers(self, status: int, content_type: str, length: int, headers: Iterable[tuple[str, str]]) -> bytes:
-        lines = [
-            f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
-            "Server: Apache-Coyote/1.1",
-            f"Date: {self._date()}",
-            f"Content-Type: {content_type}",
-            f"Content-Length: {length}",
-            LIFERAY_HEADER,
-        ]
+    def _headers(
+        self, status: int, content_type: str | None, length: int | None, headers: Iterable[tuple[str, str]]
+    ) -> bytes:
+        """The status line and headers of a response (counted by status); a 304 has no Content-* headers."""
+        self.server.replica.record_status(status)
+        lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", "Server: Apache-Coyote/1.1", f"Date: {self._date()}"]
+        if content_type is not None:
+            lines.append(f"Content-Type: {content_type}")
+        if length is not None:
+            lines.append(f"Content-Length: {length}")
+        lines.append(LIFERAY_HEADER)
         lines.extend(f"{name}: {value}" for name, value in headers)
         if self.close_connection:
             lines.append("Connection: close")
@@ -295,6 +477,30 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_html(self, status: int, page: str, head: bool, headers: Iterable[tuple[str, str]] = ()) -> None:
         self._send(status, page.encode("utf-8"), HTML, head=head, headers=headers)
+
+    def _send_current(
+        self,
+        body: bytes,
+        content_type: str,
+        last_modified: datetime,
+        *,
+        head: bool,
+        headers: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """A resource as it is now: 304 with its validators if the request's conditions say the client holds
+        these bytes already (:func:`not_modified`), else 200 with the validators and the other headers."""
+        if not self.server.replica.validators:
+            self._send(200, body, content_type, head=head, headers=headers)
+            return
+        etag = etag_for(body)
+        validators = [("ETag", etag), ("Last-Modified", http_date(last_modified))]
+        if not_modified(self.headers, etag, last_modified):
+            self.wfile.write(self._headers(304, None, None, validators))
+        else:
+            self._send(200, body, content_type, head=head, headers=[*validators, *headers])
+
+    def _send_page(self, page: str, last_modified: datetime, head: bool) -> None:
+        self._send_current(page.encode("utf-8"), HTML, last_modified, head=head)
 
     # -- routing ------------------------------------------------------------------------------------------
     def _serve(self, head: bool) -> None:
@@ -316,12 +522,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, replica: ReplicaServer, path: str, query: str, origin: str, head: bool) -> None:
         site, renderer = replica.site, replica.renderer
         if path == "/":
-            self._send_html(200, renderer.home(origin), head)
+            with site.lock:  # the page and its Last-Modified from one state of the site
+                home, modified = renderer.home(origin), site.home_modified()
+            self._send_page(home, modified, head)
         elif path == "/robots.txt":
-            self._send(200, ROBOTS_TXT, "text/plain; charset=utf-8", head=head)
+            self._send_current(ROBOTS_TXT, "text/plain; charset=utf-8", STATIC_MODIFIED, head=head)
         elif path == "/_replica/manifest.json":
             self._send(200, site.manifest_json(), "application/json; charset=utf-8", head=head)
-        elif path == EDIT_PATH:
+        elif path == STATS_PATH:
+            body = json.dumps(replica.stats()).encode("utf-8")
+            self._send(200, body, "application/json; charset=utf-8", head=head)
+        elif path in (EDIT_PATH, ADD_PATH):
             self._send(405, b"", HTML, head=head, headers=[("Allow", "POST")])
         elif path == "/image/journal/article":
             self._image(replica, query, origin, head)
@@ -331,7 +542,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_html(404, renderer.not_found(origin, path), head)
             else:
                 disposition = ("Content-Disposition", f'attachment; filename="{doc.file_name}"')
-                self._send(200, document_bytes(doc), doc.content_type, head=head, headers=[disposition])
+                modified = site.document_modified(doc)
+                self._send_current(document_bytes(doc), doc.content_type, modified, head=head, headers=[disposition])
         elif path.startswith("/web/guest/") and parse_article_path(path[len("/web/guest") :]):
             # Liferay's long form of a friendly URL redirects to the short one (half of the redirect loop).
             self._send_html(302, "", head, [("Location", origin + path[len("/web/guest") :])])
@@ -345,10 +557,13 @@ class _Handler(BaseHTTPRequestHandler):
         elif path[1:] in site.category_names:
             cur, delta = parse_list_query(query, site.delta)
             target = path + (f"?{query}" if query else "")
-            self._send_html(200, renderer.category(path[1:], cur, delta, origin, target), head)
+            with site.lock:
+                listed = renderer.category(path[1:], cur, delta, origin, target)
+                modified = site.list_modified(path[1:], cur, delta)
+            self._send_page(listed, modified, head)
         elif path.startswith(("/html/", "/moduc-theme/")) and path.endswith(tuple(_STATIC)):
             kind = _STATIC["." + path.rsplit(".", 1)[1]]
-            self._send(200, f"/* {path} */\n".encode(), kind, head=head)
+            self._send_current(f"/* {path} */\n".encode(), kind, STATIC_MODIFIED, head=head)
         else:
             self._send_html(404, renderer.not_found(origin, path), head)
 
@@ -363,9 +578,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_html(200, LOGIN_PAGE, head)
         else:
             data = image_bytes(replica.site.seed, image.id, image.format, image.width, image.height)
-            self._send(200, data, image.content_type, head=head)
+            self._send_current(data, image.content_type, replica.site.image_modified(image), head=head)
 
     def _article(self, replica: ReplicaServer, article: ReplicaArticle, path: str, origin: str, head: bool) -> None:
+        """An article page, or its fault. The page itself (also the "malformed-html" one, and the "timeout" and
+        "http503-once" ones once they answer) goes out with validators and may be a 304."""
         renderer, fault = replica.renderer, article.fault
         if fault == "http500":
             self._send_html(500, renderer.error(origin, path), head)
@@ -388,9 +605,13 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault == "huge":
             self._huge(replica, article, origin, head)
         elif fault == "malformed-html":
-            self._send_html(200, renderer.malformed_article(article, origin), head)
+            with replica.site.lock:
+                page, modified = renderer.malformed_article(article, origin), article.last_modified
+            self._send_page(page, modified, head)
         else:
-            self._send_html(200, renderer.article(article, origin), head)
+            with replica.site.lock:
+                page, modified = renderer.article(article, origin), article.last_modified
+            self._send_page(page, modified, head)
 
     def _huge(self, replica: ReplicaServer, article: ReplicaArticle, origin: str, head: bool) -> None:
         """An article page padded past ``huge_size`` with a comment, streamed in 64 KiB pieces."""

@@ -22,6 +22,17 @@ attachments stay. Pages are a pure function of the site's content (no clock, no 
 whose content did not change is served byte for byte the same, before and after an edit of another article,
 except where the real portal shows the edited article too: the home page, its list page and the "Các tin khác"
 boxes of the articles listed with it (:meth:`ReplicaSite.related_to`) carry its new title.
+
+Additions (:meth:`ReplicaSite.add`): a live portal keeps publishing, and an incremental crawl must find the new
+articles at the top of the lists while older ones move down a page. New articles are generated exactly like the
+first ones (same builder, same random stream kinds, new ids, photos and documents), dated after everything the
+site has shown so far, and the manifest names them (``added``).
+
+Time (:attr:`ReplicaSite.clock`): the site keeps its own clock, the moment of its latest event (the newest
+publication at first). An edit happens one minute after the previous event, an addition's articles after that.
+Last-Modified headers come from these moments, never from the wall clock, so they are the same on every run
+for the same history, always increase when content changes, and stay before "now" (the articles are dated in
+2019-2025).
 """
 
 from __future__ import annotations
@@ -32,8 +43,9 @@ import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
+from urllib.parse import parse_qs, urlsplit
 
 from govscraper.replica import corpus
 from govscraper.replica.faults import FAULT_KINDS, FaultSpec, plan_faults
@@ -56,6 +68,17 @@ CONTENT_TYPES = {
 _NEWS_DOCUMENTS = ("KH", "QD", "TB", "CV", "BC")
 #: Fresh draws for a title before an exact repeat gets numbered.
 _TITLE_TRIES = 12
+#: Liferay article ids of the replica stay below this (seven digits, like the real portal's).
+MAX_ARTICLE_ID = 9_999_999
+#: Last-Modified of a list that never showed an article: the first day of the portal's archive.
+SITE_EPOCH = datetime.combine(FIRST_DAY, time(), VN_TZ)
+#: How far an edit moves the site's clock (:attr:`ReplicaSite.clock`): enough for a later HTTP date (seconds).
+EDIT_TICK = timedelta(minutes=1)
+#: Working hours in which the district office publishes: (start, end) in minutes of the day.
+_WORK_WINDOWS = ((7 * 60, 11 * 60 + 30), (13 * 60 + 30, 17 * 60 + 30))
+#: The stems and branches of the lunar year names, for years beyond :data:`corpus.CAN_CHI`.
+_CAN = ("Canh", "Tân", "Nhâm", "Quý", "Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ")
+_CHI = ("Thân", "Dậu", "Tuất", "Hợi", "Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi")
 
 
 class ReplicaCategory(NamedTuple):
@@ -142,6 +165,15 @@ class ReplicaArticle:
     fault: str | None = None
     #: How many times :meth:`ReplicaSite.edit` changed the article (0: as first published).
     revision: int = 0
+    #: When :meth:`ReplicaSite.edit` last changed it (the site's clock), None if never.
+    modified_at: datetime | None = None
+    #: True for an article :meth:`ReplicaSite.add` published after the site was generated.
+    added: bool = False
+
+    @property
+    def last_modified(self) -> datetime:
+        """The Last-Modified of the article's page: its last edit, or its publication if it was never edited."""
+        return self.modified_at or self.published_at
 
     @property
     def text_paragraphs(self) -> list[str]:
@@ -185,6 +217,8 @@ class ReplicaArticle:
             "expected": self.expected,
             "list_page": list_page,
             "revision": self.revision,
+            "modified": self.modified_at.isoformat(timespec="seconds") if self.modified_at else None,
+            "added": self.added,
         }
 
 
@@ -220,11 +254,22 @@ class ReplicaSite:
         ]
         self.category_names = {slug: name for slug, name, _ in corpus.CATEGORIES}
         self._manifest_json: bytes | None = None
-        #: Edits made so far (:meth:`edit`); 0 for the site as generated.
+        #: Edits and additions made so far (:meth:`edit`, :meth:`add`); 0 for the site as generated.
         self.revision = 0
-        #: Held while an article is edited and while a page or the manifest is rendered, so the server never
-        #: sends half of an edit (reentrant: a page rendering calls other renderings).
+        #: Held while an article is edited or added and while a page or the manifest is rendered, so the server
+        #: never sends half of a change (reentrant: a page rendering calls other renderings).
         self.lock = threading.RLock()
+        #: The site's own time: the moment of its latest event (publication or edit). Edits and additions are
+        #: dated from it, so Last-Modified values grow with every change and do not depend on the wall clock.
+        self.clock = max((a.last_modified for a in articles), default=SITE_EPOCH)
+        #: Ids of the articles :meth:`add` published, newest first (the manifest's ``added``).
+        self.added_ids: list[int] = [a.id for a in articles if a.added]
+        #: When :meth:`add` last put articles at the top of a category: every page of its list shifted then.
+        self._shifted_at: dict[str, datetime] = {}
+        #: The generator that built the site, kept so additions continue its ids, titles and document numbers.
+        self._builder: _Builder | None = None
+        self._additions = 0
+        self._next_category = 0
 
     @property
     def typical(self) -> ReplicaArticle:
@@ -318,8 +363,103 @@ class ReplicaSite:
                     setattr(article, name, value)
                 self.revision += 1
                 article.revision += 1
+                self.clock += EDIT_TICK
+                article.modified_at = self.clock
                 self._manifest_json = None
             return article
+
+    def add(self, count: int, *, category: str | None = None, seed: int | None = None) -> list[ReplicaArticle]:
+        """Publish ``count`` new articles, as the portal's editors keep doing, and return them newest first.
+
+        Between two crawls this is what an incremental crawl has to notice: the new articles go to the top of
+        their category lists (``category``'s, or the categories in turn, continuing from the previous call),
+        every older article moves down by as many places (so down a page at the page boundaries), and the home
+        page's "Tin nổi bật" box shows the newest. They are generated exactly like the site's first articles:
+        topics, photos with real image bytes (new image ids), thumbnails, sometimes official documents and file
+        photos of older articles, unique titles, ids growing with time. They are dated in office hours after
+        everything the site has published or edited (:attr:`clock`) and before now.
+
+        The random draws come from ``seed``, or else from the site's seed and the number of earlier additions,
+        so the same history gives the same site. The whole addition counts once in :attr:`revision`; the
+        manifest lists the new ids in ``added`` and marks each article ``added``. ``ValueError`` for a count
+        below 1, an unknown category, or no room left (ids, or minutes before now).
+        """
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"count: expected a whole number of articles of at least 1, got {count!r}")
+        order = [slug for slug, _, _ in corpus.CATEGORIES]
+        if category is not None and category not in self.category_names:
+            raise ValueError(f"category: no category {category!r}; known: {', '.join(order)}")
+        with self.lock:  # one step: a page is rendered wholly before or wholly after the addition
+            last_id = max(self.by_id, default=1_100_000)
+            if last_id + 7 * count > MAX_ARTICLE_ID:
+                raise ValueError(f"no room for {count} more article ids below {MAX_ARTICLE_ID}")
+            if self._builder is None:
+                self._builder = _Builder.from_site(self)
+            builder = self._builder
+            builder.rng = random.Random(seed if seed is not None else f"add:{self.seed}:{self._additions}")
+            builder.titles.update(a.title for a in self.articles)  # edited titles are taken too
+            moments = builder.moments_after(self.clock, count, datetime.now(VN_TZ))
+            if category is None:
+                slugs = [order[(self._next_category + k) % len(order)] for k in range(count)]
+                self._next_category = (self._next_category + count) % len(order)
+            else:
+                slugs = [category] * count
+            new = builder.extend(moments, slugs, last_id)[::-1]  # newest first, like every list
+            for article in new:
+                article.added = True
+                self.by_id[article.id] = article
+            self.articles[:0] = new
+            self.added_ids[:0] = [article.id for article in new]
+            for slug in dict.fromkeys(slugs):
+                items = [article for article in new if article.category == slug]
+                listed = self.by_category[slug]
+                listed[:0] = items
+                self.position.update((article.id, i) for i, article in enumerate(listed))
+                self._shifted_at[slug] = items[0].published_at
+            self.categories = [
+                ReplicaCategory(slug, name, len(self.by_category[slug])) for slug, name, _ in corpus.CATEGORIES
+            ]
+            self.clock = new[0].published_at
+            self._additions += 1
+            self.revision += 1
+            self._manifest_json = None
+            return new
+
+    # -- Last-Modified of each kind of page (the server sends them; a conditional request compares them) -----
+    def home_modified(self) -> datetime:
+        """The home page's Last-Modified: the newest change to any article it shows (publication or edit).
+
+        Its boxes only ever change when an article they show is edited or a new article pushes one out, and
+        a new article is shown, so this moment grows with every change of the page.
+        """
+        with self.lock:
+            shown = self.latest(5) + [a for c in self.categories for a in self.by_category[c.slug][:5]]
+            return max((a.last_modified for a in shown), default=SITE_EPOCH)
+
+    def list_modified(self, category: str, cur: int, delta: int | None = None) -> datetime:
+        """A list page's Last-Modified: the newest change to the articles it shows, or the last addition to the
+        category if later.
+
+        An addition shifts every page of the list (each takes the last item of the page before), even pages
+        whose articles are all older than an edit shown there before, so the shift itself counts as a change.
+        """
+        with self.lock:
+            items, _ = self.list_page(category, cur, delta)
+            moments = [a.last_modified for a in items]
+            if category in self._shifted_at:
+                moments.append(self._shifted_at[category])
+            return max(moments, default=SITE_EPOCH)
+
+    def image_modified(self, image: ReplicaImage) -> datetime:
+        """An image's Last-Modified: the ``t`` of its URL (the upload, minutes after its article's publication),
+        to the second. Images never change, so it is fixed."""
+        stamp = parse_qs(urlsplit(image.url).query).get("t", ["0"])[0]
+        return datetime.fromtimestamp(int(stamp) // 1000, VN_TZ)
+
+    def document_modified(self, document: ReplicaAttachment) -> datetime:
+        """A document's Last-Modified: the publication of the article it was uploaded with (fixed)."""
+        article = self.by_id.get(document.article_id)
+        return article.published_at if article else datetime.combine(document.issued, time(), VN_TZ)
 
     def latest(self, count: int = 5) -> list[ReplicaArticle]:
         """The newest articles, for the home page's "Tin nổi bật" box."""
@@ -330,11 +470,21 @@ class ReplicaSite:
         return [article for article in self.articles if article.expected == "archived"]
 
     def manifest(self) -> dict[str, Any]:
-        """The ground truth as JSON-serialisable data: what the server serves, faults included."""
+        """The ground truth as JSON-serialisable data: what the server serves, faults included.
+
+        ``added`` lists the ids of the articles :meth:`add` published (newest first); ``clock`` is the site's
+        time (:attr:`clock`), the moment of its latest change.
+        """
+        with self.lock:
+            return self._manifest()
+
+    def _manifest(self) -> dict[str, Any]:
         image_faults = {image_id: image.fault for image_id, image in self.images.items() if image.fault}
         return {
             "generator": "govscraper.replica",
             "revision": self.revision,
+            "clock": self.clock.isoformat(timespec="seconds"),
+            "added": list(self.added_ids),
             "portal": {"name": self.name, "district": "Mộ Đức", "province": "Quảng Ngãi", "platform": "liferay62"},
             "seed": self.seed,
             "delta": self.delta,
@@ -448,7 +598,7 @@ def build_site(articles: int = 36, seed: int = 2022, faults: FaultSpec = None, d
                 by_id[target].fault = kind
             else:
                 images[target].fault = kind
-    return ReplicaSite(
+    site = ReplicaSite(
         seed=seed,
         delta=delta,
         articles=built,
@@ -457,6 +607,8 @@ def build_site(articles: int = 36, seed: int = 2022, faults: FaultSpec = None, d
         faults=plan,
         typical_id=builder.typical_id,
     )
+    site._builder = builder  # ReplicaSite.add continues this generation
+    return site
 
 
 def _fmt_int(value: int) -> str:
@@ -472,6 +624,25 @@ def _fmt_dec(value: float) -> str:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _can_chi(year: int) -> str:
+    """The lunar year's name ("Bính Ngọ"): the corpus table, or the 60-year cycle for later additions."""
+    return corpus.CAN_CHI.get(year) or f"{_CAN[year % 10]} {_CHI[year % 12]}"
+
+
+def _working_minute(moment: datetime, rng: random.Random) -> datetime:
+    """``moment`` on a whole minute (rounded up), moved forward into office hours if it falls outside them."""
+    if moment.second or moment.microsecond:
+        moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    minute = moment.hour * 60 + moment.minute
+    for start, end in _WORK_WINDOWS:
+        if minute < start:
+            return moment.replace(hour=0, minute=0) + timedelta(minutes=start + rng.randint(0, 40))
+        if minute < end:
+            return moment
+    next_day = moment.replace(hour=0, minute=0) + timedelta(days=1)
+    return next_day + timedelta(minutes=_WORK_WINDOWS[0][0] + rng.randint(0, 40))
 
 
 def summarize(sapo: str, limit: int = 160) -> str:
@@ -509,6 +680,8 @@ class _Builder:
         self.doc_numbers: dict[tuple[str, int], int] = {}
         self.photo_count = 0
         self.attachment_count = 0
+        #: Articles generated so far; the next one's index (it decides photos, documents, thumbnails).
+        self.built = 0
         self.typical_id = 0
         self.last_photo: dict[str, tuple[ReplicaPhoto, str]] = {}
         self.category_names = {slug: name for slug, name, _ in corpus.CATEGORIES}
@@ -552,6 +725,52 @@ class _Builder:
                 built.append(self._typical(article_id, moment))
             else:
                 built.append(self._article(index, article_id, moment, next(next_slot)))
+        self.built = len(built)
+        return built
+
+    @classmethod
+    def from_site(cls, site: ReplicaSite) -> _Builder:
+        """A builder that continues a site it did not build (a :class:`ReplicaSite` made by hand): its titles,
+        images, documents and document numbers are taken, so additions repeat none of them."""
+        builder = cls(site.seed)
+        builder.titles = {a.title for a in site.articles}
+        builder.images, builder.documents = site.images, site.documents
+        builder.photo_count = sum(len(a.images) for a in site.articles)
+        builder.attachment_count = len(site.documents)
+        builder.built = len(site.articles)
+        builder.typical_id = site.typical_id
+        prefixes = {prefix: kind for kind, (_, _, prefix) in corpus.DOCUMENT_KINDS.items()}
+        for document in site.documents.values():
+            prefix, number, year = [*document.file_name.split("-"), "", ""][:3]
+            if prefix in prefixes and number.isdigit() and year[:4].isdigit():
+                key = (prefixes[prefix], int(year[:4]))
+                builder.doc_numbers[key] = max(builder.doc_numbers.get(key, 0), int(number))
+        return builder
+
+    def moments_after(self, after: datetime, count: int, now: datetime) -> list[datetime]:
+        """``count`` publication moments after ``after`` and before ``now``, oldest first: whole minutes in
+        office hours, 5 minutes to 2 hours apart, or evenly spread over the time left if that runs past now."""
+        moments, moment = [], after
+        for _ in range(count):
+            moment = _working_minute(moment + timedelta(minutes=self.rng.randint(5, 120)), self.rng)
+            moments.append(moment)
+        if moments[-1] < now:
+            return moments
+        first = after.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        room = int((now - first).total_seconds() // 60)
+        if room < count:
+            raise ValueError(f"no room for {count} more articles between {after.isoformat()} and now")
+        step = room // count
+        return [first + timedelta(minutes=k * step) for k in range(count)]
+
+    def extend(self, moments: list[datetime], slugs: list[str], last_id: int) -> list[ReplicaArticle]:
+        """New articles, oldest first, published at ``moments`` in categories ``slugs``, ids after ``last_id``."""
+        step_max = max(7, min(400, (MAX_ARTICLE_ID - last_id) // len(moments)))
+        built = []
+        for moment, slug in zip(moments, slugs, strict=True):
+            last_id += self.rng.randint(7, step_max)
+            built.append(self._article(self.built, last_id, moment, slug))
+            self.built += 1
         return built
 
     # -- people, numbers, the context of one story -------------------------------------------------------
@@ -624,7 +843,7 @@ class _Builder:
             "noi_dung_gs": rng.choice(corpus.NOI_DUNG_GIAM_SAT),
             "noi_dung": rng.choice(corpus.NOI_DUNG_CHI_DAO),
             "su_kien": rng.choice(corpus.SU_KIEN),
-            "tet": f"Nguyên đán {corpus.CAN_CHI[tet_year]} {tet_year}",
+            "tet": f"Nguyên đán {_can_chi(tet_year)} {tet_year}",
             "so_nam_tbls": str(year - 1947),
             "van_ban": "",
             "Van_ban": "",
@@ -635,7 +854,7 @@ class _Builder:
     ) -> tuple[corpus.Topic, corpus.Headline, dict[str, str], str, tuple[str, int, str] | None]:
         """Topic, headline, context, a unique title and the announced document (kind, number, name)."""
         rng = self.rng
-        year = moment.year
+        year = min(moment.year, LAST_DAY.year)  # additions may run past the corpus' years: its latest stories
         topics = [
             t
             for t in self.topics_by_category[category]

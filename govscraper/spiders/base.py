@@ -209,9 +209,7 @@ class PortalSpider(scrapy.Spider):
             return False
         self.crawler.stats.inc_value("govscraper/not_modified")
         if response.meta.get("govscraper_kind") == "article":
-            self.crawler.signals.send_catch_log(
-                article_unchanged, url=response.url, capture_id=response.meta.get("govscraper_capture_id")
-            )
+            self.crawler.signals.send_catch_log(article_unchanged, url=response.url)
         return True
 
     def parse_list(self, response: Response, streak: int = 0) -> Iterable[scrapy.Request]:
