@@ -2,7 +2,8 @@
 
 One :class:`Archive` per crawl, shared by the pipelines and the run extension through :func:`archive_for`, so a
 crawl holds a single SQLite connection (all Scrapy components run in the reactor thread). Each article is stored
-in one transaction with its image and attachment links, so a reader never sees half an article.
+in one transaction with its image and attachment links and its full-text index row, so a reader never sees half an
+article.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sqlite_utils
 from govscraper.db import open_db, utcnow
 from govscraper.model import Article
 from govscraper.registry import Portal
+from govscraper.search.index import index_article
 
 
 def content_sha256(article: Article) -> str:
@@ -440,6 +442,8 @@ class Archive:
                 assignments = ", ".join(f"[{column}] = ?" for column in row)
                 self.db.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
             self._link_media(article_id, item)
+            if outcome != "unchanged":
+                index_article(self.db.conn, article_id)  # same transaction: never an article without its index row
             self._bump({f"articles_{outcome}": 1})
         return outcome
 

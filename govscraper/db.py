@@ -307,12 +307,28 @@ def _operations(db: sqlite_utils.Database) -> None:
     db["http_validators"].create_index(["portal_id"])
 
 
+def _search(db: sqlite_utils.Database) -> None:
+    """Issue 6: the full-text index (exact and folded Vietnamese), filled for the articles already archived."""
+    from govscraper.search.index import create_index, rebuild
+
+    create_index(db.conn)
+    rebuild(db.conn)
+    db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["category"])
+    # For facets and per-year counts (Datasette, stats): computed by SQLite, never written.
+    db.execute(
+        "ALTER TABLE articles ADD COLUMN published_year INTEGER "
+        "GENERATED ALWAYS AS (CAST(substr(published_at, 1, 4) AS INTEGER)) VIRTUAL"
+    )
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_sources_and_credits", _sources_and_credits),
     ("0003_captures_and_versions", _captures_and_versions),
     ("0004_operations", _operations),
+    ("0005_search", _search),
 ]
 
 
