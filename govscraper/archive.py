@@ -422,6 +422,9 @@ class Archive:
             "summary": item.summary,
             "thumbnail_url": item.thumbnail_url,
             "content_sha256": digest,
+            "origin": getattr(item, "origin", None) or "live",
+            "origin_url": getattr(item, "origin_url", None),
+            "origin_date": getattr(item, "origin_date", None),
             "last_seen_at": now,
             "run_id": self.run_id,
         }
@@ -449,7 +452,8 @@ class Archive:
 
     _VERSION_COLUMNS = (
         "url", "canonical_url", "source_id", "title", "sapo", "body", "body_html", "published_at", "author", "source",
-        "category", "views", "summary", "thumbnail_url", "content_sha256", "capture_id", "run_id",
+        "category", "views", "summary", "thumbnail_url", "content_sha256", "capture_id", "run_id", "origin",
+        "origin_url", "origin_date",
     )  # fmt: skip
 
     def _keep_version(self, article_id: int, superseded_at: str) -> None:

@@ -12,6 +12,7 @@ import functools
 import itertools
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -512,6 +513,89 @@ def _open_existing(db_path: Path):
     return open_db(db_path, create=False)
 
 
+def search_filters(portals: tuple[str, ...], since: str | None, until: str | None, category: str | None) -> Any:
+    from govscraper.search import Filters
+
+    return Filters(portals=portals, since=since, until=until, category=category)
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@db_option
+@click.option("--portal", "portals", multiple=True, metavar="ID", help="Only this portal's articles (repeatable).")
+@click.option("--since", metavar="DATE", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", metavar="DATE", help="Published on or before (the whole year, month or day).")
+@click.option("--category", help="Only this category (case and diacritics ignored).")
+@click.option("--limit", type=click.IntRange(min=1, max=10_000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N hits (the next page).")
+@click.option(
+    "--order", type=click.Choice(["rank", "newest", "oldest"]), default="rank", show_default=True,
+    help="rank: exact matches first, then by relevance; newest/oldest: by publication date.",
+)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@user_errors
+def search(
+    query: tuple[str, ...],
+    db_path: Path,
+    portals: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    category: str | None,
+    limit: int,
+    offset: int,
+    order: str,
+    fmt: str,
+) -> None:
+    """Search the archive, with or without diacritics ("mo duc" finds "Mộ Đức"; "hội nghị" only itself).
+
+    Words are ANDed; "quotes" make a phrase; word* a prefix; OR, NOT and (parentheses) combine. Articles that
+    match as typed come before those that match only without diacritics. Matches are marked [like this].
+
+    Example: govscraper search "giải phóng mặt bằng" --portal qni-moduc --since 2021 --until 2021
+    """
+    from govscraper.search import SearchError, count, parse
+    from govscraper.search import search as run_search
+    from govscraper.search.output import write_csv, write_json, write_table
+
+    db = _open_existing(db_path)
+    try:
+        parsed = parse(" ".join(query))
+        filters = search_filters(portals, since, until, category)
+        out = click.get_text_stream("stdout")
+        marks = ("\x1b[1;33m", "\x1b[0m") if fmt == "table" and out.isatty() else ("[", "]")
+        hits = run_search(db.conn, parsed, filters, limit=limit, offset=offset, order=order, marks=marks)
+        total = count(db.conn, parsed, filters) if fmt == "table" else len(hits)
+    except SearchError as exc:
+        raise click.ClickException(f"search: {exc}") from None
+    finally:
+        db.conn.close()
+    if fmt == "json":
+        write_json(hits, out)
+    elif fmt == "csv":
+        write_csv(hits, out)
+    else:
+        write_table(hits, total, offset, out, width=min(shutil.get_terminal_size((100, 20)).columns, 120))
+
+
+@cli.command()
+@db_option
+@user_errors
+def reindex(db_path: Path) -> None:
+    """Rebuild the full-text index from the stored articles (after an upgrade that changes how text is folded).
+
+    Example: govscraper reindex --db data/archive.db
+    """
+    from govscraper.search.index import rebuild
+
+    db = _open_existing(db_path)
+    try:
+        with db.conn:
+            total = rebuild(db.conn, progress=lambda done: click.echo(f"reindex: {done} articles", err=True))
+    finally:
+        db.conn.close()
+    click.echo(f"{total} articles indexed -> {db_path}")
+
+
 @cli.command()
 @click.argument("reference")
 @db_option
@@ -631,18 +715,69 @@ def verify(db_path: Path) -> None:
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["warc"]), required=True, help="What to write.")
-@click.option("--portal", "portal_id", required=True, help="The portal whose captures to export.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), required=True,
+    help="jsonl or csv: articles with their fields; warc: one portal's raw captures.",
+)  # fmt: skip
+@click.option(
+    "--portal", "portal_ids", multiple=True, metavar="ID",
+    help="Only this portal's articles (repeatable); for warc, the one portal whose captures to export.",
+)  # fmt: skip
+@click.option("--since", metavar="DATE", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", metavar="DATE", help="Published on or before (the whole year, month or day).")
+@click.option("--category", help="Only this category (case and diacritics ignored).")
+@click.option("--query", "query_text", metavar="TEXT", help='Only the articles this search finds, e.g. "mo duc".')
+@click.option("--fields", "fields_text", metavar="A,B,...", help="Only these fields, in this order (default: all).")
+@click.option(
+    "--images", "images_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+    help="Also write the exported articles' images into DIR as <sha256>.<ext>.",
+)  # fmt: skip
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @user_errors
-def export(db_path: Path, fmt: str, portal_id: str, output: Path | None) -> None:
-    """Export a portal's archive for other tools: --format warc writes its raw captures as one WARC file.
+def export(
+    db_path: Path,
+    fmt: str,
+    portal_ids: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    category: str | None,
+    query_text: str | None,
+    fields_text: str | None,
+    images_dir: Path | None,
+    output: Path | None,
+) -> None:
+    """Export articles as JSON lines or CSV (filtered like search), or a portal's raw captures as WARC.
 
-    Example: govscraper export --format warc --portal qni-moduc --output qni-moduc.warc.gz
+    jsonl/csv: every column of articles plus images and attachments (lists; JSON text in a CSV cell), or --fields;
+    --images DIR writes the image files too. warc: the raw captures of exactly one --portal, as one WARC file.
+
+    Example: govscraper export --format jsonl --portal qni-moduc --since 2021 --query "mo duc" --output moduc.jsonl
     """
-    from govscraper.export import export_warc
     from govscraper.progress import ProgressLine
 
+    if fmt != "warc":
+        from govscraper.export import ExportError, export_articles_to
+        from govscraper.search.query import SearchError
+
+        try:
+            done = export_articles_to(
+                db_path, output, fmt, query_text=query_text, portals=portal_ids, since=since, until=until,
+                category=category, fields_text=fields_text, images_dir=images_dir, progress=ProgressLine("export"),
+            )  # fmt: skip
+        except (ExportError, SearchError) as exc:
+            raise click.ClickException(f"export: {exc}") from None
+        click.echo(done.summary(images_dir) + (f" -> {output}" if output else ""), err=True)
+        return
+    from govscraper.export import export_warc
+
+    given = {"--since": since, "--until": until, "--category": category, "--query": query_text}
+    given.update({"--fields": fields_text, "--images": images_dir})
+    extra = [name for name, value in given.items() if value is not None]
+    if extra:
+        raise click.UsageError(f"{', '.join(extra)}: only for --format jsonl or csv")
+    if len(portal_ids) != 1:
+        raise click.UsageError("--format warc exports one portal: give --portal ID once")
+    portal_id = portal_ids[0]
     if output is None and sys.stdout.isatty():
         raise click.UsageError("a WARC file is binary: give --output FILE or redirect standard output")
     try:
@@ -658,6 +793,52 @@ def export(db_path: Path, fmt: str, portal_id: str, output: Path | None) -> None
         + (f" -> {output}" if output else ""),
         err=output is None,
     )
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list: one object per portal, then the total.")
+@user_errors
+def stats(db_path: Path, as_json: bool) -> None:
+    """Per portal: articles, images and attachments (distinct files), first and last publication day; a total.
+
+    Example: govscraper stats --db data/archive.db
+    """
+    from govscraper.stats import format_table, portal_stats
+
+    db = _open_existing(db_path)
+    try:
+        rows = portal_stats(db.conn)
+    finally:
+        db.conn.close()
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=1))
+        return
+    for line in format_table(rows):
+        click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="0: any free port.")
+@user_errors
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Browse and search the archive in Datasette (read-only): described tables, facets, canned queries.
+
+    The search box of the articles table and the canned query "search" read queries as govscraper search does.
+
+    Example: govscraper serve --db data/archive.db --port 8001
+    """
+    from govscraper.serve import ServeError
+    from govscraper.serve import serve as run_datasette
+
+    _open_existing(db_path).conn.close()  # one clear line if there is no archive; brings an old one forward
+    try:
+        status = run_datasette(db_path, host=host, port=port)
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(status)
 
 
 def main() -> None:

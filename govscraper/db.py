@@ -7,8 +7,10 @@ rebuilt. WAL mode lets researchers read while a crawl writes.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -322,6 +324,16 @@ def _search(db: sqlite_utils.Database) -> None:
     )
 
 
+def _provenance(db: sqlite_utils.Database) -> None:
+    """Issue 7: where an article's page came from (the portal, the Wayback Machine, an imported WARC file)."""
+    for table in ("articles", "article_versions"):
+        db[table].add_column("origin", str)  # live | wayback | warc
+        db[table].add_column("origin_url", str)  # the Wayback capture's URL, or "<warc file>#<record id>"
+        db[table].add_column("origin_date", str)  # when that capture was made (ISO 8601)
+    db.execute("UPDATE articles SET origin = 'live' WHERE origin IS NULL")
+    db.execute("UPDATE article_versions SET origin = 'live' WHERE origin IS NULL")
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
@@ -329,21 +341,51 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0003_captures_and_versions", _captures_and_versions),
     ("0004_operations", _operations),
     ("0005_search", _search),
+    ("0006_provenance", _provenance),
 ]
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations this database has not seen, each in its own transaction; return their names."""
-    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db["_migrations"].rows}
+def _applied(db: sqlite_utils.Database) -> set[str]:
+    if "_migrations" not in db.table_names():
+        return set()
+    return {name for (name,) in db.execute("SELECT name FROM _migrations")}
+
+
+@contextlib.contextmanager
+def _migration_lock(lock_path: Path | None) -> Iterator[None]:
+    """One process at a time brings an archive forward (a crawl and a search starting together, two scheduled
+    crawls after an upgrade): an exclusive ``flock`` on ``<archive>.migrate.lock``. SQLite's own locks cannot do
+    it, because sqlite-utils commits inside a migration step."""
+    if lock_path is None:
+        yield
+        return
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def migrate(db: sqlite_utils.Database, lock_path: Path | None = None) -> list[str]:
+    """Apply the migrations this database has not seen, each in its own transaction; return their names.
+
+    Nothing is written when none is pending. Otherwise the pending ones are looked up again under the migration
+    lock, so that a second process waiting for the lock finds the work done instead of doing it twice.
+    """
+    if all(name in _applied(db) for name, _ in MIGRATIONS):
+        return []
     applied = []
-    for name, step in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
-            step(db)
-            db["_migrations"].insert({"name": name, "applied_at": utcnow()})
-        applied.append(name)
+    with _migration_lock(lock_path):
+        db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+        done = _applied(db)
+        for name, step in MIGRATIONS:
+            if name in done:
+                continue
+            with db.conn:
+                step(db)
+                db["_migrations"].insert({"name": name, "applied_at": utcnow()})
+            applied.append(name)
     return applied
 
 
@@ -363,7 +405,7 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=30000")
-        migrate(db)
+        migrate(db, lock_path=path.with_name(path.name + ".migrate.lock"))
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ArchiveError(f"cannot open the archive at {path}: {reason}") from None

@@ -20,3 +20,9 @@ class ArticleItem(Article):
     media: dict[str, str] = field(default_factory=dict)
     #: The raw capture (``captures`` row) of the article page, when WARC recording is on.
     capture_id: int | None = None
+    #: Where the page came from: ``live`` (the portal itself), ``wayback`` (the Internet Archive) or ``warc``
+    #: (an imported WARC file); for the last two, the capture's address (Wayback URL, or WARC file and record
+    #: id) and when that capture was made (ISO 8601).
+    origin: str = "live"
+    origin_url: str | None = None
+    origin_date: str | None = None

@@ -1,6 +1,7 @@
 """``govscraper verify``: is every stored byte still what was archived?
 
-Recomputes the sha256 of every image and attachment blob, runs SQLite's ``PRAGMA integrity_check``, and reads back
+Recomputes the sha256 of every image and attachment blob, runs SQLite's ``PRAGMA integrity_check`` and FTS5's
+check of the search index, and reads back
 every WARC record the archive points to (from articles, their versions, images and attachments), checking its
 record id and its payload digest. An archive is trusted when this passes; when it does not, the report says which
 blob or record, so that it can be fetched again or restored from a copy.
@@ -9,6 +10,7 @@ blob or record, so that it can be fetched again or restored from a copy.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ from govscraper.warc import payload_digest
 
 @dataclass
 class Problem:
-    kind: str  # database | blob | warc
+    kind: str  # database | search index | blob | warc
     where: str
     detail: str
 
@@ -45,9 +47,25 @@ class Report:
     def summary(self) -> str:
         state = "ok" if self.ok else f"{len(self.problems)} problem(s)"
         return (
-            f"integrity_check: {'ok' if self.integrity == ['ok'] else 'FAILED'}; {self.blobs} blobs and "
+            f"integrity_check: {'ok' if self.integrity == ['ok'] else 'FAILED'}; search index: "
+            f"{'FAILED' if any(p.kind == 'search index' for p in self.problems) else 'ok'}; {self.blobs} blobs and "
             f"{self.records} WARC records checked: {state}"
         )
+
+
+def check_search_index(conn: sqlite3.Connection) -> list[Problem]:
+    """FTS5's own consistency check, and one index row for every article and none for a missing one."""
+    problems = []
+    try:
+        conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    except sqlite3.DatabaseError as exc:
+        problems.append(Problem("search index", "articles_fts", f"integrity-check: {exc}"))
+    unindexed = conn.execute("SELECT count(*) FROM articles WHERE id NOT IN (SELECT rowid FROM articles_fts)")
+    orphans = conn.execute("SELECT count(*) FROM articles_fts WHERE rowid NOT IN (SELECT id FROM articles)")
+    for number, what in ((unindexed.fetchone()[0], "articles missing from"), (orphans.fetchone()[0], "rows without")):
+        if number:
+            problems.append(Problem("search index", "articles_fts", f"{number} {what} the index (govscraper reindex)"))
+    return problems
 
 
 def verify_archive(db_path: Path, progress: ProgressLine | None = None) -> Report:
@@ -64,6 +82,7 @@ def verify_archive(db_path: Path, progress: ProgressLine | None = None) -> Repor
         report.integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
         if report.integrity != ["ok"]:
             report.problems += [Problem("database", str(db_path), line) for line in report.integrity]
+        report.problems += check_search_index(db.conn)
         for table in ("images", "attachments"):
             for sha, data in db.execute(f"SELECT sha256, bytes FROM {table}"):
                 report.blobs += 1

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import time
 
 import pytest
+import sqlite_utils
 
 from govscraper.archive import Archive, content_sha256
 from govscraper.db import MIGRATIONS, ArchiveError, open_db
@@ -168,3 +172,26 @@ def test_an_archive_from_an_older_version_is_brought_forward(tmp_path):
     assert "source" in upgraded["articles"].columns_dict
     assert "credit" in upgraded["article_images"].columns_dict
     assert upgraded["portals"].get("qni-test")["name"] == "Cổng thử"  # data kept, nothing rebuilt
+
+
+def test_processes_opening_a_new_archive_together_bring_it_forward_once(tmp_path):
+    """A crawl and a search (or two scheduled crawls) starting at the same moment on an archive to create."""
+    script = (
+        "import sys, time\n"
+        "from govscraper.db import open_db\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "db = open_db(sys.argv[1])\n"
+        "print(len(db.table_names()))\n"
+    )
+    for attempt in range(3):
+        path = tmp_path / f"race-{attempt}" / "archive.db"
+        start = time.time() + 1.0
+        processes = [
+            subprocess.Popen([sys.executable, "-c", script, str(path), str(start)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]  # fmt: skip
+        results = [process.communicate(timeout=60) for process in processes]
+        assert [process.returncode for process in processes] == [0] * 4, [err[-500:] for _, err in results]
+        db = sqlite_utils.Database(path)
+        assert [row["name"] for row in db["_migrations"].rows] == [name for name, _ in MIGRATIONS]

@@ -7,6 +7,12 @@ matches a large part of the archive ("huyện" matches nearly every article) is 
 :data:`RANK_WINDOW` most recently archived matches: such a word says little about relevance anyway, and the
 search stays within milliseconds. ``order="newest"``/``"oldest"`` sorts every match by publication date instead.
 
+Cost, measured on 100,000 articles (``benchmarks/search.py``): FTS5 walks the matches newest first and stops at the
+window, so each group costs one pass; bm25 first counts, over the whole archive, the articles holding each phrase
+of the expression (a fixed cost of about 1-3 ms per common word), then about 1 µs per scored match; the
+folded-only group is searched only when the exact one does not fill the page; article rows are read for the page
+only; snippets are cut from at most ``limit`` articles.
+
 Everything the user gives reaches SQLite as a bound parameter; the SQL text is built only from fixed pieces.
 """
 
@@ -23,8 +29,9 @@ from govscraper.search.query import Query, SearchError
 from govscraper.search.snippet import snippet
 from govscraper.text.fold import fold
 
-#: How many matches per group bm25 ranks at most (the most recently archived ones).
-RANK_WINDOW = 10_000
+#: How many matches per group bm25 ranks at most (the most recently archived ones). 3,000 keeps a common word's
+#: search near 7 ms on 100,000 articles (10,000 took about 12 ms at the median and 23 ms at the 95th percentile).
+RANK_WINDOW = 3_000
 ORDERS = ("rank", "newest", "oldest")
 _DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -113,7 +120,7 @@ class Hit:
             "category": self.category,
             "author": self.author,
             "match": self.match,
-            "score": None if self.score is None else round(self.score, 4),
+            "score": self.score,
             "snippet": self.snippet,
         }
 
@@ -121,23 +128,36 @@ class Hit:
 _HIT_COLUMNS = "a.id, a.portal_id, a.url, a.title, a.published_at, a.category, a.author"
 
 
-def _group_sql(
-    conn: sqlite3.Connection, expression: str, group: int, clauses: list[str], params: list[object], window: int
-) -> tuple[str, list[object]]:
-    """One ranking group: matches of ``expression`` passing the filters, bm25-scored over the newest ``window``."""
+def _rank_group(
+    conn: sqlite3.Connection,
+    expression: str,
+    clauses: list[str],
+    params: list[object],
+    window: int,
+    wanted: int,
+    exclude: list[int] | None = None,
+) -> list[tuple[int, float]]:
+    """One ranking group: the best ``wanted`` of the newest ``window`` matches of ``expression`` that pass the
+    filters (and are not in ``exclude``), bm25-scored, as ``(id, score)``, best first (ties by id).
+
+    One pass: FTS5 walks the matches newest first and stops after the window; only those are scored.
+    """
+    exclude = exclude or []
     join = f"JOIN articles a ON a.id = {FTS_TABLE}.rowid " if clauses else ""
     where = " AND ".join([f"{FTS_TABLE} MATCH ?", *clauses])
-    threshold = conn.execute(
-        f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} {join}WHERE {where} ORDER BY {FTS_TABLE}.rowid DESC "
-        "LIMIT 1 OFFSET ?",
-        [expression, *params, window],
-    ).fetchone()
-    bound = f" AND {FTS_TABLE}.rowid > ?" if threshold else ""
-    sql = (
-        f"SELECT {group} AS grp, {FTS_TABLE}.rowid AS id, {bm25_call()} AS score FROM {FTS_TABLE} {join}"
-        f"WHERE {where}{bound}"
+    newest = (
+        f"SELECT {FTS_TABLE}.rowid AS id, {bm25_call()} AS score FROM {FTS_TABLE} {join}WHERE {where} "
+        f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT ?"
     )
-    return sql, [expression, *params, *([threshold[0]] if threshold else [])]
+    if exclude:
+        newest = (
+            f"SELECT id, score FROM ({newest}) WHERE id NOT IN ({', '.join('?' * len(exclude))}) "
+            "ORDER BY id DESC LIMIT ?"
+        )
+    return conn.execute(
+        f"SELECT id, score FROM ({newest}) ORDER BY score, id LIMIT ?",
+        [expression, *params, window + len(exclude), *exclude, *([window] if exclude else []), wanted],
+    ).fetchall()
 
 
 def search(
@@ -158,19 +178,31 @@ def search(
     clauses, params = (filters or Filters()).where(conn)
     try:
         if order == "rank":
-            groups = [(0, query.fts_exact)]
-            if query.fts_folded_only is not None:
-                groups.append((1, query.fts_folded_only))
-            parts, part_params = [], []
-            for group, expression in groups:
-                sql, sql_params = _group_sql(conn, expression, group, clauses, params, window)
-                parts.append(sql)
-                part_params.extend(sql_params)
-            sql = (
-                f"WITH hits AS ({' UNION ALL '.join(parts)}) SELECT hits.grp, hits.score, {_HIT_COLUMNS} "
-                "FROM hits JOIN articles a ON a.id = hits.id ORDER BY hits.grp, hits.score, a.id LIMIT ? OFFSET ?"
-            )
-            rows = conn.execute(sql, [*part_params, limit, offset]).fetchall()
+            # Exact matches first, then folded-only ones. The page needs the folded-only group only when the exact
+            # group holds fewer than offset + limit matches; then all of them are known, and the folded-only group
+            # is every match of the full expression but those: the same rows, with the same bm25 scores, as the
+            # expression "full NOT exact" (whose right side adds nothing to the score of a row it does not match),
+            # without evaluating the exact side a second time.
+            wanted = offset + limit
+            exact = _rank_group(conn, query.fts_exact, clauses, params, window, wanted)
+            found = [(0, score, article_id) for article_id, score in exact]
+            if query.fts_folded_only is not None and len(found) < wanted:
+                if wanted <= window:
+                    folded = _rank_group(
+                        conn, query.fts_full, clauses, params, window, wanted - len(found), [i for i, _ in exact]
+                    )
+                else:  # paging beyond the window: the exact group may hold more than was fetched
+                    folded = _rank_group(conn, query.fts_folded_only, clauses, params, window, wanted - len(found))
+                found += [(1, score, article_id) for article_id, score in folded]
+            page = found[offset:wanted]
+            articles = {
+                row[0]: row
+                for row in conn.execute(
+                    f"SELECT {_HIT_COLUMNS} FROM articles a WHERE a.id IN ({', '.join('?' * len(page))})",
+                    [article_id for _, _, article_id in page],
+                )
+            }
+            rows = [(grp, score, *articles[article_id]) for grp, score, article_id in page if article_id in articles]
         else:
             direction = "DESC" if order == "newest" else "ASC"
             where = " AND ".join([f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", *clauses])

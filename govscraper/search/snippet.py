@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from govscraper.search.query import Term, normalize_word
 from govscraper.text.fold import fold
@@ -16,26 +17,40 @@ from govscraper.text.fold import fold
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _word_matches(term: Term, position: int, exact: str, folded: str) -> bool:
-    """Whether a text word (its exact and folded forms) matches the term's word at ``position``."""
-    wanted = term.words[position]
-    prefix = term.prefix and position == len(term.words) - 1
-    if not term.exact_only:
-        exact, wanted = folded, fold(wanted)
-    return exact.startswith(wanted) if prefix else exact == wanted
+@lru_cache(maxsize=65_536)
+def _forms(word: str) -> tuple[str, str]:
+    """A text word as the index holds it: exact (tone placement unified, lowercase) and folded. Cached: a language's
+    words repeat, and this is most of a snippet's cost."""
+    exact = normalize_word(word)
+    return exact, fold(exact)
 
 
 def matching_spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int]]:
-    """(start, end) of every word of ``text`` that a query word matches; a phrase only where it occurs whole."""
-    words = [(match.span(), normalize_word(match.group())) for match in _WORD.finditer(text)]
-    forms = [(exact, fold(exact)) for _, exact in words]
+    """(start, end) of every word of ``text`` that a query word matches; a phrase only where it occurs whole.
+
+    A query word with diacritics matches the text word as written (tone placement unified); one without, the text
+    word folded; the last word of a prefix term matches any word it begins.
+    """
+    found = list(_WORD.finditer(text))
+    forms = [_forms(match.group()) for match in found]
     marked: set[int] = set()
     for term in terms:
-        size = len(term.words)
-        for i in range(len(words) - size + 1):
-            if all(_word_matches(term, k, *forms[i + k]) for k in range(size)):
-                marked.update(range(i, i + size))
-    return [words[i][0] for i in sorted(marked)]
+        wanted = term.words if term.exact_only else term.folded()
+        keys = [form[0 if term.exact_only else 1] for form in forms]
+        last = len(wanted) - 1
+        first_prefix = term.prefix and last == 0
+        starts = [
+            i
+            for i, key in enumerate(keys[: len(keys) - last])
+            if (key.startswith(wanted[0]) if first_prefix else key == wanted[0])
+        ]
+        for i in starts:
+            if all(
+                keys[i + k].startswith(wanted[k]) if term.prefix and k == last else keys[i + k] == wanted[k]
+                for k in range(1, last + 1)
+            ):
+                marked.update(range(i, i + last + 1))
+    return [found[i].span() for i in sorted(marked)]
 
 
 def snippet(text: str, terms: Sequence[Term], width: int = 200, marks: tuple[str, str] = ("[", "]")) -> str:

@@ -49,11 +49,21 @@ def normalize_inline(text: str | None) -> str | None:
         text = _decode_entities(text)
     # Encoding damage first: TCVN3 writes "ư" as the byte of a soft hyphen and "é" as the byte of "Ð", and the
     # mojibake of "à" ends in a no-break space; the cleaning below would destroy the evidence.
-    text = repair_text(text)
+    for _ in range(3):
+        repaired = repair_text(text)
+        text = _clean_inline(repaired)
+        # Cleaning can expose damage that repair judged in another context: "\x85bÆ" is no TCVN3 word, but once
+        # the NEL (whitespace to str.split) is gone, "bÆ" is TCVN3 for "bặ". Repeat until nothing changes, so
+        # the result is stable: normalize_inline(normalize_inline(t)) == normalize_inline(t).
+        if text == repaired or repair_text(text) is text:
+            break
+    return text or None
+
+
+def _clean_inline(text: str) -> str:
     if _JUNK.search(text):  # rare: translating every string costs more than looking once
         text = text.translate(_INVISIBLE).translate(_LOOKALIKES)
-    text = " ".join(unicodedata.normalize("NFC", text).split())
-    return text or None
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def normalize_block(text: str | None) -> str | None:

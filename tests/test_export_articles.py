@@ -1,0 +1,439 @@
+"""``govscraper export --format jsonl|csv``: articles read back against the replica's ground truth and the archive.
+
+One crawl of the clean replica; every export is read back with :mod:`json` or :mod:`csv` and compared with the
+manifest (what the replica served) and with SQL written here, independently of the export's own queries.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+import sqlite3
+import unicodedata
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from govscraper.export import export_articles, valid_fields
+from govscraper.search.engine import Filters
+from govscraper.search.query import SearchError, parse
+from govscraper.text.fold import fold
+from tests.conftest import run_cli
+
+LISTS = ("images", "attachments")
+NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png|gif|webp|bin)")
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, registry_file, clean_replica):
+    db_path = tmp_path_factory.mktemp("export") / "archive.db"
+    result = run_cli("crawl", "qni-replica", "--db", str(db_path), "--loopback", registry=registry_file)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def manifest(clean_site):
+    return clean_site.manifest()
+
+
+@pytest.fixture(scope="module")
+def conn(archive):
+    connection = sqlite3.connect(archive)
+    yield connection
+    connection.close()
+
+
+def export(archive, *args: str):
+    return run_cli("export", "--db", str(archive), *args)
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def db_articles(conn) -> list[dict]:
+    """Every article row as the archive holds it, by id (independent SQL)."""
+    connection = sqlite3.connect(conn.execute("PRAGMA database_list").fetchone()[2])
+    connection.row_factory = sqlite3.Row
+    rows = [dict(row) for row in connection.execute("SELECT *, published_year FROM articles ORDER BY id")]
+    connection.close()
+    return rows
+
+
+def db_images(conn, article_id: int) -> list[dict]:
+    return [
+        {"url": url, "caption": caption, "credit": credit, "role": role, "sha256": sha, "mime": mime,
+         "width": width, "height": height}
+        for url, caption, credit, role, sha, mime, width, height in conn.execute(
+            "SELECT l.source_url, l.caption, l.credit, l.role, l.image_sha256, i.mime, i.width, i.height "
+            "FROM article_images l LEFT JOIN images i ON i.sha256 = l.image_sha256 WHERE l.article_id = ? "
+            "ORDER BY l.position",
+            [article_id],
+        )
+    ]  # fmt: skip
+
+
+def db_attachments(conn, article_id: int) -> list[dict]:
+    return [
+        {"url": url, "title": title, "sha256": sha, "filename": filename, "mime": mime, "size": size}
+        for url, title, sha, filename, mime, size in conn.execute(
+            "SELECT l.source_url, l.title, l.attachment_sha256, d.filename, d.mime, d.size "
+            "FROM article_attachments l LEFT JOIN attachments d ON d.sha256 = l.attachment_sha256 "
+            "WHERE l.article_id = ? ORDER BY l.position",
+            [article_id],
+        )
+    ]
+
+
+def test_jsonl_holds_every_article_and_field_as_archived(archive, conn, manifest, tmp_path):
+    out = tmp_path / "all.jsonl"
+    result = export(archive, "--format", "jsonl", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert f"{len(manifest['articles'])} articles" in result.stderr
+    records = jsonl(out.read_text(encoding="utf-8"))
+    rows = db_articles(conn)
+    assert len(records) == len(rows) == len(manifest["articles"]) == 36
+    columns = [row[1] for row in conn.execute("PRAGMA table_xinfo(articles)")]
+    assert {"body_html", "published_year"} <= set(columns)
+    for record, row in zip(records, rows, strict=True):
+        assert list(record) == [*columns, *LISTS]
+        assert {name: record[name] for name in columns} == row
+        assert record["images"] == db_images(conn, row["id"])
+        assert record["attachments"] == db_attachments(conn, row["id"])
+    served = {article["title"]: article for article in manifest["articles"]}
+    for record in records:
+        truth = served[record["title"]]  # Vietnamese text intact: the title as served, NFC
+        assert unicodedata.is_normalized("NFC", record["title"] + record["body"])
+        assert record["body"] == "\n\n".join(truth["body"])
+        assert record["published_at"] == truth["published"]
+        assert record["published_year"] == int(truth["published"][:4])
+        assert [image["caption"] for image in record["images"] if image["role"] == "body"] == [
+            image["caption"] for image in truth["images"]
+        ]
+        assert [a["title"] for a in record["attachments"]] == [a["title"] for a in truth["attachments"]]
+    assert any(record["images"] for record in records)
+    assert any(record["attachments"] for record in records)
+    # Standard output by default, byte for byte the same; the API writes the same records to a text stream.
+    to_stdout = export(archive, "--format", "jsonl")
+    assert to_stdout.returncode == 0
+    assert to_stdout.stdout == out.read_text(encoding="utf-8")
+    text = io.StringIO()
+    assert export_articles(conn, text, "jsonl") == 36
+    assert jsonl(text.getvalue()) == records
+
+
+def test_csv_parses_with_a_header_and_the_same_values(archive, conn, tmp_path):
+    out = tmp_path / "all.csv"
+    result = export(archive, "--format", "csv", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")  # UTF-8 without a BOM
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    header, body = rows[0], rows[1:]
+    assert header == valid_fields(conn)
+    expected = db_articles(conn)
+    assert len(body) == len(expected) == 36
+    for cells, row in zip(body, expected, strict=True):
+        record = dict(zip(header, cells, strict=True))
+        for name, value in row.items():
+            assert record[name] == ("" if value is None else str(value)), name
+        assert json.loads(record["images"]) == db_images(conn, row["id"])
+        assert json.loads(record["attachments"]) == db_attachments(conn, row["id"])
+    # Exactly what the csv module writes for the same values (SQLite makes the rows; Python's csv is the reference).
+    reference = io.StringIO(newline="")
+    writer = csv.writer(reference)
+    writer.writerow(header)
+    for row in expected:
+        lists = [json.dumps(db(conn, row["id"]), ensure_ascii=False, separators=(",", ":"))
+                 for db in (db_images, db_attachments)]  # fmt: skip
+        writer.writerow([*(row[name] for name in header[:-2]), *lists])
+    assert data.decode("utf-8") == reference.getvalue()
+
+
+def test_csv_quoting_matches_the_csv_module_on_awkward_text(archive, tmp_path):
+    copy = tmp_path / "awkward.db"
+    shutil.copy(archive, copy)
+    awkward = sqlite3.connect(copy)
+    values = [
+        ('Nói "không" với rác thải, nhựa', "", None),
+        ("Dòng một\nDòng hai\r\nba", " cách đầu ", "a,b"),
+        ("Không dấu phẩy", '"', "\r"),
+    ]
+    ids = [row[0] for row in awkward.execute("SELECT id FROM articles ORDER BY id LIMIT 3")]
+    with awkward:
+        for article_id, (title, sapo, author) in zip(ids, values, strict=True):
+            awkward.execute("UPDATE articles SET title = ?, sapo = ?, author = ? WHERE id = ?",
+                            [title, sapo, author, article_id])  # fmt: skip
+        awkward.execute("UPDATE articles SET summary = '' WHERE id = ?", [ids[0]])
+    for fields in (["id", "title", "sapo", "author", "views"], ["summary"], ["author"], ["attachments", "title"]):
+        out = io.StringIO(newline="")
+        export_articles(awkward, out, "csv", fields=fields, filters=None)
+        records = jsonl(_jsonl(awkward, fields))
+        reference = io.StringIO(newline="")
+        writer = csv.writer(reference)
+        writer.writerow(fields)
+        for record in records:
+            writer.writerow([json.dumps(record[f], ensure_ascii=False, separators=(",", ":")) if f in LISTS
+                             else record[f] for f in fields])  # fmt: skip
+        assert out.getvalue() == reference.getvalue(), fields
+        assert [dict(zip(fields, cells, strict=True)) for cells in list(csv.reader(io.StringIO(out.getvalue())))[1:]]
+    by_id = {record["id"]: record for record in jsonl(_jsonl(awkward, ["id", "title", "sapo", "author"]))}
+    assert [by_id[i]["title"] for i in ids] == [v[0] for v in values]
+    awkward.close()
+
+
+def _jsonl(conn, fields) -> str:
+    out = io.StringIO()
+    export_articles(conn, out, "jsonl", fields=fields)
+    return out.getvalue()
+
+
+def test_fields_pick_and_order_the_columns(archive, conn, tmp_path):
+    result = export(archive, "--format", "jsonl", "--fields", "title, published_at,images,id")
+    assert result.returncode == 0, result.stderr
+    records = jsonl(result.stdout)
+    assert len(records) == 36
+    assert all(list(record) == ["title", "published_at", "images", "id"] for record in records)
+    by_id = {row["id"]: row for row in db_articles(conn)}
+    for record in records:
+        assert record["title"] == by_id[record["id"]]["title"]
+        assert record["images"] == db_images(conn, record["id"])
+    result = export(archive, "--format", "csv", "--fields", "id,published_year")
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert rows[0] == ["id", "published_year"]
+    assert {int(a): int(y) for a, y in rows[1:]} == {i: int(r["published_at"][:4]) for i, r in by_id.items()}
+
+
+def test_bad_field_is_one_line_listing_the_valid_ones(archive, tmp_path):
+    out = tmp_path / "never.jsonl"
+    result = export(archive, "--format", "csv", "--fields", "title,titel", "--output", str(out))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "unknown field titel" in lines[0]
+    for name in ("body_html", "published_year", "attachments"):
+        assert name in lines[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--query", '"unclosed'),
+        ("--query", "hội nghị AND"),
+        ("--since", "2021-13"),
+        ("--since", "yesterday"),
+        ("--since", "2024", "--until", "2020"),
+    ],
+)
+def test_bad_filter_is_one_line_and_status_1(archive, tmp_path, args):
+    out = tmp_path / "never.jsonl"
+    result = export(archive, "--format", "jsonl", *args, "--output", str(out))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("Error: export: ")
+    assert not out.exists()
+
+
+def test_filters_select_like_search(archive, manifest):
+    truth = manifest["articles"]
+    assert len(jsonl(export(archive, "--format", "jsonl", "--fields", "id", "--portal", "qni-replica").stdout)) == 36
+    nothing = export(archive, "--format", "jsonl", "--portal", "qni-elsewhere")
+    assert (nothing.returncode, nothing.stdout) == (0, "")
+    days = sorted(article["published"][:10] for article in truth)
+    month = days[len(days) // 2][:7]
+    year = days[len(days) // 2][:4]
+    cases = [
+        (("--since", month, "--until", month), {a["title"] for a in truth if a["published"][:7] == month}),
+        (("--since", year), {a["title"] for a in truth if a["published"][:4] >= year}),
+        (("--until", days[2]), {a["title"] for a in truth if a["published"][:10] <= days[2]}),
+    ]
+    category = truth[0]["category_name"]
+    cases.append(
+        (("--category", fold(category).upper()), {a["title"] for a in truth if a["category_name"] == category})
+    )
+    for args, expected in cases:
+        assert expected, args
+        result = export(archive, "--format", "jsonl", "--fields", "title", *args)
+        assert result.returncode == 0, result.stderr
+        assert {record["title"] for record in jsonl(result.stdout)} == expected, args
+
+
+def _indexed_words(conn) -> dict[int, str]:
+    """Per article, the text the search index holds (title, sapo, body, author, captions, link titles, documents)."""
+    texts = {}
+    for article_id, title, sapo, body, author in conn.execute("SELECT id, title, sapo, body, author FROM articles"):
+        parts = [title, sapo, body, author]
+        parts += [c for (c,) in conn.execute("SELECT caption FROM article_images WHERE article_id = ?", [article_id])]
+        parts += [
+            part
+            for row in conn.execute(
+                "SELECT l.title, d.text FROM article_attachments l LEFT JOIN attachments d "
+                "ON d.sha256 = l.attachment_sha256 WHERE l.article_id = ?",
+                [article_id],
+            )
+            for part in row
+        ]
+        texts[article_id] = "\n".join(part for part in parts if part)
+    return texts
+
+
+def test_query_with_and_without_diacritics(archive, conn):
+    texts = _indexed_words(conn)
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"[^\W_]+", text))
+
+    folded = {i for i, text in texts.items() if {"mo", "duc"} <= words(fold(text))}
+    exact = {i for i, text in texts.items() if {"mộ", "đức"} <= words(text.lower())}
+    assert exact
+    assert exact <= folded
+    for query, expected in (("mo duc", folded), ("Mộ Đức", exact)):
+        result = export(archive, "--format", "jsonl", "--fields", "id,title", "--query", query)
+        assert result.returncode == 0, result.stderr
+        assert {record["id"] for record in jsonl(result.stdout)} == expected, query
+    combined = export(archive, "--format", "jsonl", "--fields", "id", "--query", "mo duc", "--since", "2023")
+    dated = {i for (i,) in conn.execute("SELECT id FROM articles WHERE published_at >= '2023'")}
+    assert {record["id"] for record in jsonl(combined.stdout)} == folded & dated
+    # The API takes the same query and filters.
+    out = io.StringIO()
+    count = export_articles(conn, out, "jsonl", query=parse("mo duc"), filters=Filters(since="2023"), fields=["id"])
+    assert count == len(folded & dated)
+    with pytest.raises(SearchError):
+        export_articles(conn, io.StringIO(), "jsonl", filters=Filters(until="2021-02-30"))
+
+
+def test_images_writes_each_distinct_image_once_named_by_its_hash(archive, conn, manifest, tmp_path):
+    folder = tmp_path / "images"
+    out = tmp_path / "with-images.jsonl"
+    result = export(archive, "--format", "jsonl", "--images", str(folder), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    linked = dict(conn.execute(
+        "SELECT DISTINCT l.image_sha256, i.mime FROM article_images l JOIN images i ON i.sha256 = l.image_sha256"
+    ).fetchall())  # fmt: skip
+    assert len(linked) == len(manifest["images"])  # every image the replica served, once
+    files = {path.name: path for path in folder.iterdir()}
+    assert set(files) == {f"{sha}.{EXTENSIONS.get(mime, 'bin')}" for sha, mime in linked.items()}
+    for name, path in files.items():
+        assert path.is_file()
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == name.split(".")[0]
+    assert f"{len(linked)} image files written (0 already there)" in result.stderr
+    for record in jsonl(out.read_text(encoding="utf-8")):
+        for image in record["images"]:
+            assert image["file"] == f"{image['sha256']}.{EXTENSIONS[image['mime']]}"
+    again = export(archive, "--format", "csv", "--fields", "id", "--images", str(folder))
+    assert f"0 image files written ({len(linked)} already there)" in again.stderr
+    assert next(csv.reader(io.StringIO(again.stdout))) == ["id"]  # files wanted, field not: not in the CSV
+    # A filtered export writes only its articles' images.
+    month_folder = tmp_path / "one-article"
+    first = conn.execute("SELECT id FROM articles WHERE id IN (SELECT article_id FROM article_images) LIMIT 1")
+    (article_id,) = first.fetchone()
+    (day,) = conn.execute("SELECT substr(published_at, 1, 10) FROM articles WHERE id = ?", [article_id]).fetchone()
+    same_day = [i for (i,) in conn.execute("SELECT id FROM articles WHERE published_at LIKE ?", [day + "%"])]
+    result = export(archive, "--format", "jsonl", "--fields", "id", "--since", day, "--until", day, "--images",
+                    str(month_folder))  # fmt: skip
+    expected = {sha for (sha,) in conn.execute(
+        f"SELECT image_sha256 FROM article_images WHERE article_id IN ({','.join('?' * len(same_day))})", same_day
+    )}  # fmt: skip
+    assert {path.name.split(".")[0] for path in month_folder.iterdir()} == expected
+    assert all(list(record) == ["id"] for record in jsonl(result.stdout))
+
+
+def test_images_cannot_leave_the_folder(archive, tmp_path):
+    """Hashes, names and URLs that look like paths, a corrupted blob and a planted link: all stays in DIR."""
+    work = tmp_path / "work"
+    work.mkdir()
+    db_path = work / "archive.db"
+    source = sqlite3.connect(archive)
+    target = sqlite3.connect(db_path)
+    source.backup(target)
+    source.close()
+    images = target.execute("SELECT DISTINCT image_sha256 FROM article_images ORDER BY image_sha256").fetchall()
+    links = target.execute("SELECT article_id, position FROM article_images ORDER BY article_id, position").fetchall()
+    corrupted, strange_mime, planted = images[0][0], images[1][0], images[2][0]
+    evil = "../../escaped"
+    with target:
+        target.execute(
+            "INSERT INTO images (sha256, bytes, mime, width, height, size, first_url, fetched_at) "
+            "VALUES (?, ?, 'image/jpeg', 1, 1, 5, '/etc/passwd', '2025-01-01')",
+            [evil, b"evil!"],
+        )
+        target.execute("UPDATE article_images SET image_sha256 = ?, source_url = '../../../etc/passwd' "
+                       "WHERE article_id = ? AND position = ?", [evil, *links[-1]])  # fmt: skip
+        target.execute("UPDATE images SET first_url = '/tmp/../../abs/evil.jpg' WHERE sha256 = ?", [strange_mime])
+        target.execute("UPDATE images SET mime = '../../x/y' WHERE sha256 = ?", [strange_mime])
+        (blob,) = target.execute("SELECT bytes FROM images WHERE sha256 = ?", [corrupted]).fetchone()
+        target.execute("UPDATE images SET bytes = ? WHERE sha256 = ?", [b"\x00" + blob, corrupted])
+    target.close()
+    folder = work / "images"
+    folder.mkdir()
+    outside = work / "outside.jpg"
+    outside.write_bytes(b"not to be touched")
+    (folder / f"{planted}.jpg").symlink_to(outside)
+    before = sorted(p.name for p in work.iterdir())
+
+    result = export(db_path, "--format", "jsonl", "--fields", "id,images", "--images", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "2 refused" in result.stderr
+    assert sorted(p.name for p in work.iterdir()) == before
+    assert outside.read_bytes() == b"not to be touched"
+    assert not (tmp_path / "escaped").exists()
+    assert not (work.parent.parent / "escaped").exists()
+    for path in folder.iterdir():
+        assert NAME.fullmatch(path.name), path.name
+        assert path.is_file()
+        assert not path.is_symlink()
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name.split(".")[0]
+    assert (folder / f"{strange_mime}.bin").is_file()
+    assert not list(folder.glob(f"{corrupted}.*"))
+    files = {image["sha256"]: image["file"] for record in jsonl(result.stdout) for image in record["images"]}
+    assert files[evil] is None
+    assert files[corrupted] is None
+    assert files[planted] == f"{planted}.jpg"
+    assert files[strange_mime] == f"{strange_mime}.bin"
+    assert not list(folder.glob(".export-*"))
+
+
+def test_api_streams_with_any_row_factory_and_binary_streams(archive):
+    connection = sqlite3.connect(archive)
+    connection.row_factory = sqlite3.Row
+    text = io.StringIO()
+    assert export_articles(connection, text, "jsonl") == 36
+    binary = io.BytesIO()
+    assert export_articles(connection, binary, "jsonl") == 36
+    assert binary.getvalue() == text.getvalue().encode("utf-8")
+    text_csv, binary_csv = io.StringIO(newline=""), io.BytesIO()
+    export_articles(connection, text_csv, "csv", fields=["id", "title", "images"])
+    export_articles(connection, binary_csv, "csv", fields=["id", "title", "images"])
+    assert binary_csv.getvalue() == text_csv.getvalue().encode("utf-8")
+    with pytest.raises(ValueError, match="format"):
+        export_articles(connection, io.StringIO(), "xml")
+    connection.close()
+
+
+def test_warc_export_still_works_and_needs_one_portal(archive, tmp_path):
+    out = tmp_path / "replica.warc.gz"
+    result = export(archive, "--format", "warc", "--portal", "qni-replica", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    with out.open("rb") as stream:
+        types = [record.rec_type for record in ArchiveIterator(stream, check_digests=True)]
+    captures = sqlite3.connect(archive).execute("SELECT count(*) FROM captures").fetchone()[0]
+    assert types[0] == "warcinfo"
+    assert len(types) == 1 + 2 * captures
+    for args in (
+        (),
+        ("--portal", "qni-replica", "--portal", "qni-faulty"),
+        ("--portal", "qni-replica", "--since", "2021"),
+    ):
+        refused = export(archive, "--format", "warc", *args, "--output", str(tmp_path / "x.warc.gz"))
+        assert refused.returncode == 2, args
+        assert "Traceback" not in refused.stderr
