@@ -22,6 +22,7 @@ import click
 
 from govscraper.db import DEFAULT_DB, ArchiveError, open_db
 from govscraper.registry import (
+    STATUSES,
     Portal,
     RegistryError,
     UnknownPortal,
@@ -74,25 +75,62 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per portal.")
+@click.option(
+    "--province",
+    metavar="NAME",
+    help="Only portals in this province, before or after the 2025 reform (diacritics optional: quang ngai).",
+)
+@click.option("--status", type=click.Choice(STATUSES), help="Only portals with this status.")
 @user_errors
-def portals(as_json: bool) -> None:
-    """List the portals in the registry.
+def portals(as_json: bool, province: str | None, status: str | None) -> None:
+    """List the portals in the registry; a former unit shows the province it belongs to now (→ Quảng Ngãi).
 
-    Example: govscraper portals
+    Example: govscraper portals --province "Quảng Ngãi" --status unverified
     """
     registry = load_registry()
-    for portal in registry.values():
+    selected = [p for p in registry.values() if province is None or p.belongs_to(province)]
+    if province is not None and not selected:
+        raise click.ClickException(f"no portal in the registry belongs to province {province!r}, before or after 2025")
+    for portal in selected:
+        if status is not None and portal.status != status:
+            continue
         if as_json:
             click.echo(json.dumps(portal.as_row(), ensure_ascii=False))
             continue
-        status = portal.status + (f" since {portal.offline_since}" if portal.offline_since else "")
-        click.echo(
-            f"{portal.id:<18} {portal.level:<5} {portal.platform:<10} {status:<12} {portal.base_url}  {portal.name}"
-        )
+        state = portal.status + (f" since {portal.offline_since}" if portal.offline_since else "")
+        line = f"{portal.id:<18} {portal.level:<5} {portal.platform:<10} {state:<12} {portal.base_url}  {portal.name}"
+        click.echo(line + (f"  → {portal.province_after}" if portal.province_after else ""))
 
 
-def crawl_overrides(loopback: bool, limit: int | None, contact: str | None, verbose: bool) -> dict[str, Any]:
-    from govscraper.settings import LOOPBACK_SETTINGS, user_agent
+@cli.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the TOML entry.")
+@click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=20.0, show_default=True, help="Seconds to wait.")
+@user_errors
+def probe(url: str, as_json: bool, contact: str | None, timeout: float) -> None:
+    """Look at a portal's home page and print its registry entry.
+
+    Fetches the page once (robots.txt obeyed), tells its platform by fingerprints, guesses its news lists, name
+    and level, and prints a [[portal]] table to paste into govscraper/portals.toml (check it before you do).
+
+    Example: govscraper probe https://quangngai.gov.vn/
+    """
+    from govscraper.probe import ProbeError, render_entry
+    from govscraper.probe import probe as run_probe
+    from govscraper.settings import user_agent
+
+    try:
+        result = run_probe(url, user_agent(contact), timeout)
+    except ProbeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(result.as_json() if as_json else render_entry(result), nl=as_json)
+
+
+def crawl_overrides(
+    loopback: bool, limit: int | None, contact: str | None, verbose: bool, source: str = "live"
+) -> dict[str, Any]:
+    from govscraper.settings import LOOPBACK_SETTINGS, WAYBACK_SETTINGS, user_agent
 
     live = sys.stderr.isatty()
     overrides: dict[str, Any] = {
@@ -100,6 +138,8 @@ def crawl_overrides(loopback: bool, limit: int | None, contact: str | None, verb
         # On a terminal the live progress line is the display; warnings still show. Elsewhere, log lines.
         "LOG_LEVEL": "INFO" if verbose or not live else "WARNING",
     }
+    if source == "wayback":
+        overrides.update(WAYBACK_SETTINGS)  # the Internet Archive's own pace; --loopback below still relaxes it
     if loopback:
         overrides.update(LOOPBACK_SETTINGS)
     if limit:
@@ -107,6 +147,42 @@ def crawl_overrides(loopback: bool, limit: int | None, contact: str | None, verb
     if contact:
         overrides["USER_AGENT"] = user_agent(contact)
     return overrides
+
+
+def wayback_overrides(start: str | None, end: str | None, wayback_url: str | None) -> dict[str, Any]:
+    """The settings of a Wayback crawl, with ``--from``/``--to`` checked as the CDX server takes them."""
+    from govscraper.wayback import WaybackError, check_timestamp, pad_timestamp
+
+    overrides: dict[str, Any] = {"GOVSCRAPER_SOURCE": "wayback"}
+    for value, hint, name in ((start, "--from", "GOVSCRAPER_WAYBACK_FROM"), (end, "--to", "GOVSCRAPER_WAYBACK_TO")):
+        if value is not None:
+            try:
+                overrides[name] = check_timestamp(value)
+            except WaybackError as exc:
+                raise click.ClickException(f"{hint}: {exc}") from None
+    if start and end and pad_timestamp(start.strip()) > pad_timestamp(end.strip(), end=True):
+        raise click.ClickException(f"--from {start} is after --to {end}: no capture can be in that range")
+    if wayback_url:
+        if not wayback_url.startswith(("http://", "https://")):
+            raise click.ClickException(f"--wayback-url: {wayback_url!r} is not an http(s) URL")
+        overrides["GOVSCRAPER_WAYBACK_URL"] = wayback_url
+    return overrides
+
+
+def report_wayback(result: Any, portal: Portal, start: str | None, end: str | None) -> None:
+    """What a Wayback crawl found in the Internet Archive; a CDX server that failed, or no capture at all in the
+    range, is an error (exit status 1)."""
+    stats = result.stats
+    if stats.get("govscraper/wayback/error"):
+        raise click.ClickException(stats["govscraper/wayback/error"])
+    span = (f" from {start}" if start else "") + (f" to {end}" if end else "")
+    listed = stats.get("govscraper/wayback/captures", 0)
+    if not listed:
+        raise click.ClickException(f"no captures of {portal.host} in the Wayback Machine{span}: nothing archived")
+    click.echo(
+        f"wayback: {listed} captured pages of {portal.host}{span}; {stats.get('govscraper/wayback/fetched', 0)} "
+        f"fetched, {stats.get('govscraper/wayback/archived_already', 0)} already archived"
+    )
 
 
 def print_summary(result: Any, db_path: Path) -> None:
@@ -137,6 +213,18 @@ def print_summary(result: Any, db_path: Path) -> None:
 @click.option("--full", is_flag=True, help="Revisit every known article, to find edited ones (versions are kept).")
 @click.option("--resume", is_flag=True, help="Continue the portal's interrupted crawl (killed, or stopped).")
 @click.option(
+    "--source",
+    type=click.Choice(["live", "wayback"]),
+    default="live",
+    show_default=True,
+    help="The portal itself, or its captures in the Internet Archive's Wayback Machine (closed portals).",
+)
+@click.option(
+    "--from", "wayback_from", metavar="TIMESTAMP", help="Wayback: captures from (YYYY, YYYYMM, YYYYMMDD[hhmmss], UTC)."
+)
+@click.option("--to", "wayback_to", metavar="TIMESTAMP", help="Wayback: captures up to, inclusive (same forms).")
+@click.option("--wayback-url", hidden=True, help="Another Wayback Machine (a local stand-in for tests).")
+@click.option(
     "-s",
     "--set",
     "settings",
@@ -157,10 +245,17 @@ def crawl(
     no_warc: bool,
     full: bool,
     resume: bool,
+    source: str,
+    wayback_from: str | None,
+    wayback_to: str | None,
+    wayback_url: str | None,
     settings: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Crawl a registered portal (by id) or any site (--url) into the archive.
+
+    --source wayback reads the portal's captures in the Wayback Machine instead: the newest capture of each
+    article between --from and --to.
 
     Example: govscraper crawl qni-moduc --db data/archive.db
     """
@@ -171,7 +266,11 @@ def crawl(
         portal = portal.rebased(base_url)
     from govscraper.crawl import run_crawl
 
-    overrides = crawl_overrides(loopback, limit, contact, verbose)
+    overrides = crawl_overrides(loopback, limit, contact, verbose, source)
+    if source == "wayback":
+        overrides.update(wayback_overrides(wayback_from, wayback_to, wayback_url))
+    elif wayback_from or wayback_to or wayback_url:
+        raise click.UsageError("--from, --to and --wayback-url go with --source wayback")
     if full and resume:
         raise click.UsageError("--full and --resume do not go together")
     overrides["GOVSCRAPER_WARC"] = not no_warc
@@ -186,10 +285,72 @@ def crawl(
     check_can_crawl(portal, db_path, overrides)
     result = run_crawl(portal, db_path, overrides, verbose=verbose)
     print_summary(result, db_path)
-    if result.start_failure:
+    if source == "wayback":
+        report_wayback(result, portal, wayback_from, wayback_to)
+    elif result.start_failure:
         raise click.ClickException(f"could not reach {portal.category_urls[0]}: {result.start_failure}")
     if result.counts.get("alarm"):
         click.echo(f"warning: {portal.id}: {result.counts['alarm']} {result.counts.get('alarm_reason')}", err=True)
+        sys.exit(ALARM_EXIT)
+
+
+@cli.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--portal", "portal_id", metavar="ID", help="Archive every page under this portal (default: by host).")
+@db_option
+@click.option("-v", "--verbose", is_flag=True, help="Log every request and item.")
+@user_errors
+def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, verbose: bool) -> None:
+    """Archive the articles, photos and documents in WARC files (Heritrix, Browsertrix, wget, govscraper).
+
+    The pages go through the same extractors and pipelines as a crawl, answered from the files (no network);
+    each host is matched to its registry portal (else url-<host>), or all to --portal. The files are copied into
+    the archive's WARC directory (warc/imported/) and every stored thing points at its record there.
+
+    Example: govscraper import-warc moduc-2024.warc.gz --db data/archive.db
+    """
+    from govscraper import settings as project
+    from govscraper.middlewares import warc_directory
+    from govscraper.warcimport import WarcImportError, WarcIndex, assign_portals, check_copy, copy_into_archive
+
+    portal = get_portal(portal_id) if portal_id else None
+    try:
+        index = WarcIndex.build(list(files))
+        hosts = index.hosts()
+        if not hosts:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(index.counts.items()))
+            raise WarcImportError(
+                f"no HTML page in {', '.join(index.files)} ({kinds or 'no records'}): nothing to import"
+            )
+        open_db(db_path).conn.close()  # one clear line if the archive cannot be written, before anything is copied
+        directory = warc_directory(str(db_path), project.GOVSCRAPER_WARC_DIR)
+        for warc_file in index.files.values():
+            check_copy(warc_file, directory)
+        for warc_file in index.files.values():
+            copy, copied = copy_into_archive(warc_file, directory)
+            index.set_source(warc_file.name, copy)
+            click.echo(
+                f"{warc_file.name}: {warc_file.records} records ({warc_file.software or 'unknown software'}), "
+                + ("copied to " if copied else "already in the archive as ")
+                + str(copy)
+            )
+    except WarcImportError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in index.problems:
+        click.echo(f"warning: {problem}", err=True)
+    plan = assign_portals(hosts, load_registry(), portal, index.schemes())
+    from govscraper.crawl import run_import
+
+    results = run_import(plan, index, db_path, crawl_overrides(False, None, None, verbose), verbose=verbose)
+    alarms = []
+    for entry, result in results:
+        click.echo(f"{entry.id}: ", nl=False)
+        print_summary(result, db_path)
+        if result.counts.get("alarm"):
+            alarms.append(f"warning: {entry.id}: {result.counts['alarm']} {result.counts.get('alarm_reason')}")
+    for line in alarms:
+        click.echo(line, err=True)
+    if alarms:
         sys.exit(ALARM_EXIT)
 
 
@@ -314,7 +475,12 @@ def schedule(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The URL the page was saved from (resolves links, names the site).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--platform", type=click.Choice(["auto", "liferay62", "generic"]), default="auto", show_default=True)
+@click.option(
+    "--platform",
+    type=click.Choice(["auto", "liferay62", "liferay7", "sharepoint", "uploadcms", "generic"]),
+    default="auto",
+    show_default=True,
+)
 @click.option("--content-type", help="The Content-Type header the page was served with, if known.")
 @user_errors
 def extract(file: Path, url: str, as_json: bool, platform: str, content_type: str | None) -> None:

@@ -143,7 +143,12 @@ def run_crawl(
     quiet_chatty_loggers(verbose)
     process = CrawlerProcess(scrapy_settings(db, overrides))
     quiet_expected_tracebacks()
-    crawler = process.create_crawler(spider_for_platform(portal.platform))
+    spider_class = spider_for_platform(portal.platform)
+    if (overrides or {}).get("GOVSCRAPER_SOURCE") == "wayback":
+        from govscraper.spiders.wayback import wayback_spider
+
+        spider_class = wayback_spider(spider_class)  # the portal's captures in the Internet Archive
+    crawler = process.create_crawler(spider_class)
     process.crawl(crawler, portal=portal, **(spider_args or {}))
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
@@ -171,3 +176,98 @@ def _result(db: str | Path, stats: dict[str, Any], portal: Portal) -> CrawlResul
         stats=stats,
         start_failure=start_failure,
     )
+
+
+def import_settings() -> dict[str, Any]:
+    """Settings of a WARC import: every answer comes from the files, so nothing of politeness or capture applies.
+
+    No network (robots.txt is not asked for: the files' producer decided what to fetch), no retries (a stored 503
+    stays a 503), no delay, no raw capture of the replayed answers (the imported files themselves are copied into
+    the archive), no conditional requests, no sitemaps or feeds, and every page is read (mode ``full``).
+    """
+    from govscraper import settings as project
+
+    middlewares = {
+        **project.DOWNLOADER_MIDDLEWARES,
+        # The files are the only source: no other source of pages (the Wayback Machine) has a say in an import.
+        "govscraper.middlewares.WaybackMiddleware": None,
+        "govscraper.middlewares.ConditionalRequestMiddleware": None,
+        "govscraper.middlewares.WarcMiddleware": None,
+        "govscraper.middlewares.WarcReplayMiddleware": 950,
+    }
+    return {
+        "DOWNLOADER_MIDDLEWARES": middlewares,
+        "GOVSCRAPER_WARC": False,
+        "GOVSCRAPER_MODE": "full",
+        "GOVSCRAPER_SITEMAPS": False,  # the files decide what exists: no sitemap or feed is looked for
+        "ROBOTSTXT_OBEY": False,
+        "RETRY_ENABLED": False,
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "GOVSCRAPER_MAX_ARTICLES": 0,
+    }
+
+
+def run_import(
+    plan: list[tuple[Portal, list[str]]],
+    index: Any,
+    db: str | Path,
+    overrides: dict[str, Any] | None = None,
+    verbose: bool = False,
+) -> list[tuple[Portal, CrawlResult]]:
+    """Replay the indexed WARC files into the archive at ``db``, one run per portal of ``plan``, one after the other
+    in this process (one SQLite writer at a time), and report each run."""
+    from scrapy.crawler import CrawlerProcess
+    from twisted.internet import defer
+
+    from govscraper.spiders.warcimport import WarcImportSpider
+
+    open_db(db).conn.close()
+    quiet_chatty_loggers(verbose)
+    process = CrawlerProcess(scrapy_settings(db, {**import_settings(), **(overrides or {})}))
+    quiet_expected_tracebacks()
+    crawlers: list[tuple[Portal, Any]] = []
+
+    @defer.inlineCallbacks
+    def run_all():  # type: ignore[no-untyped-def]
+        for portal, hosts in plan:
+            crawler = process.create_crawler(WarcImportSpider)
+            crawlers.append((portal, crawler))
+            yield process.crawl(crawler, portal=portal, warc_index=index, warc_hosts=hosts)
+            if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
+                break  # Ctrl-C or SIGTERM: the remaining portals are not started
+
+    run_all().addErrback(lambda failure: logging.getLogger(__name__).error("import failed: %s", failure.value))
+    process.start()
+    results = []
+    for portal, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        results.append((portal, _result(db, stats, portal)))
+    record_import_files(db, [r.run_id for _, r in results if r.run_id], index)
+    return results
+
+
+def record_import_files(db: str | Path, run_ids: list[int], index: Any) -> None:
+    """Name the imported files in each run's row: ``warc_files`` (the copies) and ``settings.warc_import``."""
+    import json
+
+    from govscraper.middlewares import relative_to_archive
+
+    files = [
+        {"file": f.name, "path": str(f.path), "sha256": f.sha256, "size": f.size, "software": f.software}
+        for f in index.files.values()
+    ]
+    copies = [relative_to_archive(f.source, str(db)) for f in index.files.values()]
+    archive = open_db(db)
+    try:
+        with archive.conn:
+            for run_id in run_ids:
+                archive.conn.execute(
+                    "UPDATE crawl_runs SET warc_files = ?, "
+                    "settings = json_set(COALESCE(settings, '{}'), '$.warc_import', json(?)) WHERE id = ?",
+                    [json.dumps(copies), json.dumps(files, ensure_ascii=False), run_id],
+                )
+    finally:
+        archive.conn.close()

@@ -334,6 +334,12 @@ def _provenance(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE article_versions SET origin = 'live' WHERE origin IS NULL")
 
 
+def _administrative_units(db: sqlite_utils.Database) -> None:
+    """Issue 7: the portal's administrative code and its place before and after the 2025 reform."""
+    for column in ("code", "formed_from", "became", "province_after"):  # lists one item a line, like start_urls
+        db["portals"].add_column(column, str)
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
@@ -342,6 +348,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0004_operations", _operations),
     ("0005_search", _search),
     ("0006_provenance", _provenance),
+    ("0007_administrative_units", _administrative_units),
 ]
 
 

@@ -101,6 +101,7 @@ class ArchiveRun:
             else:
                 self.mode = requested
             run_settings = {name: settings.get(name) for name in _RUN_SETTINGS}
+            run_settings.update(getattr(spider, "source_settings", {}))  # a Wayback crawl: where, which dates
             run_id = archive.start_run(portal, spider.name, run_settings, mode=self.mode)
             self.job.write_state(run_id, self.mode)
         known_ids, known_urls = archive.known_articles(portal.id) if self.mode != "full" else (set(), set())

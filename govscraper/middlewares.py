@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import scrapy
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
@@ -267,3 +267,152 @@ class ConditionalRequestMiddleware:
             for url, pair in self._pending.items():
                 archive.store_validators(url, *pair)
         self._pending.clear()
+
+
+class WaybackMiddleware:
+    """Wayback crawls only (``GOVSCRAPER_SOURCE = "wayback"``): an archived article's photos and documents come
+    from the Wayback Machine too, and an Internet Archive that says "too many requests" slows the whole crawl.
+
+    The media pipelines ask for a photo or document at its original URL and say where its article came from
+    (``govscraper_origin``, ``govscraper_origin_date`` in the request's meta). For an article from the Wayback
+    Machine the request is sent instead to ``<wayback>/web/<article's timestamp>id_/<original URL>``, which
+    redirects to the nearest capture of the file (followed: ``MEDIA_ALLOW_REDIRECTS``). The pipelines keep the
+    original URL as the file's ``source_url``; the raw capture is recorded under the Wayback address. It sits
+    before robots.txt (100), so the closed portal's own robots.txt is never asked for.
+
+    On a 429 or 503 the download slot's delay goes up to the Retry-After the server gave (or doubles), capped at
+    ``GOVSCRAPER_RETRY_BACKOFF_MAX``: retrying only the refused request while the others go on at the same pace
+    is what gets an IP blocked. AutoThrottle brings the delay back down as answers come; without it, each answer
+    below 400 halves it back towards ``DOWNLOAD_DELAY``.
+    """
+
+    KINDS = frozenset(("image", "attachment"))
+
+    def __init__(self, crawler: Crawler):
+        from govscraper.wayback import DEFAULT_WAYBACK_URL
+
+        settings = crawler.settings
+        self.crawler = crawler
+        self.wayback = (settings.get("GOVSCRAPER_WAYBACK_URL") or DEFAULT_WAYBACK_URL).rstrip("/")
+        self.base_delay = settings.getfloat("DOWNLOAD_DELAY")
+        self.max_delay = max(settings.getfloat("GOVSCRAPER_RETRY_BACKOFF_MAX", 60.0), self.base_delay)
+        self.autothrottle = settings.getbool("AUTOTHROTTLE_ENABLED")
+        crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WaybackMiddleware:
+        if crawler.settings.get("GOVSCRAPER_SOURCE", "live") != "wayback":
+            raise NotConfigured("not a Wayback crawl")
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> Request | None:
+        meta = request.meta
+        if (
+            meta.get("govscraper_kind") not in self.KINDS
+            or meta.get("govscraper_origin") != "wayback"
+            or not meta.get("govscraper_origin_date")
+            or "govscraper_wayback_original" in meta
+        ):
+            return None
+        from govscraper.wayback import id_url, iso_timestamp
+
+        timestamp = iso_timestamp(meta["govscraper_origin_date"])
+        return request.replace(
+            url=id_url(self.wayback, timestamp, request.url),
+            meta={**meta, "govscraper_wayback_original": request.url},
+        )
+
+    def response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        slot = downloader.slots.get(request.meta.get("download_slot")) if downloader else None
+        if slot is None:
+            return
+        if response.status in (429, 503):
+            retry_after = response.headers.get(b"Retry-After", b"").decode("latin-1").strip()
+            wait = float(retry_after) if retry_after.isdigit() else max(slot.delay * 2, self.base_delay, 1.0)
+            slot.delay = min(max(slot.delay, wait), self.max_delay)
+            self.crawler.stats.inc_value("govscraper/wayback/slowed_down")
+        elif response.status < 400 and not self.autothrottle and slot.delay > self.base_delay:
+            slot.delay = max(self.base_delay, slot.delay / 2)
+
+
+class NotInWarc(IgnoreRequest):
+    """A request the imported WARC files cannot answer; the message is the reason kept in ``fetch_failures``."""
+
+
+class WarcReplayMiddleware:
+    """Answers every request from the WARC files being imported (``govscraper import-warc``): no network at all.
+
+    It takes the downloader's place (``DOWNLOADER_MIDDLEWARES`` 950 in an import's settings, where ``WarcMiddleware``
+    sits in a crawl): a URL the files hold gets the record's status, headers and body (transfer and content encodings
+    undone, so Scrapy's decompression has nothing left to do), and redirects, the media pipelines and the spider see
+    it as they see a live answer. A URL the files do not hold, or hold cut off, fails with the reason, which the
+    spider or pipeline records in ``fetch_failures`` like any failed download. The record's ``captures`` row (in the
+    copy of the file inside the archive, same offsets) goes into the request's meta (``govscraper_capture_id``), as
+    with a live capture; a record imported before keeps its row, so a second import adds none.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        #: record id → captures row id, for this run
+        self._captures: dict[str, int | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcReplayMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> Response | None:
+        from scrapy.http import Headers
+        from scrapy.responsetypes import responsetypes
+
+        from govscraper.warcimport import ReplayFailed
+
+        index = getattr(self.crawler.spider, "warc_index", None)
+        if index is None:
+            raise NotInWarc("not in the WARC files (no WARC index for this crawl)")
+        record = index.lookup(request.url)
+        if record is None:
+            raise NotInWarc("not in the WARC files")
+        try:
+            answer = index.replay(record)
+        except ReplayFailed as failed:
+            raise NotInWarc(str(failed)) from None
+        maxsize = request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        if maxsize and len(answer.body) > maxsize:
+            raise NotInWarc(f"response too large: {len(answer.body)} bytes, over the limit of {maxsize}")
+        request.meta["govscraper_capture_id"] = self._capture(index, record, answer.payload)
+        request.meta["govscraper_warc_record"] = record
+        headers = Headers()
+        for name, value in answer.headers:
+            headers.appendlist(name, value)
+        response_class = responsetypes.from_args(headers=headers, url=request.url, body=answer.body)
+        self.crawler.stats.inc_value("govscraper/warc_replayed")
+        return response_class(url=request.url, status=answer.status, headers=headers, body=answer.body, request=request)
+
+    def _capture(self, index: Any, record: Any, payload: Any) -> int | None:
+        """The ``captures`` row of ``record`` (and first of the record holding a revisit's payload)."""
+        refers_to = None
+        if payload is not record:
+            self._store(index, payload)
+            refers_to = payload
+        return self._store(index, record, refers_to)
+
+    def _store(self, index: Any, record: Any, refers_to: Any = None) -> int | None:
+        if not record.record_id:
+            return None
+        if record.record_id in self._captures:
+            return self._captures[record.record_id]
+        from govscraper.archive import archive_for
+        from govscraper.warcimport import capture_of
+
+        archive = archive_for(self.crawler)
+        found = archive.db.conn.execute("SELECT id FROM captures WHERE record_id = ?", [record.record_id]).fetchone()
+        if found is not None:
+            capture_id = found[0]
+        else:
+            source = index.files[record.file].source
+            stored_as = relative_to_archive(source, self.crawler.settings.get("GOVSCRAPER_DB"))
+            capture_id = archive.store_capture(capture_of(record, stored_as, refers_to), stored_as)
+            self.crawler.stats.inc_value("govscraper/warc_captures_imported")
+        self._captures[record.record_id] = capture_id
+        return capture_id

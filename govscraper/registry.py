@@ -17,10 +17,12 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 #: Platforms that have a spider profile. ``generic`` is the any-portal path (link following + generic extractor).
-PLATFORMS = ("liferay62", "generic")
+PLATFORMS = ("liferay62", "liferay7", "sharepoint", "uploadcms", "generic")
 LEVELS = ("tỉnh", "huyện", "xã")
 STATUSES = ("live", "offline", "unverified")
 _ID = re.compile(r"^[a-z]{2,4}-[a-z0-9][a-z0-9-]*$")
+#: GSO administrative codes: 2 digits for provinces, 3 for districts, 5 for communes (leading zeros kept).
+_CODE = re.compile(r"^\d{2,5}$")
 #: How often ``govscraper schedule`` crawls a portal whose entry names no ``interval``.
 DEFAULT_INTERVAL = timedelta(days=1)
 _INTERVAL_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
@@ -81,10 +83,21 @@ class Portal:
     base_url: str
     platform: str
     start_urls: tuple[str, ...] = ()
+    #: RSS/Atom feeds of the portal's news, relative to base_url; read in addition to its lists (not stored in
+    #: the portals table: it says where to look, not what the portal is).
+    feeds: tuple[str, ...] = ()
     status: str = "unverified"
     offline_since: date | None = None
     notes: str = ""
     interval: timedelta = DEFAULT_INTERVAL
+    #: The unit's official administrative code (GSO), e.g. "51" for Quảng Ngãi; empty when not established.
+    code: str = ""
+    #: For a province formed by the 2025 merger: the former provinces it was formed from.
+    formed_from: tuple[str, ...] = ()
+    #: For a unit abolished or merged away on 2025-07-01: the units its territory became.
+    became: tuple[str, ...] = ()
+    #: For such a unit: the province its territory belongs to after 2025-07-01.
+    province_after: str = ""
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -119,7 +132,24 @@ class Portal:
             "offline_since": self.offline_since.isoformat() if self.offline_since else None,
             "start_urls": "\n".join(self.category_urls),
             "notes": self.notes or None,
+            # Lists one item a line, like start_urls; NULL when the entry has none.
+            "code": self.code or None,
+            "formed_from": "\n".join(self.formed_from) or None,
+            "became": "\n".join(self.became) or None,
+            "province_after": self.province_after or None,
         }
+
+    def belongs_to(self, province: str) -> bool:
+        """Whether the portal is in ``province`` before or after the 2025 reform (Kon Tum's portal is in Quảng
+        Ngãi too). Case, diacritics and a "tỉnh" / "thành phố" prefix do not matter: "quang ngai" will do."""
+        wanted = _province_key(province)
+        return bool(wanted) and wanted in {_province_key(self.province), _province_key(self.province_after)}
+
+
+def _province_key(name: str) -> str:
+    from govscraper.text.fold import fold
+
+    return re.sub(r"^(?:tinh|thanh pho|tp\.?)\s+", "", " ".join(fold(name).split()))
 
 
 def portal_for_url(url: str) -> Portal:
@@ -139,6 +169,17 @@ def portal_for_url(url: str) -> Portal:
         status="unverified",
         notes="added by crawl --url",
     )
+
+
+def _names(raw: dict[str, object], key: str, where: str) -> tuple[str, ...]:
+    """A list of unit names (``formed_from``, ``became``): a TOML list of non-empty strings, each once."""
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RegistryError(f'{where}: {key} must be a list of names, like {key} = ["Kon Tum"]; got {value!r}')
+    names = tuple(v.strip() for v in value)
+    if len(set(names)) != len(names):
+        raise RegistryError(f"{where}: {key} names a unit twice")
+    return names
 
 
 def _parse_entry(raw: dict[str, object], source: str) -> Portal:
@@ -166,10 +207,21 @@ def _parse_entry(raw: dict[str, object], source: str) -> Portal:
     start_urls = raw.get("start_urls", [])
     if not isinstance(start_urls, list):
         raise RegistryError(f"{where}: start_urls must be a list")
+    feeds = raw.get("feeds", [])
+    if not isinstance(feeds, list) or not all(isinstance(u, str) and u.strip() for u in feeds):
+        raise RegistryError(f'{where}: feeds must be a list of feed URLs, like feeds = ["rss/tin-tuc.rss"]')
     try:
         interval = DEFAULT_INTERVAL if raw.get("interval") is None else parse_interval(str(raw["interval"]))
     except ValueError as exc:
         raise RegistryError(f"{where}: interval {exc}") from None
+    code = raw.get("code", "")
+    if not isinstance(code, str) or (code and not _CODE.match(code)):
+        raise RegistryError(f'{where}: code must be a quoted string of 2 to 5 digits, like code = "51"; got {code!r}')
+    province_after = raw.get("province_after", "")
+    if not isinstance(province_after, str):
+        raise RegistryError(f"{where}: province_after must be a province's name (a string); got {province_after!r}")
+    if raw.get("became") and not province_after.strip():
+        raise RegistryError(f"{where}: an entry with became also needs province_after (the province after 2025-07-01)")
     return Portal(
         id=portal_id,
         name=str(raw["name"]),
@@ -178,10 +230,15 @@ def _parse_entry(raw: dict[str, object], source: str) -> Portal:
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         platform=str(raw["platform"]),
         start_urls=tuple(str(u) for u in start_urls),
+        feeds=tuple(u.strip() for u in feeds),
         status=str(status),
         offline_since=offline_since if isinstance(offline_since, date) else None,
         notes=str(raw.get("notes", "")),
         interval=interval,
+        code=code,
+        formed_from=_names(raw, "formed_from", where),
+        became=_names(raw, "became", where),
+        province_after=province_after.strip(),
         extra={k: v for k, v in raw.items() if k not in known},
     )
 

@@ -70,6 +70,15 @@ GOVSCRAPER_CANARY_FAILURE_RATE = 0.2
 GOVSCRAPER_MAX_ARTICLES = 0
 #: Hops through pages that are neither lists nor articles, for crawls of sites not in the registry.
 GOVSCRAPER_GENERIC_MAX_DEPTH = 3
+#: Sitemaps (robots.txt ``Sitemap:`` lines, /sitemap.xml) and RSS/Atom feeds (the registry's ``feeds``, feed links
+#: on start pages) name articles too: read them in addition to following links. Costs one request for
+#: /sitemap.xml on a portal without one (robots.txt is the one Scrapy fetches anyway).
+GOVSCRAPER_SITEMAPS = True
+#: Largest sitemap or feed, as sent and once decompressed (sitemaps.org's limit: 50 MB).
+GOVSCRAPER_SITEMAP_MAXSIZE = 52_428_800
+#: Sitemap files read per crawl (indexes and urlsets), and how deep sitemap indexes may nest below the first.
+GOVSCRAPER_SITEMAP_MAX_FILES = 50
+GOVSCRAPER_SITEMAP_MAX_DEPTH = 2
 #: Progress display: a live line on a terminal, log lines elsewhere; seconds between updates.
 GOVSCRAPER_PROGRESS = False
 GOVSCRAPER_PROGRESS_INTERVAL = 10.0
@@ -92,12 +101,44 @@ DOWNLOADER_MIDDLEWARES = {
     "govscraper.middlewares.ConditionalRequestMiddleware": 560,
     # Next to the downloader: sees every response as received, before decompression, redirects and retries.
     "govscraper.middlewares.WarcMiddleware": 950,
+    # Wayback crawls only: photos and documents from the Internet Archive; before robots.txt (100) sees them.
+    "govscraper.middlewares.WaybackMiddleware": 50,
 }
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens an HTTP control port by default; an archiver has no use for it
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Wayback crawls (``crawl ID --source wayback``) ----------------------------------------------------------------
+#: live: the portal itself; wayback: its captures in the Internet Archive's Wayback Machine.
+GOVSCRAPER_SOURCE = "live"
+#: The Wayback Machine (its CDX server and ``id_`` addresses); tests point it at a local stand-in.
+GOVSCRAPER_WAYBACK_URL = "https://web.archive.org"
+#: The captures' date range, inclusive, as the CDX server takes it (YYYY ... YYYYMMDDhhmmss); empty: all.
+GOVSCRAPER_WAYBACK_FROM = ""
+GOVSCRAPER_WAYBACK_TO = ""
+#: CDX lines per answer; more are asked for with the answer's resume key.
+GOVSCRAPER_WAYBACK_CDX_LIMIT = 5000
+
+#: Politeness towards the Internet Archive, applied to Wayback crawls (``--loopback`` still relaxes it). Its
+#: published limit for the CDX API is 60 requests a minute averaged over 5 minutes (lower since, by clients'
+#: reports), and an IP that keeps going through its 429 answers is blocked at the firewall for an hour, doubling
+#: each time: one request at a time, one every 3 s at most, longer waits when it says so (Retry-After; a 429 also
+#: slows every following request, see WaybackMiddleware), a few more retries.
+WAYBACK_SETTINGS = {
+    "CONCURRENT_REQUESTS": 4,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    "DOWNLOAD_DELAY": 3.0,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 3.0,
+    "AUTOTHROTTLE_MAX_DELAY": 120.0,
+    "GOVSCRAPER_RETRY_BACKOFF": 10.0,
+    "GOVSCRAPER_RETRY_BACKOFF_MAX": 300.0,
+    "RETRY_TIMES": 5,
+    "DOWNLOAD_TIMEOUT": 120,
+    "ROBOTSTXT_OBEY": True,
+}
 
 #: For crawls of govscraper's own replica on 127.0.0.1 (tests, demo, benchmark): no throttling, short timeouts.
 LOOPBACK_SETTINGS = {

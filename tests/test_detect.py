@@ -48,9 +48,9 @@ def test_real_home_page_is_liferay_without_asset_publisher():
         ("qni2021_article_nguoi-cao-tuoi", "liferay62"),
         ("qni2021_list_tin-noi-bat", "liferay62"),
         ("moduc_article_tong-ket-phoi-hop", "generic"),  # Liferay, but Web Content Display (portlet 56)
-        ("upload_quangngai_article_xuc-tien-dau-tu", "generic"),
-        ("sp_dongnai_article_thu-ngan-sach", "generic"),
-        ("sp_monre_article_luat-bao-ve-moi-truong", "generic"),
+        ("upload_quangngai_article_xuc-tien-dau-tu", "uploadcms"),
+        ("sp_dongnai_article_thu-ngan-sach", "sharepoint"),
+        ("sp_monre_article_luat-bao-ve-moi-truong", "sharepoint"),
         ("hatinh_article_giai-ngan-dau-tu-cong", "generic"),
         ("haiphong_old_article_quy-hoach-giao-thong", "generic"),
         ("quangbinh_print_article_pho-bien-phap-luat", "generic"),

@@ -1,7 +1,10 @@
 """Which extractor a page needs, the dispatch to it, and turning a response's bytes into text.
 
 * :func:`detect_platform`: ``"liferay62"`` for a Liferay 6.x page with Asset Publisher markup (the profile's
-  selectors apply), else ``"generic"``.
+  selectors apply), ``"liferay7"`` for a Liferay 7.x/DXP one, ``"sharepoint"`` for a SharePoint page,
+  ``"uploadcms"`` for the "/upload/<siteId>/" CMS, else ``"generic"``. The fingerprints are checked in that
+  order; 6.2 and 7 are told apart by 6.2's ``b=6201``/``p_p_id=101`` against 7's ``/o/``, ``/combo?browserId=``,
+  ``data-senna-track`` and ``com_liferay_`` portlet ids.
 * :func:`extract_article`: runs the platform profile, and falls back to the generic extractor when the profile
   finds no title or no body (a Liferay theme that renamed ``div.asset-full-content-title``, a Web Content Display
   page instead of an Asset Publisher one).
@@ -13,12 +16,19 @@ from __future__ import annotations
 
 from parsel import Selector
 
-from govscraper.extract import liferay62
+from govscraper.extract import liferay7, liferay62, sharepoint, uploadcms
 from govscraper.extract.generic import extract_generic, extract_if_article
 from govscraper.model import Article
 from govscraper.text.decode import decode_page
 
-PLATFORMS = ("liferay62", "generic")
+PLATFORMS = ("liferay62", "liferay7", "sharepoint", "uploadcms", "generic")
+#: The profiles' article readers, by platform.
+PROFILES = {
+    "liferay62": liferay62.parse_article,
+    "liferay7": liferay7.parse_article,
+    "sharepoint": sharepoint.parse_article,
+    "uploadcms": uploadcms.parse_article,
+}
 #: Asset Publisher markup: the portlet's wrapper id/class, its full-content view and its list entries.
 _ASSET_PUBLISHER = (
     "//*[starts-with(@id, 'p_p_id_101_')]"
@@ -34,10 +44,16 @@ def _selector(page: str | Selector) -> Selector:
 
 
 def detect_platform(page: str | Selector, url: str) -> str:
-    """``"liferay62"`` when the page is Liferay 6.x (fingerprints) with Asset Publisher markup, else ``"generic"``."""
+    """The platform whose fingerprints the page carries (see the module docstring), else ``"generic"``."""
     sel = _selector(page)
     if liferay62.looks_like(sel) and sel.xpath(_ASSET_PUBLISHER):
         return "liferay62"
+    if liferay7.looks_like(sel) and liferay7.has_asset_publisher(sel):
+        return "liferay7"
+    if sharepoint.looks_like(sel):
+        return "sharepoint"
+    if uploadcms.looks_like(sel):
+        return "uploadcms"
     return "generic"
 
 
@@ -45,8 +61,8 @@ def extract_article(page: str | Selector, url: str, platform: str | None = None)
     """The article on the page by its platform's profile (detected when not given); generic as the fallback."""
     sel = _selector(page)
     platform = platform or detect_platform(sel, url)
-    if platform == "liferay62":
-        article = liferay62.parse_article(sel, url)
+    if platform in PROFILES:
+        article = PROFILES[platform](sel, url)
         if article.title and article.body:
             return article
     elif platform not in PLATFORMS:

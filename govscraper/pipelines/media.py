@@ -59,6 +59,10 @@ class _BlobPipeline(MediaPipeline):
                     "download_maxsize": self.maxsize,
                     "govscraper_kind": self.kind,
                     "govscraper_referer": item.url,
+                    # Where the article came from: a Wayback crawl fetches its files from the same captures
+                    # (govscraper.middlewares.WaybackMiddleware); the URL stays the original one here.
+                    "govscraper_origin": item.origin,
+                    "govscraper_origin_date": item.origin_date,
                 },
             )
             for url in self.urls(item)

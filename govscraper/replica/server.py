@@ -49,6 +49,7 @@ from govscraper.replica.documents import document_bytes
 from govscraper.replica.images import image_bytes
 from govscraper.replica.render import LOGIN_PAGE, UNAVAILABLE_PAGE, Renderer
 from govscraper.replica.site import ReplicaArticle, ReplicaSite
+from govscraper.replica.syndication import Syndication
 from govscraper.replica.urls import parse_article_path, parse_image_query, parse_list_query
 
 HTML = "text/html; charset=utf-8"
@@ -143,7 +144,8 @@ class ReplicaServer:
     after :meth:`start` or on entering a ``with`` block. ``timeout_delay`` is how long a "timeout" fault
     stalls; ``huge_size`` is the size a "huge" page exceeds. ``validators=False`` serves like a server that
     sends no ETag or Last-Modified and ignores conditional headers (many small portals do): a test can then
-    make a crawler re-download every page, as it must from such a portal.
+    make a crawler re-download every page, as it must from such a portal. ``syndication`` publishes sitemaps
+    and feeds of the site (:mod:`govscraper.replica.syndication`); without it ``/sitemap.xml`` is a 404.
     """
 
     def __init__(
@@ -155,8 +157,10 @@ class ReplicaServer:
         huge_size: int = 12 * 1024 * 1024,
         *,
         validators: bool = True,
+        syndication: Syndication | None = None,
     ) -> None:
         self.site = site
+        self.syndication = syndication
         self.renderer = Renderer(site)
         self.timeout_delay = timeout_delay
         self.huge_size = huge_size
@@ -500,6 +504,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, body, content_type, head=head, headers=[*validators, *headers])
 
     def _send_page(self, page: str, last_modified: datetime, head: bool) -> None:
+        if self.server.replica.syndication is not None:
+            page = self.server.replica.syndication.announce(page)
         self._send_current(page.encode("utf-8"), HTML, last_modified, head=head)
 
     # -- routing ------------------------------------------------------------------------------------------
@@ -526,7 +532,14 @@ class _Handler(BaseHTTPRequestHandler):
                 home, modified = renderer.home(origin), site.home_modified()
             self._send_page(home, modified, head)
         elif path == "/robots.txt":
-            self._send_current(ROBOTS_TXT, "text/plain; charset=utf-8", STATIC_MODIFIED, head=head)
+            robots = replica.syndication.robots(ROBOTS_TXT, origin) if replica.syndication else ROBOTS_TXT
+            self._send_current(robots, "text/plain; charset=utf-8", STATIC_MODIFIED, head=head)
+        elif replica.syndication and (syndicated := replica.syndication.answer(site, path, origin)) is not None:
+            body, content_type, modified = syndicated
+            if modified is None:  # a fault: sent as it is, like the other faults (no validators)
+                self._send(200, body, content_type, head=head)
+            else:
+                self._send_current(body, content_type, modified, head=head)
         elif path == "/_replica/manifest.json":
             self._send(200, site.manifest_json(), "application/json; charset=utf-8", head=head)
         elif path == STATS_PATH:

@@ -10,8 +10,20 @@ from importlib import import_module
 from govscraper.spiders.base import PortalSpider
 
 #: platform → (module, class). Spiders import their extractors; import only the one a crawl needs.
-SPIDER_MODULES = {"liferay62": "liferay62", "generic": "generic"}
-SPIDER_CLASSES = {"liferay62": "Liferay62Spider", "generic": "GenericSpider"}
+SPIDER_MODULES = {
+    "liferay62": "liferay62",
+    "liferay7": "liferay7",
+    "sharepoint": "sharepoint",
+    "uploadcms": "uploadcms",
+    "generic": "generic",
+}
+SPIDER_CLASSES = {
+    "liferay62": "Liferay62Spider",
+    "liferay7": "Liferay7Spider",
+    "sharepoint": "SharePointSpider",
+    "uploadcms": "UploadCmsSpider",
+    "generic": "GenericSpider",
+}
 
 
 def spider_for_platform(platform: str) -> type[PortalSpider]:

@@ -11,31 +11,46 @@ Crawl modes (``spider.mode``, chosen by the run: see ``govscraper.jobs``):
 * ``incremental``: each category from its newest page, conditionally; known articles are not fetched; the walk of a
   category stops after ``GOVSCRAPER_INCREMENTAL_STOP`` known articles in a row, or when its first page is unchanged;
 * ``resume``: every list page (unconditionally), known articles skipped: the rest of an interrupted crawl.
+
+Sitemaps and feeds (``GOVSCRAPER_SITEMAPS``, on by default): the ``Sitemap:`` lines of the robots.txt Scrapy fetches
+anyway, a probe for ``/sitemap.xml`` (a 404 is no failure), the registry entry's ``feeds`` and the feed links of the
+start pages are read with the safe parsers of ``govscraper.extract.feeds``. The article URLs they name are kept
+aside and requested when link-following has run out (``spider_idle``), so an article found both ways is fetched
+once, with its list entry's teaser and thumbnail, and the sitemap adds only what no list links. A sitemap or feed
+that cannot be read is recorded in ``fetch_failures`` (kind ``sitemap`` or ``feed``) and the crawl goes on.
 """
 
 from __future__ import annotations
 
 import codecs
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response, TextResponse
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from govscraper.errors import describe_failure
+from govscraper.extract import feeds
+from govscraper.extract.links import classify, is_file, is_trap
 from govscraper.items import ArticleItem
 from govscraper.model import Article, ImageRef, ListItem, ListPage
 from govscraper.registry import Portal, get_portal
 from govscraper.signals import article_unchanged, fetch_failed
 from govscraper.text import decode_page
+from govscraper.text.dates import VN_TZ
 
 #: Request priorities: finish the articles of a list page before walking further down the list.
 ARTICLE_PRIORITY = 10
 LIST_PRIORITY = 0
+#: Article URLs from sitemaps and feeds are requested this many at a time, each time link-following runs out.
+DISCOVERY_BATCH = 1000
 
 
 class PortalSpider(scrapy.Spider):
@@ -63,6 +78,16 @@ class PortalSpider(scrapy.Spider):
         self.mode = "full"
         self.known_ids: set[str] = set()
         self.known_urls: set[str] = set()
+        #: Sitemaps and feeds (set from the settings in from_crawler).
+        self.discover = False
+        self.sitemap_maxsize = feeds.MAX_SIZE
+        self.sitemap_max_files = 50
+        self.sitemap_max_depth = 2
+        self._sitemap_files = 0
+        #: Article URLs found in sitemaps and feeds, not requested yet: article key → (URL, its entry as a list item).
+        self._discovered: dict[str, tuple[str, ListItem]] = {}
+        #: When the portal's last finished crawl started (incremental crawls): sitemap dates are compared with it.
+        self.last_crawl: datetime | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -71,6 +96,14 @@ class PortalSpider(scrapy.Spider):
             spider.max_articles = crawler.settings.getint("GOVSCRAPER_MAX_ARTICLES") or None
         spider.page_maxsize = crawler.settings.getint("GOVSCRAPER_PAGE_MAXSIZE")
         spider.stop_after = crawler.settings.getint("GOVSCRAPER_INCREMENTAL_STOP", 10)
+        settings = crawler.settings
+        spider.discover = settings.getbool("GOVSCRAPER_SITEMAPS", True)
+        spider.sitemap_maxsize = settings.getint("GOVSCRAPER_SITEMAP_MAXSIZE", feeds.MAX_SIZE)
+        spider.sitemap_max_files = settings.getint("GOVSCRAPER_SITEMAP_MAX_FILES", 50)
+        spider.sitemap_max_depth = settings.getint("GOVSCRAPER_SITEMAP_MAX_DEPTH", 2)
+        if spider.discover:
+            crawler.signals.connect(spider.robots_received, signal=signals.response_received)
+            crawler.signals.connect(spider.request_discovered, signal=signals.spider_idle)
         return spider
 
     # Hooks for platform spiders ----------------------------------------------------------------------------
@@ -106,6 +139,20 @@ class PortalSpider(scrapy.Spider):
         self.mode = mode
         self.known_ids = known_ids
         self.known_urls = {canonicalize_url(url) for url in known_urls}
+        if mode == "incremental" and self.discover:
+            self.last_crawl = self._last_finished_crawl()
+
+    def _last_finished_crawl(self) -> datetime | None:
+        from govscraper.archive import archive_for
+
+        row = (
+            archive_for(self.crawler)
+            .db.conn.execute(
+                "SELECT max(started_at) FROM crawl_runs WHERE portal_id = ? AND status = 'finished'", [self.portal.id]
+            )
+            .fetchone()
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # Requests ----------------------------------------------------------------------------------------------
 
@@ -165,7 +212,10 @@ class PortalSpider(scrapy.Spider):
                 url, "list", self.parse_list, key=self.list_key(url), conditional=self.mode == "incremental"
             )
             if request is not None:
+                request.meta["govscraper_start"] = True
                 yield request
+        for request in self.discovery_requests():
+            yield request
 
     # Callbacks ---------------------------------------------------------------------------------------------
 
@@ -219,6 +269,7 @@ class PortalSpider(scrapy.Spider):
         if page is None:
             return
         self.crawler.stats.inc_value("govscraper/pages")
+        yield from self.feeds_on_start_page(page)
         listing = self.read_list(page)
         self.crawler.stats.inc_value("govscraper/list_items", len(listing.items))
         for entry in listing.items:
@@ -279,6 +330,213 @@ class PortalSpider(scrapy.Spider):
                     item.images.append(ImageRef(url=listing.thumbnail, role="thumbnail"))
         item.platform = item.platform or self.platform
         return item
+
+    # Sitemaps and feeds ------------------------------------------------------------------------------------
+
+    def discovery_requests(self) -> list[scrapy.Request]:
+        """The requests that look for sitemaps and feeds when a crawl starts (none when GOVSCRAPER_SITEMAPS is off).
+
+        robots.txt is read as Scrapy's RobotsTxtMiddleware fetches it (:meth:`robots_received`); asked for here only
+        when robots.txt is not obeyed. ``/sitemap.xml`` is a probe: a 404 or an HTML page there means no sitemap.
+        """
+        if not self.discover:
+            return []
+        root = urljoin(self.portal.base_url, "/")
+        requests = [self.sitemap_request(urljoin(root, "/sitemap.xml"), probe=True)]
+        if not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            requests.insert(0, self._discovery_request(urljoin(root, "/robots.txt"), "robots", self.parse_robots))
+        requests += [self.feed_request(urljoin(self.portal.base_url, feed)) for feed in self.portal.feeds]
+        return [request for request in requests if request is not None]
+
+    def _discovery_request(
+        self, url: str, kind: str, callback: Any, *, probe: bool = True, depth: int = 0
+    ) -> scrapy.Request | None:
+        if not url.startswith(("http://", "https://")) or not self.on_site(url):
+            return None
+        key = f"{kind}:{canonicalize_url(url)}"
+        if key in self._seen:
+            return None
+        if kind == "sitemap":
+            if self._sitemap_files >= self.sitemap_max_files:
+                self.crawler.stats.inc_value("govscraper/sitemaps_skipped")
+                self.logger.warning("sitemap not read: %s (already %d this crawl)", url, self.sitemap_max_files)
+                return None
+            self._sitemap_files += 1
+        self._seen.add(key)
+        meta: dict[str, Any] = {"govscraper_kind": kind, "download_maxsize": self.sitemap_maxsize}
+        if probe:
+            meta["govscraper_probe"] = True
+            meta["handle_httpstatus_list"] = [404, 410]
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_probe_error if probe else self.on_error,
+            priority=LIST_PRIORITY,
+            dont_filter=True,
+            meta=meta,
+            cb_kwargs={"depth": depth} if kind == "sitemap" else {},
+        )
+
+    def on_probe_error(self, failure: Failure) -> None:
+        """A probe that fails is no failure of the crawl: ``/sitemap.xml`` is a guess, not a page the portal links.
+
+        Whether robots.txt kept us from it, the server answered 5xx or the host could not be reached (then the
+        start page's own failure says so), it is logged and the crawl goes on by following links.
+        """
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.logger.debug("probe not sent: %s (%s)", failure.request.url, failure.value)
+            return
+        error, _status = describe_failure(failure)
+        self.logger.info("no sitemap at %s (%s)", failure.request.url, error)
+
+    def sitemap_request(self, url: str, *, probe: bool = False, depth: int = 0) -> scrapy.Request | None:
+        return self._discovery_request(url, "sitemap", self.parse_sitemap, probe=probe, depth=depth)
+
+    def feed_request(self, url: str) -> scrapy.Request | None:
+        return self._discovery_request(url, "feed", self.parse_feed, probe=False)
+
+    def robots_received(self, response: Response, request: Request, **_: Any) -> None:
+        """The ``Sitemap:`` lines of the robots.txt that RobotsTxtMiddleware fetched (``response_received``)."""
+        if not request.meta.get("dont_obey_robotstxt") or "govscraper_kind" in request.meta:
+            return
+        if response.status != 200 or not self.on_site(response.url) or urlsplit(response.url).path != "/robots.txt":
+            return
+        for sitemap in self.parse_robots(response):
+            self.crawler.engine.crawl(sitemap)
+
+    def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
+        if response.status != 200:
+            return  # no robots.txt (a 404 to our own request): nothing to read, nothing failed
+        text = response.body[: self.sitemap_maxsize].decode("utf-8", errors="replace")
+        for url in feeds.sitemaps_from_robots(text, response.url):
+            request = self.sitemap_request(url)
+            if request is not None:
+                yield request
+
+    def _unreadable(self, response: Response, kind: str, error: feeds.FeedError) -> None:
+        if response.meta.get("govscraper_probe") and isinstance(error, feeds.NotAFeed):
+            self.logger.debug("no sitemap at %s (%s)", response.url, error)  # a portal's "not found" page
+            return
+        self.fail(response.url, kind, str(error), response.status)
+
+    def parse_sitemap(self, response: Response, depth: int = 0) -> Iterable[scrapy.Request]:
+        if response.status in (404, 410):
+            return  # a probe for /sitemap.xml: the portal has none
+        try:
+            sitemap = feeds.parse_sitemap(response.body, max_size=self.sitemap_maxsize)
+        except feeds.FeedError as error:
+            self._unreadable(response, "sitemap", error)
+            return
+        self.crawler.stats.inc_value("govscraper/sitemaps")
+        if sitemap.warning:
+            self.fail(response.url, "sitemap", sitemap.warning, response.status)
+        if sitemap.truncated:
+            self.logger.warning("sitemap %s lists over %d URLs: the rest are left out", response.url, feeds.MAX_URLS)
+        if sitemap.kind == "sitemapindex":
+            if depth >= self.sitemap_max_depth:
+                self.fail(response.url, "sitemap", f"sitemap index nested more than {self.sitemap_max_depth} deep")
+                return
+            for entry in sitemap.entries:
+                if self.mode == "incremental" and not self.changed_since_last_crawl(entry.lastmod):
+                    continue  # the sitemap has not changed since the last crawl read it
+                request = self.sitemap_request(urljoin(response.url, entry.loc), depth=depth + 1)
+                if request is not None:
+                    yield request
+            return
+        self.crawler.stats.inc_value("govscraper/sitemap_urls", len(sitemap.entries))
+        trusted = self.lastmods_trusted([entry.lastmod for entry in sitemap.entries])
+        for entry in sitemap.entries:
+            listing = ListItem(url=entry.loc, title=entry.title, published=entry.published)
+            self.discovered(urljoin(response.url, entry.loc), listing, entry.lastmod if trusted else None)
+
+    def parse_feed(self, response: Response) -> None:
+        try:
+            feed = feeds.parse_feed(response.body, response.url, max_size=self.sitemap_maxsize)
+        except feeds.FeedError as error:
+            self._unreadable(response, "feed", error)
+            return
+        if feed.warning:
+            self.fail(response.url, "feed", feed.warning, response.status)
+        self.crawler.stats.inc_value("govscraper/feed_entries", len(feed.entries))
+        for entry in feed.entries:
+            listing = ListItem(url=entry.link, title=entry.title, published=entry.published, summary=entry.summary)
+            self.discovered(entry.link, listing, entry.updated or entry.published)
+
+    def feeds_on_start_page(self, page: TextResponse) -> list[scrapy.Request]:
+        """Requests for the feeds a start page announces (``<link rel="alternate">``); only on start pages."""
+        if not self.discover or not page.meta.get("govscraper_start"):
+            return []
+        requests = [self.feed_request(url) for url in feeds.feed_links(page.selector, page.url)]
+        return [request for request in requests if request is not None]
+
+    def changed_since_last_crawl(self, lastmod: str | None) -> bool:
+        """Whether a sitemap date may be after the start of the last finished crawl (True when unknown)."""
+        if not lastmod or self.last_crawl is None:
+            return True
+        last = self.last_crawl.astimezone(VN_TZ)
+        if len(lastmod) <= 10:  # a day (or month, or year) alone: changed unless it ended before the last crawl
+            return lastmod >= last.date().isoformat()[: len(lastmod)]
+        return datetime.fromisoformat(lastmod) >= last
+
+    def lastmods_trusted(self, lastmods: list[str | None]) -> bool:
+        """Whether a urlset's dates can single out changed articles: not when most of a long list changed since
+        the last crawl (sitemaps generated on request often stamp every URL with the current time, and believing
+        them would re-read every archived article on every incremental crawl)."""
+        if self.mode != "incremental" or len(lastmods) < 20:
+            return True
+        changed = sum(1 for lastmod in lastmods if lastmod and self.changed_since_last_crawl(lastmod))
+        if changed > len(lastmods) / 2:
+            self.logger.info(
+                "sitemap dates not used: %d of %d entries claim a change since the last crawl", changed, len(lastmods)
+            )
+            return False
+        return True
+
+    def wants_article(self, url: str) -> bool:
+        """Whether a URL from a sitemap or feed is worth asking for as an article (platforms say it better)."""
+        return not is_file(url) and not is_trap(url) and classify(url) == "article"
+
+    def discovered(self, url: str, listing: ListItem, lastmod: str | None = None) -> None:
+        """Keep an article URL from a sitemap or feed, to request when link-following runs out."""
+        if not url.startswith(("http://", "https://")) or not self.on_site(url) or not self.wants_article(url):
+            return
+        changed = self.mode == "incremental" and lastmod is not None and self.changed_since_last_crawl(lastmod)
+        if self.mode != "full" and not changed and self.is_known(url):
+            return  # archived, and not changed since the last crawl: only a --full crawl looks at it again
+        key = self.article_key(url)
+        if key not in self._seen and key not in self._discovered:
+            self._discovered[key] = (url, listing)
+
+    def discovered_request(self, url: str, listing: ListItem, key: str) -> scrapy.Request | None:
+        """The request for an article URL a sitemap or feed named (platforms with another callback override)."""
+        return self.page_request(
+            url,
+            "article",
+            self.parse_article,
+            priority=ARTICLE_PRIORITY,
+            key=key,
+            conditional=self.mode != "resume",
+            listing=listing,
+        )
+
+    def request_discovered(self) -> None:
+        """``spider_idle``: request the next batch of sitemap and feed articles that link-following did not reach."""
+        if not self._discovered:
+            return
+        if self.limit_reached():
+            self._discovered.clear()
+            return
+        scheduled = 0
+        while self._discovered and scheduled < DISCOVERY_BATCH:
+            key = next(iter(self._discovered))
+            url, listing = self._discovered.pop(key)
+            request = self.discovered_request(url, listing, key)
+            if request is not None:
+                self.crawler.stats.inc_value("govscraper/discovered_articles")
+                self.crawler.engine.crawl(request)
+                scheduled += 1
+        if scheduled or self._discovered:
+            raise DontCloseSpider
 
     # Failures ----------------------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from govscraper.extract.detect import article_on_page
 from govscraper.extract.generic import source_id as generic_source_id
 from govscraper.extract.links import discover_links
 from govscraper.items import ArticleItem
+from govscraper.model import ListItem
 from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, PortalSpider
 
 OTHER_PRIORITY = -10
@@ -44,20 +45,41 @@ class GenericSpider(PortalSpider):
         for url in self.portal.category_urls:
             request = self.page_request(url, "page", self.parse_page, conditional=self.mode == "incremental", hops=0)
             if request is not None:
+                request.meta["govscraper_start"] = True
                 yield request
+        for request in self.discovery_requests():
+            yield request
 
-    def parse_page(self, response: Response, hops: int = 0) -> Iterable[ArticleItem | scrapy.Request]:
+    def wants_article(self, url: str) -> bool:
+        return True  # any page of the site a sitemap or feed names: the page itself decides (article_on_page)
+
+    def discovered_request(self, url: str, listing: ListItem, key: str) -> scrapy.Request | None:
+        return self.page_request(
+            url,
+            "article",
+            self.parse_page,
+            priority=ARTICLE_PRIORITY,
+            key=key,
+            conditional=self.mode != "resume",
+            hops=0,
+            listing=listing,
+        )
+
+    def parse_page(
+        self, response: Response, hops: int = 0, listing: ListItem | None = None
+    ) -> Iterable[ArticleItem | scrapy.Request]:
         if self.not_modified(response):
             return  # unchanged since the last crawl: nothing new below it
         page = self.text_or_fail(response)
         if page is None:
             return
         self.crawler.stats.inc_value("govscraper/pages")
+        yield from self.feeds_on_start_page(page)
         selector = page.selector
         article = article_on_page(selector, page.url)
         if article is not None:
             self.crawler.stats.inc_value("govscraper/article_pages")
-            item = self.make_item(article, page.url)
+            item = self.make_item(article, page.url, listing)
             item.capture_id = response.meta.get("govscraper_capture_id")
             yield item
         links = discover_links(selector, page.url)
