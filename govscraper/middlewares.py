@@ -302,7 +302,7 @@ class WaybackMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WaybackMiddleware:
         if crawler.settings.get("GOVSCRAPER_SOURCE", "live") != "wayback":
-            raise NotConfigured("not a Wayback crawl")
+            raise NotConfigured  # not a Wayback crawl (no message: Scrapy would warn about it on every crawl)
         return cls(crawler)
 
     def process_request(self, request: Request) -> Request | None:

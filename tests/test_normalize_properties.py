@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from govscraper.text.fold import canonical_tones, fold
+from govscraper.text.fold import canonical_tones, fold, fold_by_decomposition
 from govscraper.text.normalize import _BROKEN_ENTITY, normalize_block, normalize_inline
 
 LOWER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
@@ -112,3 +112,10 @@ def test_canonical_tones_is_stable_and_only_moves_marks(text):
     assert canonical_tones(canon) == canon
     assert fold(canon) == fold(text)  # the same letters, only the tone's seat may move
     assert len(unicodedata.normalize("NFD", canon)) == len(unicodedata.normalize("NFD", text))
+
+
+@given(st.one_of(messy, st.text(), st.text(alphabet=VIETNAMESE_LETTERS + "ΣΆάİßǅÅ\u0301\u0323 ")))
+@example("ΆΣ Ủy ban Mộ Đức İ ß ǅ Å")
+@example("Mo\u0323\u0302 \u0110u\u031b\u0301c")
+def test_fast_fold_is_the_reference_fold(text):
+    assert fold(text) == fold_by_decomposition(text)

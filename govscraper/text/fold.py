@@ -13,6 +13,7 @@ Stored text keeps the portal's spelling. Search needs two derived forms (../shar
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -23,10 +24,45 @@ _STROKES = str.maketrans({"đ": "d", "Đ": "D"})
 
 
 def fold(text: str) -> str:
-    """Lowercase, without any diacritic, đ as d; whitespace runs kept as they are."""
+    """Lowercase, without any diacritic, đ as d; whitespace runs kept as they are.
+
+    The same result as :func:`fold_by_decomposition`, several times faster: every stored text is folded into the
+    search index as it is archived, and stored text is NFC, so one table lookup per character does the work (the
+    table maps each precomposed character to its base letters). Text that still holds combining marks (NFD input)
+    takes the reference path.
+    """
+    if text.isascii():
+        return text.lower()
+    folded = text.translate(_fold_table())
+    if _COMBINING.search(folded):
+        return fold_by_decomposition(text)
+    return folded.lower()
+
+
+def fold_by_decomposition(text: str) -> str:
+    """The reference definition of :func:`fold`: decompose (NFD), drop combining marks, recompose, lowercase."""
     decomposed = unicodedata.normalize("NFD", text.translate(_STROKES))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).lower()
+
+
+#: Any combining mark (categories Mn, Mc, Me with a combining class, and the marks without one that NFD yields).
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """Character → its folded spelling, for every character below U+30000 whose fold differs from itself (no
+    character above has a canonical decomposition). Built on first use (about 0.1 s)."""
+    table: dict[int, str] = {}
+    for cp in range(0x80, 0x30000):
+        char = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        folded = fold_by_decomposition(char)
+        if folded != char.lower():
+            table[cp] = folded
+    return table
 
 
 def _new_style(match: re.Match[str]) -> str:
@@ -46,4 +82,4 @@ def canonical_tones(text: str) -> str:
     return unicodedata.normalize("NFC", _OLD_STYLE.sub(_new_style, decomposed))
 
 
-__all__ = ["TONE_MARKS", "canonical_tones", "fold"]
+__all__ = ["TONE_MARKS", "canonical_tones", "fold", "fold_by_decomposition"]

@@ -55,9 +55,21 @@ def normalize_inline(text: str | None) -> str | None:
         # Cleaning can expose damage that repair judged in another context: "\x85bÆ" is no TCVN3 word, but once
         # the NEL (whitespace to str.split) is gone, "bÆ" is TCVN3 for "bặ". Repeat until nothing changes, so
         # the result is stable: normalize_inline(normalize_inline(t)) == normalize_inline(t).
-        if text == repaired or repair_text(text) is text:
+        if text == repaired or not _may_expose_damage(repaired) or repair_text(text) is text:
             break
     return text or None
+
+
+#: What cleaning removes or changes inside words (junk, look-alikes, whitespace that is no word separator to the
+#: repair statistics): only then can the cleaned text read differently to them. Runs of spaces, tabs, newlines and
+#: no-break spaces are separators to both, so collapsing them changes no word.
+_INSIDE_WORDS = re.compile(
+    "[\u200b\u200c\u200d\u2060\u00ad\ufeff\u00d0\u00f0\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+
+
+def _may_expose_damage(text: str) -> bool:
+    return not text.isascii() and (_INSIDE_WORDS.search(text) is not None or not unicodedata.is_normalized("NFC", text))
 
 
 def _clean_inline(text: str) -> str:
