@@ -408,11 +408,17 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30)
         db = sqlite_utils.Database(conn)
-        db.execute("PRAGMA journal_mode=WAL")
+        lock_path = path.with_name(path.name + ".migrate.lock")
+        db.execute("PRAGMA busy_timeout=30000")
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            # Switching a new archive to WAL takes an exclusive lock that SQLite does not wait for: two processes
+            # opening it at once (a crawl and a search) would see "database is locked". Under the migration lock
+            # the second finds WAL already set.
+            with _migration_lock(lock_path):
+                db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=30000")
-        migrate(db, lock_path=path.with_name(path.name + ".migrate.lock"))
+        migrate(db, lock_path=lock_path)
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ArchiveError(f"cannot open the archive at {path}: {reason}") from None
