@@ -124,6 +124,17 @@ def check_can_crawl(portal: Portal, db: str | Path, overrides: dict[str, Any]) -
             )
 
 
+def _crawler_process(db: str | Path, overrides: dict[str, Any] | None, verbose: bool) -> Any:
+    """Scrapy's process for crawls into ``db``, after checking the archive can be written (a clear reason early)."""
+    from scrapy.crawler import CrawlerProcess
+
+    open_db(db).conn.close()
+    quiet_chatty_loggers(verbose)
+    process = CrawlerProcess(scrapy_settings(db, overrides))
+    quiet_expected_tracebacks()
+    return process
+
+
 def run_crawl(
     portal: Portal,
     db: str | Path,
@@ -135,14 +146,10 @@ def run_crawl(
 
     ``verbose`` keeps Scrapy's start-up and shut-down reports, which are otherwise silenced.
     """
-    from scrapy.crawler import CrawlerProcess
 
     from govscraper.spiders import spider_for_platform
 
-    open_db(db).conn.close()  # fail early, with a clear reason, when the archive cannot be written
-    quiet_chatty_loggers(verbose)
-    process = CrawlerProcess(scrapy_settings(db, overrides))
-    quiet_expected_tracebacks()
+    process = _crawler_process(db, overrides, verbose)
     spider_class = spider_for_platform(portal.platform)
     if (overrides or {}).get("GOVSCRAPER_SOURCE") == "wayback":
         from govscraper.spiders.wayback import wayback_spider
@@ -219,21 +226,18 @@ def run_import(
 ) -> list[tuple[Portal, CrawlResult]]:
     """Replay the indexed WARC files into the archive at ``db``, one run per portal of ``plan``, one after the other
     in this process (one SQLite writer at a time), and report each run."""
-    from scrapy.crawler import CrawlerProcess
     from twisted.internet import defer
 
-    from govscraper.spiders.warcimport import WarcImportSpider
+    from govscraper.spiders import spider_for_platform
+    from govscraper.spiders.warcimport import warc_import_spider
 
-    open_db(db).conn.close()
-    quiet_chatty_loggers(verbose)
-    process = CrawlerProcess(scrapy_settings(db, {**import_settings(), **(overrides or {})}))
-    quiet_expected_tracebacks()
+    process = _crawler_process(db, {**import_settings(), **(overrides or {})}, verbose)
     crawlers: list[tuple[Portal, Any]] = []
 
     @defer.inlineCallbacks
     def run_all():  # type: ignore[no-untyped-def]
         for portal, hosts in plan:
-            crawler = process.create_crawler(WarcImportSpider)
+            crawler = process.create_crawler(warc_import_spider(spider_for_platform(portal.platform)))
             crawlers.append((portal, crawler))
             yield process.crawl(crawler, portal=portal, warc_index=index, warc_hosts=hosts)
             if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":

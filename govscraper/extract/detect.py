@@ -18,6 +18,7 @@ from parsel import Selector
 
 from govscraper.extract import liferay7, liferay62, sharepoint, uploadcms
 from govscraper.extract.generic import extract_generic, extract_if_article
+from govscraper.extract.pages import as_selector
 from govscraper.model import Article
 from govscraper.text.decode import decode_page
 
@@ -39,13 +40,9 @@ _ASSET_PUBLISHER = (
 )
 
 
-def _selector(page: str | Selector) -> Selector:
-    return page if isinstance(page, Selector) else Selector(text=page)
-
-
 def detect_platform(page: str | Selector, url: str) -> str:
     """The platform whose fingerprints the page carries (see the module docstring), else ``"generic"``."""
-    sel = _selector(page)
+    sel = as_selector(page)
     if liferay62.looks_like(sel) and sel.xpath(_ASSET_PUBLISHER):
         return "liferay62"
     if liferay7.looks_like(sel) and liferay7.has_asset_publisher(sel):
@@ -59,7 +56,7 @@ def detect_platform(page: str | Selector, url: str) -> str:
 
 def extract_article(page: str | Selector, url: str, platform: str | None = None) -> Article:
     """The article on the page by its platform's profile (detected when not given); generic as the fallback."""
-    sel = _selector(page)
+    sel = as_selector(page)
     platform = platform or detect_platform(sel, url)
     if platform in PROFILES:
         article = PROFILES[platform](sel, url)
@@ -75,7 +72,7 @@ def article_on_page(page: str | Selector, url: str) -> Article | None:
 
     A Liferay full-content page is read by its profile; anything else is judged and read by the generic path.
     """
-    sel = _selector(page)
+    sel = as_selector(page)
     if detect_platform(sel, url) == "liferay62" and sel.css("div.asset-full-content-title"):
         article = liferay62.parse_article(sel, url)
         if article.title and article.body:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from parsel import Selector
 
 from govscraper.extract.content import read_content
+from govscraper.extract.pages import as_selector, list_page, pager_links
 from govscraper.model import Article, ListItem, ListPage
 from govscraper.text import normalize_block, normalize_inline, parse_views, parse_vn_datetime
 
@@ -25,10 +26,6 @@ _ACCOUNT_XPATH = ".//p[contains(concat(' ', normalize-space(@class), ' '), ' vie
 _RESULTS = re.compile(r"(\d[\d.,]*)\s*[-–]\s*(\d[\d.,]*)\s*(?:of|trên|/|của)\s*(\d[\d.,]*)", re.I)
 
 
-def _selector(page: str | Selector) -> Selector:
-    return page if isinstance(page, Selector) else Selector(text=page)
-
-
 def _text(selection: Selector | None) -> str | None:
     if selection is None:
         return None
@@ -37,7 +34,7 @@ def _text(selection: Selector | None) -> str | None:
 
 def looks_like(page: str | Selector) -> bool:
     """True when the page is served by Liferay 6.x with its Asset Publisher (two fingerprints or more)."""
-    sel = _selector(page)
+    sel = as_selector(page)
     marks = " ".join(
         [
             *sel.xpath("//script[not(@src)]/text()").re(r"Liferay\.ThemeDisplay"),
@@ -68,7 +65,7 @@ def is_article_url(url: str) -> bool:
 
 def parse_list(page: str | Selector, url: str) -> ListPage:
     """Entries and pagination of a category list page."""
-    sel = _selector(page)
+    sel = as_selector(page)
     items: list[ListItem] = []
     # "bounddary" is Liferay's own misspelling; themes that fixed it still wrap each entry in asset-abstract.
     for entry in sel.css("div.asset-bounddary") or sel.css("div.asset-abstract"):
@@ -89,14 +86,7 @@ def parse_list(page: str | Selector, url: str) -> ListPage:
             )
         )
     pager = sel.css("div.lfr-pagination, div.taglib-page-iterator, ul.pager")
-    pages: dict[int, str] = {}
-    for href in pager.css("a::attr(href)").getall():
-        href = href.strip()
-        if href and not href.startswith("javascript:") and href != "#":
-            absolute = urljoin(url, href)
-            number = page_number(absolute)
-            if number is not None:
-                pages.setdefault(number, absolute)
+    pages = pager_links(pager.css("a::attr(href)").getall(), url, page_number)
 
     current = page_number(url)
     total = None
@@ -107,15 +97,7 @@ def parse_list(page: str | Selector, url: str) -> ListPage:
             # A page reached without _cur in its URL (a redirect, a saved copy): "Hiển thị 161 - 170" says where.
             current = (first - 1) // (_delta(pager) or (last - first + 1)) + 1
     current = current or 1
-    pages.pop(current, None)
-    return ListPage(
-        items=items,
-        pages=[pages[n] for n in sorted(pages)],
-        next_url=pages.get(current + 1),
-        current_page=current,
-        last_page=max([*pages, current]),
-        total_results=total,
-    )
+    return list_page(items, pages, current, total)
 
 
 def _delta(pager: Selector | list) -> int | None:
@@ -129,7 +111,7 @@ def _delta(pager: Selector | list) -> int | None:
 
 def parse_article(page: str | Selector, url: str) -> Article:
     """The fields of an Asset Publisher full-content page."""
-    sel = _selector(page)
+    sel = as_selector(page)
     title_node = sel.css("div.asset-full-content-title")
     portlet = title_node.xpath("ancestor::section[contains(@class, 'portlet')][1]") if title_node else []
     scope = portlet[0] if portlet else sel

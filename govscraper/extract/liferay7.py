@@ -24,6 +24,7 @@ from parsel import Selector
 
 from govscraper.extract.content import read_content
 from govscraper.extract.liferay62 import page_number
+from govscraper.extract.pages import as_selector, first_text, list_page, pager_links
 from govscraper.model import Article, ListItem, ListPage
 from govscraper.text import VN_TZ, normalize_block, normalize_inline, parse_views, parse_vn_datetime
 
@@ -48,20 +49,9 @@ _SAPO_CLASS = re.compile(r"sapo|lead|summary|tomtat|description|mota", re.I)
 _NOT_ARTICLE = re.compile(r"related|lien-?quan|other|khac|social|share|asset-links|bookmark", re.I)
 
 
-def _selector(page: str | Selector) -> Selector:
-    return page if isinstance(page, Selector) else Selector(text=page)
-
-
-def _text(selection: Selector | list | None) -> str | None:
-    if not selection:
-        return None
-    node = selection[0] if isinstance(selection, list) else selection
-    return normalize_inline(" ".join(node.xpath(".//text()").getall()))
-
-
 def fingerprints(page: str | Selector) -> list[str]:
     """The Liferay 7 signs the page carries (names from :data:`FINGERPRINTS`)."""
-    sel = _selector(page)
+    sel = as_selector(page)
     resources = " ".join(sel.xpath("//link/@href | //script/@src | //img/@src").getall())
     seen = []
     if sel.xpath("//script[not(@src)][contains(., 'Liferay.ThemeDisplay')]"):
@@ -81,7 +71,7 @@ def fingerprints(page: str | Selector) -> list[str]:
 
 def looks_like(page: str | Selector) -> bool:
     """True when the page is served by Liferay 7.x (two of its fingerprints) and not by 6.x (build ``b=6201``)."""
-    sel = _selector(page)
+    sel = as_selector(page)
     if sel.xpath("//link/@href | //script/@src").re(r"[?&]b=6\d\d\d"):
         return False
     return len(fingerprints(sel)) >= 2
@@ -89,7 +79,7 @@ def looks_like(page: str | Selector) -> bool:
 
 def has_asset_publisher(page: str | Selector) -> bool:
     """The page shows an Asset Publisher (its portlet, a full-content view or list entries)."""
-    sel = _selector(page)
+    sel = as_selector(page)
     return bool(
         sel.xpath(
             f"//@id[contains(., '{ASSET_PUBLISHER_PORTLET}')]"
@@ -126,7 +116,7 @@ def _current_page(sel: Selector, url: str) -> int | None:
 
 def parse_list(page: str | Selector, url: str) -> ListPage:
     """Entries and pagination of an Asset Publisher list (abstracts display, or any template linking articles)."""
-    sel = _selector(page)
+    sel = as_selector(page)
     portlets = sel.xpath(f"//*[starts-with(@id, 'p_p_id_{ASSET_PUBLISHER_PORTLET}')]") or [sel]
     items: list[ListItem] = []
     seen: set[str] = set()
@@ -145,9 +135,9 @@ def parse_list(page: str | Selector, url: str) -> ListPage:
             if absolute in seen:
                 continue
             seen.add(absolute)
-            date_line = _text(entry.xpath(".//*[contains(@class, 'date') or contains(@class, 'time')]"))
+            date_line = first_text(entry.xpath(".//*[contains(@class, 'date') or contains(@class, 'time')]"))
             thumbnail = entry.css("img::attr(src)").get()
-            title = next((t for t in (_text(a) for a in link) if t), None)
+            title = next((t for t in (first_text(a) for a in link) if t), None)
             items.append(
                 ListItem(
                     url=absolute,
@@ -155,34 +145,21 @@ def parse_list(page: str | Selector, url: str) -> ListPage:
                     published=parse_vn_datetime(date_line),
                     views=parse_views(date_line),
                     thumbnail=urljoin(url, thumbnail.strip()) if thumbnail and thumbnail.strip() else None,
-                    summary=_text(entry.css(".asset-summary, .summary, .sapo")),
+                    summary=first_text(entry.css(".asset-summary, .summary, .sapo")),
                 )
             )
-    pages: dict[int, str] = {}
-    for href in sel.css("ul.pagination a::attr(href), .pagination-bar a::attr(href)").getall():
-        href = href.strip()
-        if href and not href.startswith("javascript:") and href != "#":
-            absolute = urljoin(url, href)
-            number = page_number(absolute)
-            if number is not None:
-                pages.setdefault(number, absolute)
+    pages = pager_links(
+        sel.css("ul.pagination a::attr(href), .pagination-bar a::attr(href)").getall(), url, page_number
+    )
     current = _current_page(sel, url)
     total = None
-    results = _RESULTS.search(_text(sel.css(".pagination-results, .search-results")) or "")
+    results = _RESULTS.search(first_text(sel.css(".pagination-results, .search-results")) or "")
     if results:
         first, last, total = (int(re.sub(r"[.,]", "", g)) for g in results.groups())
         if current is None and last >= first:
             current = (first - 1) // _delta(pages.values(), last - first + 1) + 1
     current = current or 1
-    pages.pop(current, None)
-    return ListPage(
-        items=items,
-        pages=[pages[n] for n in sorted(pages)],
-        next_url=pages.get(current + 1),
-        current_page=current,
-        last_page=max([*pages, current]),
-        total_results=total,
-    )
+    return list_page(items, pages, current, total)
 
 
 def _delta(urls, default: int) -> int:
@@ -209,7 +186,7 @@ def _by_class(scope: Selector, pattern: re.Pattern[str]) -> list:
 
 def parse_article(page: str | Selector, url: str) -> Article:
     """The fields of an Asset Publisher full-content page."""
-    sel = _selector(page)
+    sel = as_selector(page)
     full = sel.css("div.asset-full-content")
     scope = full[0] if full else sel
     portlet = scope.xpath(f"ancestor::*[starts-with(@id, 'p_p_id_{ASSET_PUBLISHER_PORTLET}')][1]")
@@ -218,16 +195,16 @@ def parse_article(page: str | Selector, url: str) -> Article:
         "div.h2 span.header-title, .header-title, .component-title"
     )
     title_node = [n for n in _outside_boxes(title_node) if not n.css("a[href*='/-/asset_publisher/']")]
-    date_node = next((n for n in _by_class(scope, _DATE_CLASS) if parse_vn_datetime(_text(n))), None)
-    date_line = _text(date_node) if date_node is not None else None
-    sapo_nodes = [n for n in _by_class(scope, _SAPO_CLASS) if _text(n)]
+    date_node = next((n for n in _by_class(scope, _DATE_CLASS) if parse_vn_datetime(first_text(n))), None)
+    date_line = first_text(date_node) if date_node is not None else None
+    sapo_nodes = [n for n in _by_class(scope, _SAPO_CLASS) if first_text(n)]
     sapo_nodes = [n for n in sapo_nodes if not any(n is not o and o.root in n.root.iterancestors() for o in sapo_nodes)]
     article = Article(
-        title=_text(title_node[0]) if title_node else None,
-        sapo=normalize_block("\n\n".join(_text(n) or "" for n in sapo_nodes[:1])) or None,
+        title=first_text(title_node[0]) if title_node else None,
+        sapo=normalize_block("\n\n".join(first_text(n) or "" for n in sapo_nodes[:1])) or None,
         published=parse_vn_datetime(date_line) or _meta_date(sel),
         views=parse_views(date_line),
-        category=_text(outer.css(".portlet-title-text, .portlet-title")) or _last_crumb(sel),
+        category=first_text(outer.css(".portlet-title-text, .portlet-title")) or _last_crumb(sel),
         platform=PLATFORM,
         source_id=source_id(url),
     )
@@ -274,5 +251,5 @@ def _meta_date(sel: Selector) -> str | None:
 
 
 def _last_crumb(sel: Selector) -> str | None:
-    crumbs = [t for t in (_text(a) for a in sel.css(".breadcrumb a, ol.breadcrumb li")) if t]
+    crumbs = [t for t in (first_text(a) for a in sel.css(".breadcrumb a, ol.breadcrumb li")) if t]
     return crumbs[-1] if crumbs else None

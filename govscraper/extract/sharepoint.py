@@ -26,8 +26,9 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from parsel import Selector
 
 from govscraper.extract.content import read_content
+from govscraper.extract.pages import as_selector, first_text, list_page, pager_links
 from govscraper.model import Article, AttachmentRef, ListItem, ListPage
-from govscraper.text import normalize_block, normalize_inline, parse_views, parse_vn_datetime
+from govscraper.text import normalize_block, parse_views, parse_vn_datetime
 
 PLATFORM = "sharepoint"
 FINGERPRINTS = ("_layouts/", "MSOWebPartPage", "ms-rtestate-field", "__REQUESTDIGEST", "_spPageContextInfo")
@@ -44,20 +45,9 @@ _NOT_BODY = (
 )
 
 
-def _selector(page: str | Selector) -> Selector:
-    return page if isinstance(page, Selector) else Selector(text=page)
-
-
-def _text(selection: Selector | list | None) -> str | None:
-    if not selection:
-        return None
-    node = selection[0] if isinstance(selection, list) else selection
-    return normalize_inline(" ".join(node.xpath(".//text()").getall()))
-
-
 def fingerprints(page: str | Selector) -> list[str]:
     """The SharePoint signs the page carries (names from :data:`FINGERPRINTS`)."""
-    sel = _selector(page)
+    sel = as_selector(page)
     seen = []
     if sel.xpath("//link/@href | //script/@src | //a/@href").re(r"(?i)/_layouts/")[:1]:
         seen.append("_layouts/")
@@ -101,7 +91,7 @@ def page_number(url: str) -> int | None:
 
 def parse_list(page: str | Selector, url: str) -> ListPage:
     """Entries (dongnai ``div.news1``/``div.lnew``, monre ``.row.item``) and the pager of a news list."""
-    sel = _selector(page)
+    sel = as_selector(page)
     items: list[ListItem] = []
     seen: set[str] = set()
     main = sel.xpath("//*[contains(@class, 'news-other') or contains(@class, 'divTinKhac')]")
@@ -110,7 +100,7 @@ def parse_list(page: str | Selector, url: str) -> ListPage:
         if any(box in entry.root.iterancestors() for box in boxes):
             continue  # a "Xem thêm" box under an article is not this page's list
         link = entry.css(".item-title a[href], .news1-title a[href]") or entry.css("a[href]")
-        link = [a for a in link if (_text(a) or "").strip()]
+        link = [a for a in link if (first_text(a) or "").strip()]
         if not link:
             continue
         absolute = urljoin(url, link[0].attrib["href"].strip())
@@ -118,58 +108,48 @@ def parse_list(page: str | Selector, url: str) -> ListPage:
             continue
         seen.add(absolute)
         info = entry.css(".item-infor span")
-        date_line = _text(info[1]) if len(info) > 1 else _text(info) or _text(entry.xpath(".//span[not(ancestor::a)]"))
+        date_line = (
+            first_text(info[1])
+            if len(info) > 1
+            else first_text(info) or first_text(entry.xpath(".//span[not(ancestor::a)]"))
+        )
         thumbnail = entry.css("img::attr(src)").get()
         items.append(
             ListItem(
                 url=absolute,
-                title=_text(link[0]),
+                title=first_text(link[0]),
                 published=parse_vn_datetime(date_line),
                 views=parse_views(date_line),
                 thumbnail=urljoin(url, thumbnail.strip()) if thumbnail and thumbnail.strip() else None,
-                summary=_text(entry.css(".news1-sum, .item-sum, .item-summary, .summary, .sapo")),
+                summary=first_text(entry.css(".news1-sum, .item-sum, .item-summary, .summary, .sapo")),
             )
         )
-    pages: dict[int, str] = {}
     pager = sel.xpath(
         "//*[contains(@class, 'pager') or contains(@class, 'paging') or contains(@class, 'pagination')"
         " or contains(@class, 'phantrang')]//a/@href"
     ).getall()
-    for href in pager:
-        href = href.strip()
-        if href and not href.startswith("javascript:") and href != "#":
-            absolute = urljoin(url, href)
-            number = page_number(absolute)
-            if number is not None:
-                pages.setdefault(number, absolute)
+    pages = pager_links(pager, url, page_number)
     current = page_number(url) or 1
-    pages.pop(current, None)
-    return ListPage(
-        items=items,
-        pages=[pages[n] for n in sorted(pages)],
-        next_url=pages.get(current + 1),
-        current_page=current,
-        last_page=max([*pages, current]),
-    )
+    return list_page(items, pages, current)
 
 
 def parse_article(page: str | Selector, url: str) -> Article:
     """The fields of a news article page, dongnai (``divNoiDungTinBai``) or monre (``ms-rtestate-field``) style."""
-    sel = _selector(page)
+    sel = as_selector(page)
     dongnai = sel.css("div.divChiTietTin")
     monre = sel.css("div.news-detail")
     if dongnai:
         scope = dongnai[0]
-        title = _text(scope.css(".divTieuDe, .TieuDeTin"))
-        date_line = _text(scope.css(".divNgayDang"))
-        sapo = _text(scope.css(".divTomTat"))
+        title = first_text(scope.css(".divTieuDe, .TieuDeTin"))
+        date_line = first_text(scope.css(".divNgayDang"))
+        sapo = first_text(scope.css(".divTomTat"))
         body = scope.css("div.divNoiDungTinBai")
     else:
         scope = monre[0] if monre else sel
-        title = _text(scope.css(".news-title, h1.title, .title-news"))
+        title = first_text(scope.css(".news-title, h1.title, .title-news"))
         info = scope.css(".item-infor")
-        date_line = _text(info.css(".date")) or _text(info)
-        sapo = _text(scope.css(".news-content > .sapo, .sapo"))
+        date_line = first_text(info.css(".date")) or first_text(info)
+        sapo = first_text(scope.css(".news-content > .sapo, .sapo"))
         body = scope.css(".news-content > .ms-rtestate-field, .news-content .ms-rtestate-field, .ms-rtestate-field")
     if not body:
         body = sel.css("div.divNoiDungTinBai")
@@ -193,14 +173,14 @@ def parse_article(page: str | Selector, url: str) -> Article:
         for link in scope.css(".attach a[href], .divFileDinhKem a[href], .file-attach a[href]"):
             href = urljoin(url, link.attrib["href"].strip())
             if all(a.url != href for a in article.attachments):
-                article.attachments.append(AttachmentRef(url=href, title=_text(link)))
+                article.attachments.append(AttachmentRef(url=href, title=first_text(link)))
     return article
 
 
 def _category(sel: Selector, scope: Selector) -> str | None:
     """The breadcrumb's last item (dongnai ``siteMapPath``, monre ``div.path``), else monre's category span."""
     crumbs = sel.css("[id$='siteMapPath'] a, .dn-breadcrumb a, div.path a, .breadcrumb a")
-    texts = [t for t in (_text(a) for a in crumbs) if t]
+    texts = [t for t in (first_text(a) for a in crumbs) if t]
     if texts and len(texts) > 1:
         return texts[-1]
-    return _text(scope.css(".item-infor .cate"))
+    return first_text(scope.css(".item-infor .cate"))

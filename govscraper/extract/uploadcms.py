@@ -20,8 +20,9 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from govscraper.extract.content import is_attachment_url, read_content
+from govscraper.extract.pages import as_selector, first_text, list_page, pager_links
 from govscraper.model import Article, AttachmentRef, ListItem, ListPage
-from govscraper.text import normalize_block, normalize_inline, parse_views, parse_vn_datetime
+from govscraper.text import normalize_block, parse_views, parse_vn_datetime
 
 PLATFORM = "uploadcms"
 FINGERPRINTS = ("/upload/<siteId>/", "phpModuleName", "Content.Article", "article-title common-title")
@@ -41,20 +42,9 @@ _NOT_BODY = (
 )
 
 
-def _selector(page: str | Selector) -> Selector:
-    return page if isinstance(page, Selector) else Selector(text=page)
-
-
-def _text(selection: Selector | list | None) -> str | None:
-    if not selection:
-        return None
-    node = selection[0] if isinstance(selection, list) else selection
-    return normalize_inline(" ".join(node.xpath(".//text()").getall()))
-
-
 def fingerprints(page: str | Selector) -> list[str]:
     """The signs of this CMS the page carries (names from :data:`FINGERPRINTS`)."""
-    sel = _selector(page)
+    sel = as_selector(page)
     seen = []
     if sel.xpath("//img/@src | //a/@href | //link/@href | //meta/@content").re(r"/upload/\d+/")[:1]:
         seen.append("/upload/<siteId>/")
@@ -70,7 +60,7 @@ def fingerprints(page: str | Selector) -> list[str]:
 
 def looks_like(page: str | Selector) -> bool:
     """``/upload/<siteId>/`` resources and one more sign (widget parameters, the list markup, the article view)."""
-    sel = _selector(page)
+    sel = as_selector(page)
     seen = fingerprints(sel)
     if "/upload/<siteId>/" not in seen:
         return False
@@ -94,7 +84,7 @@ def page_number(url: str) -> int | None:
 
 def parse_list(page: str | Selector, url: str) -> ListPage:
     """Entries (``div.article-right.show-left``) and the pager of a category list."""
-    sel = _selector(page)
+    sel = as_selector(page)
     items: list[ListItem] = []
     seen: set[str] = set()
     for entry in sel.css("div.article-right.show-left"):
@@ -107,7 +97,7 @@ def parse_list(page: str | Selector, url: str) -> ListPage:
         if absolute in seen:
             continue
         seen.add(absolute)
-        date_line = _text(entry.css("span.article-date"))
+        date_line = first_text(entry.css("span.article-date"))
         # The picture sits beside the text column (div.article-left) in the same item.
         thumbnail = (
             entry.css("img::attr(src)").get()
@@ -116,40 +106,28 @@ def parse_list(page: str | Selector, url: str) -> ListPage:
         items.append(
             ListItem(
                 url=absolute,
-                title=_text(link[0]),
+                title=first_text(link[0]),
                 published=parse_vn_datetime(date_line),
                 views=parse_views(date_line),
                 thumbnail=urljoin(url, thumbnail.strip()) if thumbnail and thumbnail.strip() else None,
-                summary=_text(entry.css(".article-summary, .article-brief, .article-sapo")),
+                summary=first_text(entry.css(".article-summary, .article-brief, .article-sapo")),
             )
         )
-    pages: dict[int, str] = {}
-    for href in sel.css(".pagination a::attr(href), .paging a::attr(href), .pager a::attr(href)").getall():
-        href = href.strip()
-        if href and not href.startswith("javascript:") and href != "#":
-            absolute = urljoin(url, href)
-            number = page_number(absolute)
-            if number is not None:
-                pages.setdefault(number, absolute)
-    current = page_number(url) or 1
-    pages.pop(current, None)
-    return ListPage(
-        items=items,
-        pages=[pages[n] for n in sorted(pages)],
-        next_url=pages.get(current + 1),
-        current_page=current,
-        last_page=max([*pages, current]),
+    pages = pager_links(
+        sel.css(".pagination a::attr(href), .paging a::attr(href), .pager a::attr(href)").getall(), url, page_number
     )
+    current = page_number(url) or 1
+    return list_page(items, pages, current)
 
 
 def parse_article(page: str | Selector, url: str) -> Article:
     """The fields of an article view (``div.article-detail``)."""
-    sel = _selector(page)
+    sel = as_selector(page)
     detail = sel.css("div.article-detail")
     scope = detail[0] if detail else sel
-    title = _text(scope.css(".article-detail-title, .detail-title, h1.article-title, div.article-title"))
-    date_line = _text(scope.css(".article-detail-meta .article-date, .article-meta .article-date, .article-date"))
-    sapo = _text(scope.css(".article-summary, .article-sapo"))
+    title = first_text(scope.css(".article-detail-title, .detail-title, h1.article-title, div.article-title"))
+    date_line = first_text(scope.css(".article-detail-meta .article-date, .article-meta .article-date, .article-date"))
+    sapo = first_text(scope.css(".article-summary, .article-sapo"))
     article = Article(
         title=title,
         sapo=normalize_block(sapo) if sapo else None,
@@ -171,7 +149,7 @@ def parse_article(page: str | Selector, url: str) -> Article:
         for link in scope.css(".attach-file a[href], .article-attach a[href], .file-attach a[href]"):
             href = urljoin(url, link.attrib["href"].strip())
             if is_attachment_url(href) and all(a.url != href for a in article.attachments):
-                article.attachments.append(AttachmentRef(url=href, title=_text(link)))
+                article.attachments.append(AttachmentRef(url=href, title=first_text(link)))
     canonical = sel.css("link[rel=canonical]::attr(href)").get()
     if canonical:
         canonical = urljoin(url, canonical.strip())
@@ -180,5 +158,5 @@ def parse_article(page: str | Selector, url: str) -> Article:
 
 
 def _category(sel: Selector) -> str | None:
-    crumbs = [t for t in (_text(a) for a in sel.css("ol.breadcrumb li, .breadcrumbs a, .breadcrumb a")) if t]
+    crumbs = [t for t in (first_text(a) for a in sel.css("ol.breadcrumb li, .breadcrumbs a, .breadcrumb a")) if t]
     return crumbs[-1] if len(crumbs) > 1 else None

@@ -1,10 +1,11 @@
 """``govscraper import-warc``: one portal's pages as the WARC files hold them, read like a live crawl reads them.
 
 The WARC decides what exists: every HTML page of the portal's hosts in the files is requested once (and every
-redirect whose target is not itself such a page), nothing is found by following links. Each page is judged by the
-portal's profile (a Liferay 6.2 portal's article URLs are read by the Liferay extractor) or, for other portals, by
-the page itself (``article_on_page``); list and other pages are not articles, but a Liferay portal's list pages are
-read first, from the files, for what a crawl takes from each list entry (teaser, thumbnail, date). Articles then go
+redirect whose target is not itself such a page), nothing is found by following links. :func:`warc_import_spider`
+puts the import in front of the portal's own platform spider, so each page is judged by the portal's profile (its
+article URLs read by its extractor, as in a crawl) or, for generic portals, by the page itself
+(``article_on_page``); list and other pages are not articles, but a profile's list pages are read first, from the
+files, for what a crawl takes from each list entry (teaser, thumbnail, date). Articles then go
 through the same pipelines as in a crawl, so their photos and documents are requested, and answered, from the same
 files (:class:`~govscraper.middlewares.WarcReplayMiddleware`). Each article records where it came from: ``origin``
 is ``warc``, ``origin_url`` names the file, offset and WARC-Record-ID of its page, ``origin_date`` the record's
@@ -14,16 +15,14 @@ WARC-Date.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
-from w3lib.url import canonicalize_url
 
-from govscraper.extract import liferay62
 from govscraper.extract.detect import article_on_page
-from govscraper.extract.generic import source_id as generic_source_id
 from govscraper.items import ArticleItem
 from govscraper.model import Article, ListItem
 from govscraper.spiders.base import PortalSpider
@@ -34,7 +33,10 @@ from govscraper.warcimport import IndexedRecord, ReplayFailed, WarcIndex, origin
 MAX_REDIRECTS = 10
 
 
-class WarcImportSpider(PortalSpider):
+class WarcImportMixin:
+    """The import's way into a portal; mixed in before a :class:`PortalSpider` subclass by
+    :func:`warc_import_spider`, whose profile (if it has one) reads the pages."""
+
     name = "warc-import"
 
     def __init__(
@@ -46,20 +48,13 @@ class WarcImportSpider(PortalSpider):
         self.warc_index = warc_index
         self.warc_hosts = set(warc_hosts) or {self.portal.host}
         self.hosts |= self.warc_hosts
-        self.platform = self.portal.platform
-        self.liferay = self.portal.platform == liferay62.PLATFORM
-        #: Article key → its entry on a list page of the files (teaser, thumbnail, date), for Liferay portals.
+        #: The platform's profile module (``govscraper.extract.<platform>``); None for generic portals.
+        self.profile = getattr(self, "profile", None)
+        #: Article key → its entry on a list page of the files (teaser, thumbnail, date), for profiled portals.
         self.listings: dict[str, ListItem] = {}
 
-    def source_id(self, url: str) -> str | None:
-        return liferay62.source_id(url) if self.liferay else generic_source_id(url)
-
-    def article_key(self, url: str) -> str:
-        article_id = liferay62.source_id(url) if self.liferay else None
-        return f"liferay-article:{article_id}" if article_id else canonicalize_url(url)
-
     def is_article_url(self, url: str) -> bool:
-        return self.liferay and liferay62.is_article_url(url)
+        return self.profile is not None and self.profile.is_article_url(url)
 
     def page_records(self) -> list[IndexedRecord]:
         return [r for r in self.warc_index.pages() if urlsplit(r.url).hostname in self.warc_hosts]
@@ -87,7 +82,7 @@ class WarcImportSpider(PortalSpider):
         return url_key(url)
 
     def read_listings(self) -> dict[str, ListItem]:
-        """What the Liferay list pages in the files say about each article: its teaser, thumbnail and date.
+        """What the profile's list pages in the files say about each article: its teaser, thumbnail and date.
 
         A live crawl reaches articles through their lists and keeps these; an import reads every page on its own, so
         the list pages are read first, from the files, before any article is requested.
@@ -101,7 +96,7 @@ class WarcImportSpider(PortalSpider):
             except ReplayFailed:
                 continue  # requested like every page: its failure is recorded then
             content_type = next((v for n, v in answer.headers if n.lower() == "content-type"), None)
-            listing = liferay62.parse_list(decode_page(answer.body, content_type), record.url)
+            listing = self.profile.parse_list(decode_page(answer.body, content_type), record.url)
             for entry in listing.items:
                 key = self.article_key(entry.url)
                 if key not in found or (entry.summary and not found[key].summary):
@@ -111,7 +106,7 @@ class WarcImportSpider(PortalSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if getattr(self, "refused", None):
             return  # another crawl of this portal holds its job lock (logged by the run record)
-        if self.liferay:
+        if self.profile is not None:
             self.listings = self.read_listings()
         for url in self.start_urls_from_warc():
             kind = "article" if self.is_article_url(url) else "page"
@@ -121,9 +116,9 @@ class WarcImportSpider(PortalSpider):
                 yield request
 
     def read_page(self, page: TextResponse) -> Article | None:
-        """The article on a page, or None: the profile's article pages for Liferay, the page's own say otherwise."""
-        if self.liferay:
-            return liferay62.parse_article(page.selector, page.url) if self.is_article_url(page.url) else None
+        """The article on a page, or None: the profile's article pages where there is a profile, else the page's say."""
+        if self.profile is not None:
+            return self.read_article(page) if self.is_article_url(page.url) else None
         return article_on_page(page.selector, page.url)
 
     def parse_page(self, response: Response) -> Iterable[ArticleItem]:
@@ -143,3 +138,10 @@ class WarcImportSpider(PortalSpider):
             item.origin_url = origin_url(record)
             item.origin_date = record.warc_date
         yield item
+
+
+@cache
+def warc_import_spider(platform_spider: type[PortalSpider]) -> type[PortalSpider]:
+    """The import spider for portals of ``platform_spider``'s platform: its profile, keys and ids, with the WARC files
+    as the way in."""
+    return type(f"WarcImport{platform_spider.__name__}", (WarcImportMixin, platform_spider), {})

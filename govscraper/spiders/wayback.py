@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import replace
-from importlib import import_module
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,19 +50,6 @@ from govscraper.wayback import (
 )
 
 
-def article_url_test(platform: str) -> Callable[[str], bool] | None:
-    """The platform profile's ``is_article_url`` (``govscraper.extract.<platform>``), when its article URLs can be
-    told from the URL alone; None for the generic path, whose pages decide for themselves (``article_on_page``)."""
-    if platform == "generic":
-        return None
-    try:
-        module = import_module(f"govscraper.extract.{platform}")
-    except ImportError:
-        return None
-    test = getattr(module, "is_article_url", None)
-    return test if callable(test) else None
-
-
 class WaybackMixin:
     """The Wayback way into a portal; mixed in before a :class:`PortalSpider` subclass by :func:`wayback_spider`."""
 
@@ -91,7 +77,9 @@ class WaybackMixin:
             "from": spider.wayback_from,
             "to": spider.wayback_to,
         }
-        spider.article_urls = article_url_test(spider.platform)
+        # Platforms with a profile tell article URLs apart (is_article_url); generic pages decide for themselves.
+        profile = getattr(spider, "profile", None)
+        spider.article_urls = profile.is_article_url if profile is not None else None
         spider._captures = []
         spider._resume_keys = set()
         return spider
