@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from govscraper.db import open_db, utcnow
+from govscraper.db import close_db, open_db, utcnow
 from govscraper.model import Article
 from govscraper.registry import Portal
 from govscraper.search.index import index_article
@@ -529,7 +529,7 @@ class Archive:
 
     def close(self) -> None:
         self.db.conn.commit()  # captures planned since the last transaction
-        self.db.conn.close()
+        close_db(self.db)
 
 
 _ARCHIVES: weakref.WeakKeyDictionary[Any, Archive] = weakref.WeakKeyDictionary()

@@ -7,20 +7,23 @@ exit, never a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import ipaddress
 import itertools
 import json
 import os
+import shlex
 import shutil
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
-from govscraper.db import DEFAULT_DB, ArchiveError, open_db
+from govscraper.db import DEFAULT_DB, ArchiveError, close_db, open_db, open_reader
 from govscraper.registry import (
     STATUSES,
     Portal,
@@ -35,14 +38,26 @@ from govscraper.registry import (
 ALARM_EXIT = 3
 
 
+def exit_status(signum: int) -> int:
+    """What a shell reports for a process ended by ``signum``: 130 for SIGINT (Ctrl-C), 143 for SIGTERM."""
+    return 128 + signum
+
+
 def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``--db PATH``: every command that touches the archive takes it."""
+    """``--db PATH``: every command that touches the archive takes it. Not given: the ``GOVSCRAPER_DB`` setting from
+    the environment or the user's config file (govscraper.config), else data/archive.db."""
+
+    def default_db() -> Path:
+        from govscraper.config import default_db
+
+        return default_db()
+
     return click.option(
         "--db",
         "db_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULT_DB,
-        show_default=True,
+        default=default_db,
+        show_default=f"GOVSCRAPER_DB, else {DEFAULT_DB}",
         help="The SQLite archive.",
     )(function)
 
@@ -58,6 +73,10 @@ def user_errors(function: Callable[..., Any]) -> Callable[..., Any]:
             # The reader went away (``govscraper show --raw ... | head``): nothing is wrong, stop quietly.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(0)
+        except KeyboardInterrupt:
+            # Ctrl-C outside a crawl (a crawl handles its own: govscraper.stopping): no traceback, the usual status.
+            click.echo("\ninterrupted", err=True)
+            sys.exit(exit_status(signal.SIGINT))
         except (ArchiveError, RegistryError, UnknownPortal, OSError) as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -128,25 +147,66 @@ def probe(url: str, as_json: bool, contact: str | None, timeout: float) -> None:
 
 
 def crawl_overrides(
-    loopback: bool, limit: int | None, contact: str | None, verbose: bool, source: str = "live"
+    loopback: bool,
+    limit: int | None,
+    contact: str | None,
+    verbose: bool,
+    source: str = "live",
+    *,
+    this_machine: bool = False,
 ) -> dict[str, Any]:
-    from govscraper.settings import LOOPBACK_SETTINGS, WAYBACK_SETTINGS, user_agent
+    """A crawl command's settings, each in its layer (govscraper.config): the command's display defaults (below the
+    config files), the profiles it applies (above files and environment, below -s) and the options that are
+    settings (bare values: the command line)."""
+    from click.core import ParameterSource
+
+    from govscraper.config import DEFAULT_PROFILE, command_defaults, profile
+    from govscraper.settings import LOOPBACK_SETTINGS, WAYBACK_SETTINGS
 
     live = sys.stderr.isatty()
-    overrides: dict[str, Any] = {
-        "GOVSCRAPER_PROGRESS": True,
-        # On a terminal the live progress line is the display; warnings still show. Elsewhere, log lines.
-        "LOG_LEVEL": "INFO" if verbose or not live else "WARNING",
-    }
-    if source == "wayback":
-        overrides.update(WAYBACK_SETTINGS)  # the Internet Archive's own pace; --loopback below still relaxes it
+    # On a terminal the live progress line is the display; warnings still show. Elsewhere, log lines.
+    display = {"GOVSCRAPER_PROGRESS": True, "LOG_LEVEL": "WARNING" if live else "INFO"}
+    overrides: dict[str, Any] = command_defaults(display)
+    if verbose:
+        overrides["LOG_LEVEL"] = "INFO"
+    overrides["GOVSCRAPER_SOURCE"] = source  # --source chooses the spider; nothing else may say otherwise
+    if source == "wayback" and not this_machine:
+        # The Internet Archive's own pace (not for a stand-in on this machine); --loopback below still relaxes it.
+        overrides.update(profile("wayback", WAYBACK_SETTINGS))
     if loopback:
-        overrides.update(LOOPBACK_SETTINGS)
+        overrides.update(profile("loopback", LOOPBACK_SETTINGS))
+    elif this_machine:  # every host asked is this machine: relaxed defaults, under any file, variable or option
+        overrides.update(profile("loopback (this machine)", LOOPBACK_SETTINGS, DEFAULT_PROFILE))
     if limit:
         overrides["GOVSCRAPER_MAX_ARTICLES"] = limit
-    if contact:
-        overrides["USER_AGENT"] = user_agent(contact)
+    context = click.get_current_context(silent=True)
+    if contact and not (context and context.get_parameter_source("contact") is ParameterSource.ENVIRONMENT):
+        overrides["GOVSCRAPER_CONTACT"] = contact  # from GOVSCRAPER_CONTACT, it is the environment's layer
     return overrides
+
+
+def loopback_only(portal: Portal, source: str, wayback_url: str | None) -> bool:
+    """Whether every host this crawl asks is this machine (127.0.0.0/8, ::1, localhost): a replica, a local mirror.
+
+    Politeness protects other people's servers; a crawl of one's own machine is relaxed automatically (the
+    ``loopback`` profile: no delay, no AutoThrottle, short timeouts), and ``-s`` still sets anything else.
+    """
+    if source == "wayback":
+        from govscraper.config import effective_value
+
+        hosts = {urlsplit(wayback_url or effective_value("GOVSCRAPER_WAYBACK_URL")).hostname or ""}
+    else:
+        hosts = {portal.host} | {urlsplit(url).hostname or "" for url in portal.category_urls}
+    return all(is_loopback(host) for host in hosts)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def wayback_overrides(start: str | None, end: str | None, wayback_url: str | None) -> dict[str, Any]:
@@ -162,11 +222,25 @@ def wayback_overrides(start: str | None, end: str | None, wayback_url: str | Non
                 raise click.ClickException(f"{hint}: {exc}") from None
     if start and end and pad_timestamp(start.strip()) > pad_timestamp(end.strip(), end=True):
         raise click.ClickException(f"--from {start} is after --to {end}: no capture can be in that range")
-    if wayback_url:
-        if not wayback_url.startswith(("http://", "https://")):
-            raise click.ClickException(f"--wayback-url: {wayback_url!r} is not an http(s) URL")
-        overrides["GOVSCRAPER_WAYBACK_URL"] = wayback_url
+    if wayback_url:  # the command line; GOVSCRAPER_WAYBACK_URL may also come from a config file or the environment
+        from govscraper.config import check
+
+        overrides["GOVSCRAPER_WAYBACK_URL"] = check("GOVSCRAPER_WAYBACK_URL", wayback_url, "--wayback-url")
     return overrides
+
+
+def setting_options(values: tuple[str, ...]) -> dict[str, Any]:
+    """``-s NAME=VALUE`` options: known names, values read by the type of their default (govscraper.config)."""
+    from govscraper.config import ConfigError, parse_assignment
+
+    parsed: dict[str, Any] = {}
+    for text in values:
+        try:
+            name, value = parse_assignment(text)
+        except ConfigError as exc:
+            raise click.BadParameter(exc.reason, param_hint="-s/--set") from None
+        parsed[name] = value
+    return parsed
 
 
 def report_wayback(result: Any, portal: Portal, start: str | None, end: str | None) -> None:
@@ -266,25 +340,33 @@ def crawl(
         portal = portal.rebased(base_url)
     from govscraper.crawl import run_crawl
 
-    overrides = crawl_overrides(loopback, limit, contact, verbose, source)
+    # The user's own machine is the only one asked: no politeness to keep (files, variables and -s still rule).
+    this_machine = not loopback and loopback_only(portal, source, wayback_url)
+    overrides = crawl_overrides(loopback, limit, contact, verbose, source, this_machine=this_machine)
     if source == "wayback":
         overrides.update(wayback_overrides(wayback_from, wayback_to, wayback_url))
     elif wayback_from or wayback_to or wayback_url:
         raise click.UsageError("--from, --to and --wayback-url go with --source wayback")
     if full and resume:
         raise click.UsageError("--full and --resume do not go together")
-    overrides["GOVSCRAPER_WARC"] = not no_warc
-    overrides["GOVSCRAPER_MODE"] = "full" if full else "resume" if resume else "auto"
-    for setting in settings:
-        name, sep, value = setting.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{setting!r} is not NAME=VALUE", param_hint="-s/--set")
-        overrides[name.strip()] = value
+    if no_warc:  # options not given are not the command line: the files, the environment or the default decide
+        overrides["GOVSCRAPER_WARC"] = False
+    if full or resume:
+        overrides["GOVSCRAPER_MODE"] = "full" if full else "resume"
+    overrides.update(setting_options(settings))
     from govscraper.crawl import check_can_crawl
 
     check_can_crawl(portal, db_path, overrides)
-    result = run_crawl(portal, db_path, overrides, verbose=verbose)
+    target = f"--url {shlex.quote(url)}" if url else portal.id
+    wayback = " --source wayback" if source == "wayback" else ""
+    hint = f"govscraper crawl {target}{wayback} --resume --db {shlex.quote(str(db_path))}"
+    result = run_crawl(portal, db_path, overrides, verbose=verbose, resume_hint=hint)
     print_summary(result, db_path)
+    if result.stopped_by:
+        click.echo(f"stopped: what was archived is kept; continue this run with: {hint}", err=True)
+        sys.exit(exit_status(result.stopped_by))
+    if result.status == "unreachable":
+        raise click.ClickException(f"{result.start_failure} (run {result.run_id} recorded as unreachable)")
     if source == "wayback":
         report_wayback(result, portal, wayback_from, wayback_to)
     elif result.start_failure:
@@ -309,7 +391,7 @@ def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, v
 
     Example: govscraper import-warc moduc-2024.warc.gz --db data/archive.db
     """
-    from govscraper import settings as project
+    from govscraper.crawl import scrapy_settings
     from govscraper.middlewares import warc_directory
     from govscraper.warcimport import WarcImportError, WarcIndex, assign_portals, check_copy, copy_into_archive
 
@@ -322,8 +404,8 @@ def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, v
             raise WarcImportError(
                 f"no HTML page in {', '.join(index.files)} ({kinds or 'no records'}): nothing to import"
             )
-        open_db(db_path).conn.close()  # one clear line if the archive cannot be written, before anything is copied
-        directory = warc_directory(str(db_path), project.GOVSCRAPER_WARC_DIR)
+        close_db(open_db(db_path))  # one clear line if the archive cannot be written, before anything is copied
+        directory = warc_directory(str(db_path), scrapy_settings(db_path, {}).get("GOVSCRAPER_WARC_DIR"))
         for warc_file in index.files.values():
             check_copy(warc_file, directory)
         for warc_file in index.files.values():
@@ -346,6 +428,11 @@ def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, v
     for entry, result in results:
         click.echo(f"{entry.id}: ", nl=False)
         print_summary(result, db_path)
+    stopped_by = next((result.stopped_by for _, result in results if result.stopped_by), None)
+    if stopped_by:
+        click.echo("stopped: what was imported is kept; run the same import again to finish it", err=True)
+        sys.exit(exit_status(stopped_by))
+    for entry, result in results:
         if result.counts.get("alarm"):
             alarms.append(f"warning: {entry.id}: {result.counts['alarm']} {result.counts.get('alarm_reason')}")
     for line in alarms:
@@ -440,10 +527,8 @@ def schedule(
     if cron and systemd:
         raise click.UsageError("give --cron or --systemd, not both")
     crawl_args = ["--loopback"] if loopback else []
+    setting_options(settings)  # checked here, once, rather than in every crawl
     for setting in settings:
-        name, sep, _ = setting.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{setting!r} is not NAME=VALUE", param_hint="-s/--set")
         crawl_args += ["-s", setting]
     try:
         crawl_args += [word for value in crawl_arg_values for word in shlex.split(value)]
@@ -575,7 +660,7 @@ def demo(db_path: Path, articles: int, faults: bool, seed: int, port: int) -> No
     from govscraper.crawl import run_crawl
     from govscraper.replica import ReplicaServer, build_site
 
-    open_db(db_path).conn.close()
+    close_db(open_db(db_path))
     site = build_site(articles=articles, seed=seed, faults="all" if faults else None)
     try:
         # A fixed port keeps the replica's URLs the same from one demo to the next, so a second demo into the same
@@ -591,11 +676,18 @@ def demo(db_path: Path, articles: int, faults: bool, seed: int, port: int) -> No
             crawl_overrides(True, None, None, False),
         )
     print_summary(result, db_path)
-    archive = open_db(db_path)
+    if result.stopped_by:
+        click.echo("stopped: what was archived is kept; run the demo again to finish it", err=True)
+        sys.exit(exit_status(result.stopped_by))
+    archive = open_reader(db_path)
+    try:
+        examples = list(archive.query(EXAMPLE_QUERY))
+        failures = list(archive.query("SELECT kind, url, error FROM fetch_failures WHERE run_id = ?", [result.run_id]))
+    finally:
+        archive.conn.close()
     click.echo(f'\nExample query (sqlite3 {db_path} "..."):\n  {EXAMPLE_QUERY}')
-    for row in archive.query(EXAMPLE_QUERY):
+    for row in examples:
         click.echo(f"  {row['day']}  {row['title']}")
-    failures = list(archive.query("SELECT kind, url, error FROM fetch_failures WHERE run_id = ?", [result.run_id]))
     if failures:
         click.echo(f"\n{len(failures)} failures recorded in fetch_failures (the crawl went on):")
         for row in failures:
@@ -617,10 +709,16 @@ def replica(articles: int, seed: int, faults: bool, port: int) -> None:
     from govscraper.replica import ReplicaServer, build_site
 
     site = build_site(articles=articles, seed=seed, faults="all" if faults else None)
-    with ReplicaServer(site, host="127.0.0.1", port=port) as server:
-        click.echo(f"serving {len(site.articles)} articles at {server.url} (Ctrl-C stops)")
-        with contextlib.suppress(KeyboardInterrupt):
-            server.wait()
+    try:
+        server = ReplicaServer(site, host="127.0.0.1", port=port)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (choose another --port, or 0 for any free one)"
+        ) from None
+    server.serve_until_signalled(
+        lambda: click.echo(f"serving {len(site.articles)} articles at {server.url} (Ctrl-C stops)")
+    )
+    click.echo("replica stopped")
 
 
 @cli.command()
@@ -635,7 +733,7 @@ def runs(db_path: Path, portal_id: str | None, limit: int, alarms: bool, as_json
 
     Example: govscraper runs --portal qni-moduc
     """
-    db = _open_existing(db_path)
+    db = open_reader(db_path)
     try:
         where, params = [], []
         if portal_id:
@@ -673,10 +771,6 @@ def runs(db_path: Path, portal_id: str | None, limit: int, alarms: bool, as_json
             f"{(row['bytes'] or 0) / 1e6:>7.1f} {row['articles_new'] or 0:>6} {row['articles_updated'] or 0:>5} "
             f"{row['articles_unchanged'] or 0:>6} {row['articles_failed'] or 0:>6}  {alarm}"
         )
-
-
-def _open_existing(db_path: Path):
-    return open_db(db_path, create=False)
 
 
 def search_filters(portals: tuple[str, ...], since: str | None, until: str | None, category: str | None) -> Any:
@@ -723,7 +817,7 @@ def search(
     from govscraper.search import search as run_search
     from govscraper.search.output import write_csv, write_json, write_table
 
-    db = _open_existing(db_path)
+    db = open_reader(db_path)
     try:
         parsed = parse(" ".join(query))
         filters = search_filters(portals, since, until, category)
@@ -753,13 +847,33 @@ def reindex(db_path: Path) -> None:
     """
     from govscraper.search.index import rebuild
 
-    db = _open_existing(db_path)
+    db = open_db(db_path, create=False)
     try:
-        with db.conn:
+        with db.atomic():
             total = rebuild(db.conn, progress=lambda done: click.echo(f"reindex: {done} articles", err=True))
     finally:
-        db.conn.close()
+        close_db(db)
     click.echo(f"{total} articles indexed -> {db_path}")
+
+
+@cli.command()
+@db_option
+@user_errors
+def upgrade(db_path: Path) -> None:
+    """Bring an archive made by an older govscraper up to this version's schema (reading commands never do).
+
+    Each step runs in one transaction with its record, so an interrupted upgrade is simply run again. It also
+    merges a pending write-ahead log into the archive, leaving one self-contained file to copy to read-only media.
+
+    Example: govscraper upgrade --db data/archive.db
+    """
+    from govscraper.db import upgrade_archive
+
+    applied = upgrade_archive(db_path)
+    if applied:
+        click.echo(f"{db_path}: applied {len(applied)} migration(s): {', '.join(applied)}")
+    else:
+        click.echo(f"{db_path}: up to date")
 
 
 @cli.command()
@@ -776,7 +890,7 @@ def show(reference: str, db_path: Path, raw: bool, number: int | None, as_json: 
     """
     from govscraper.lookup import NotFound, capture_bytes, find_article, versions
 
-    db = _open_existing(db_path)
+    db = open_reader(db_path)
     try:
         article = find_article(db, reference)
         found = versions(db, article)
@@ -836,7 +950,7 @@ def history(reference: str, db_path: Path) -> None:
     """
     from govscraper.lookup import NotFound, body_diff, field_changes, find_article, versions
 
-    db = _open_existing(db_path)
+    db = open_reader(db_path)
     try:
         article = find_article(db, reference)
         found = versions(db, article)
@@ -934,7 +1048,7 @@ def export(
             raise click.ClickException(f"export: {exc}") from None
         click.echo(done.summary(images_dir) + (f" -> {output}" if output else ""), err=True)
         return
-    from govscraper.export import export_warc
+    from govscraper.export import export_warc, output_file
 
     given = {"--since": since, "--until": until, "--category": category, "--query": query_text}
     given.update({"--fields": fields_text, "--images": images_dir})
@@ -950,7 +1064,7 @@ def export(
         if output is None:
             summary = export_warc(db_path, portal_id, sys.stdout.buffer, ProgressLine("export"))
         else:
-            with output.open("wb") as out:
+            with output_file(output) as out:
                 summary = export_warc(db_path, portal_id, out, ProgressLine("export"))
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
@@ -972,7 +1086,7 @@ def stats(db_path: Path, as_json: bool) -> None:
     """
     from govscraper.stats import format_table, portal_stats
 
-    db = _open_existing(db_path)
+    db = open_reader(db_path)
     try:
         rows = portal_stats(db.conn)
     finally:
@@ -996,15 +1110,61 @@ def serve(db_path: Path, host: str, port: int) -> None:
 
     Example: govscraper serve --db data/archive.db --port 8001
     """
+    from govscraper.db import reads_immutably
     from govscraper.serve import ServeError
     from govscraper.serve import serve as run_datasette
 
-    _open_existing(db_path).conn.close()  # one clear line if there is no archive; brings an old one forward
+    archive = open_reader(db_path)  # one clear line if there is no archive, or one too old to read
+    immutable = reads_immutably(archive)
+    archive.conn.close()
+
+    def announce(url: str) -> None:
+        storage = " (read-only storage: opened as immutable)" if immutable else ""
+        click.echo(f"serving {db_path} read-only at {url}{storage}; Ctrl-C stops", err=True)
+
     try:
-        status = run_datasette(db_path, host=host, port=port)
+        status = run_datasette(db_path, host=host, port=port, immutable=immutable, announce=announce)
     except ServeError as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(status)
+
+
+@cli.command("config")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@db_option
+@click.option(
+    "-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+    help="A setting as crawl -s would give it (repeatable): see what it changes.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per setting: name, value, source.")
+@user_errors
+def show_config(names: tuple[str, ...], db_path: Path, settings: tuple[str, ...], as_json: bool) -> None:
+    """Show every setting's effective value and where it comes from: default, a config file, the environment, -s.
+
+    Lowest first: govscraper/settings.py; the user's file ($GOVSCRAPER_CONFIG, else
+    $XDG_CONFIG_HOME/govscraper/govscraper.toml); the archive's (govscraper.toml beside it); GOVSCRAPER_*
+    variables; a crawl's profiles (--source wayback, import-warc); the command line. Reads only, writes nothing.
+
+    Example: govscraper config DOWNLOAD_DELAY GOVSCRAPER_WAYBACK_URL --db data/archive.db
+    """
+    from click.core import ParameterSource
+
+    from govscraper import config
+
+    command_line = setting_options(settings)
+    if click.get_current_context().get_parameter_source("db_path") is ParameterSource.COMMANDLINE:
+        command_line["GOVSCRAPER_DB"] = str(db_path)
+    for name in config.unknown_environment():
+        click.echo(f"warning: {name} is in the environment but is not a setting: ignored", err=True)
+    found = config.resolve(config.collect(command_line), names or None)
+    width = max(len(name) for name in found)
+    for entry in found.values():
+        if as_json:
+            record = {"name": entry.name, "value": entry.value, "source": entry.source}
+            click.echo(json.dumps(record, ensure_ascii=False, default=str))
+        else:
+            value = json.dumps(entry.value, ensure_ascii=False, default=str)
+            click.echo(f"{entry.name:<{width}} = {value}  # {entry.source}")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govscraper.db import ArchiveError, open_db
+from govscraper.db import ArchiveError, close_db, open_db
 from govscraper.registry import Portal
 
 
@@ -25,7 +25,10 @@ class CrawlResult:
     reason: str
     counts: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    #: Why the crawl fetched nothing: the portal could not be reached, or no page answered.
     start_failure: str | None = None
+    #: The signal (SIGINT, SIGTERM) that stopped the crawl, if one did.
+    stopped_by: int | None = None
 
     @property
     def elapsed(self) -> float:
@@ -34,27 +37,56 @@ class CrawlResult:
 
 
 def scrapy_settings(db: str | Path, overrides: dict[str, Any] | None = None) -> Any:
-    """govscraper's Scrapy settings with the archive path and any overrides applied."""
+    """govscraper's Scrapy settings for a crawl into ``db``, every layer of :mod:`govscraper.config` applied.
+
+    Lowest first: the defaults, the user's config file, the archive's config file, the environment, then
+    ``overrides``: profiles (:class:`govscraper.config.Layered` values, and :func:`import_settings` merged in by
+    :func:`run_import`) and the command line (bare values, and ``db`` itself). The layers are applied here once,
+    so the add-on that applies them to ``scrapy crawl`` is turned off in the result.
+    """
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "govscraper.settings")
     from scrapy.settings import Settings
 
+    from govscraper import config
+
     settings = Settings()
     settings.setmodule("govscraper.settings", priority="project")
-    settings.set("GOVSCRAPER_DB", str(db), priority="cmdline")
-    for key, value in (overrides or {}).items():
-        settings.set(key, value, priority="cmdline")
+    command_line = config.Layer(config.COMMAND_LINE, "command line", {"GOVSCRAPER_DB": str(db)})
+    config.configure(settings, [command_line, *override_layers(overrides or {})])
+    config.without_addon(settings)
     return settings
 
 
+def override_layers(overrides: dict[str, Any]) -> list[Any]:
+    """The layers of a command's overrides: a :class:`~govscraper.config.Layered` value says its own; the settings of
+    a WARC import (all of :func:`import_settings` present) are a profile where they still hold its values; any other
+    bare value is the command line."""
+    from govscraper import config
+
+    imported = import_settings()
+    is_import = overrides.get("DOWNLOADER_MIDDLEWARES") == imported["DOWNLOADER_MIDDLEWARES"]
+    layers = []
+    for name, value in overrides.items():
+        if isinstance(value, config.Layered):
+            layers.append(config.Layer(value.priority, value.source, {name: value.value}))
+        elif is_import and name in imported and value == imported[name]:
+            layers.append(config.Layer(config.PROFILE, "profile import", {name: value}))
+        else:
+            layers.append(config.Layer(config.COMMAND_LINE, "command line", {name: value}))
+    return layers
+
+
 class _OneLine(logging.Filter):
-    """Drop the traceback from a log record: for failures that are expected on the web and recorded anyway."""
+    """Drop the traceback from a log record, and make it informational: robots.txt that cannot be fetched is
+    expected on the web (the crawl goes on as if there were none), and a portal that cannot be reached at all is
+    reported once, as the run's outcome."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info:
             record.msg = f"{record.msg} (traceback omitted)"
             record.exc_info = None
             record.exc_text = None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.levelno, record.levelname = logging.INFO, "INFO"
         return True
 
 
@@ -117,7 +149,7 @@ def check_can_crawl(portal: Portal, db: str | Path, overrides: dict[str, Any]) -
                 else None
             )
         finally:
-            archive.conn.close()
+            close_db(archive)
         if row is None or row[0] not in ("running", "interrupted"):
             raise ArchiveError(
                 f"nothing to resume for {portal.id}: its last crawl finished (run a crawl without --resume)"
@@ -128,7 +160,7 @@ def _crawler_process(db: str | Path, overrides: dict[str, Any] | None, verbose: 
     """Scrapy's process for crawls into ``db``, after checking the archive can be written (a clear reason early)."""
     from scrapy.crawler import CrawlerProcess
 
-    open_db(db).conn.close()
+    close_db(open_db(db))
     quiet_chatty_loggers(verbose)
     process = CrawlerProcess(scrapy_settings(db, overrides))
     quiet_expected_tracebacks()
@@ -141,10 +173,12 @@ def run_crawl(
     overrides: dict[str, Any] | None = None,
     spider_args: dict[str, Any] | None = None,
     verbose: bool = False,
+    resume_hint: str | None = None,
 ) -> CrawlResult:
-    """Crawl ``portal`` into the archive at ``db`` and block until the crawl ends.
+    """Crawl ``portal`` into the archive at ``db`` and block until the crawl ends (or a signal stops it).
 
-    ``verbose`` keeps Scrapy's start-up and shut-down reports, which are otherwise silenced.
+    ``verbose`` keeps Scrapy's start-up and shut-down reports, which are otherwise silenced. ``resume_hint`` is the
+    command that continues this crawl, told when a second Ctrl-C aborts it.
     """
 
     from govscraper.spiders import spider_for_platform
@@ -157,31 +191,51 @@ def run_crawl(
         spider_class = wayback_spider(spider_class)  # the portal's captures in the Internet Archive
     crawler = process.create_crawler(spider_class)
     process.crawl(crawler, portal=portal, **(spider_args or {}))
-    process.start()
+    hint = resume_hint or f"govscraper crawl {portal.id} --resume --db {db}"
+    stopped_by = _start(process, lambda: hint)
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    return _result(db, stats, portal)
+    return _result(db, stats, portal, stopped_by)
 
 
-def _result(db: str | Path, stats: dict[str, Any], portal: Portal) -> CrawlResult:
+def _start(process: Any, resume_hint: Any) -> int | None:
+    """Run the process's crawls to their end under govscraper's stop handling (:mod:`govscraper.stopping`);
+    returns the signal that stopped them, if one did."""
+    from govscraper.stopping import StopControl
+
+    control = StopControl(process, resume_hint, grace=process.settings.getfloat("GOVSCRAPER_STOP_GRACE", 5.0))
+    control.install()
+    try:
+        process.start(install_signal_handlers=False)
+    finally:
+        control.uninstall()
+    return control.signum
+
+
+def _result(db: str | Path, stats: dict[str, Any], portal: Portal, stopped_by: int | None = None) -> CrawlResult:
     run_id = stats.get("govscraper/run_id")
     archive = open_db(db)
     try:
         row = archive["crawl_runs"].get(run_id) if run_id else {}
         start_failure = None
-        if row and not row.get("pages") and not row.get("pages_not_modified"):  # a 304 is the portal answering
+        status = row.get("status") if row else None
+        if status == "unreachable":
+            start_failure = row.get("finish_reason")
+        elif status == "finished" and not row.get("pages") and not row.get("pages_not_modified"):
+            # Nothing answered (a 304 is the portal answering): the first failure says why.
             found = archive.execute(
                 "SELECT error FROM fetch_failures WHERE run_id = ? ORDER BY id LIMIT 1", [run_id]
             ).fetchone()
             start_failure = found[0] if found else "no page could be fetched"
     finally:
-        archive.conn.close()
+        close_db(archive)
     return CrawlResult(
         run_id=run_id,
-        status=row.get("status", "failed") if row else "failed",
+        status=status or "failed",
         reason=stats.get("finish_reason", "unknown"),
         counts=dict(row) if row else {},
         stats=stats,
         start_failure=start_failure,
+        stopped_by=stopped_by,
     )
 
 
@@ -244,11 +298,11 @@ def run_import(
                 break  # Ctrl-C or SIGTERM: the remaining portals are not started
 
     run_all().addErrback(lambda failure: logging.getLogger(__name__).error("import failed: %s", failure.value))
-    process.start()
+    stopped_by = _start(process, lambda: "run the same import-warc again (what was imported is kept, not doubled)")
     results = []
     for portal, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        results.append((portal, _result(db, stats, portal)))
+        results.append((portal, _result(db, stats, portal, stopped_by)))
     record_import_files(db, [r.run_id for _, r in results if r.run_id], index)
     return results
 
@@ -274,4 +328,4 @@ def record_import_files(db: str | Path, run_ids: list[int], index: Any) -> None:
                     [json.dumps(copies), json.dumps(files, ensure_ascii=False), run_id],
                 )
     finally:
-        archive.conn.close()
+        close_db(archive)

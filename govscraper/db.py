@@ -1,8 +1,14 @@
-"""The archive's SQLite schema, kept under numbered migrations, and how to open it.
+"""The archive's SQLite schema, kept under numbered migrations, and the two ways to open it.
 
-Every command that touches the archive opens it through :func:`open_db`, which applies missing migrations in
-order and records them in ``_migrations``; a database written by an older govscraper is brought forward, never
-rebuilt. WAL mode lets researchers read while a crawl writes.
+* Commands that write (crawl, import, demo, reindex, upgrade) open the archive with :func:`open_db`: it applies
+  missing migrations in order, each in one transaction with its row in ``_migrations`` (a kill at any moment leaves
+  every migration applied and recorded, or neither), and switches to WAL so that researchers can read while a crawl
+  writes. :func:`close_db` leaves the archive as one self-contained file again when the last writer is done.
+* Commands that only read (search, show, history, stats, runs, export, verify, serve) open it with
+  :func:`open_reader`: ``mode=ro`` (``immutable=1`` on read-only storage), no migration, no journal-mode change,
+  no lock file. An archive that needs migrations says so, with the command that upgrades it.
+
+A database written by an older govscraper is brought forward, never rebuilt.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import sqlite3
+import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -352,17 +360,33 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 ]
 
 
+#: The file beside the archive that serialises schema changes and journal-mode switches between writers.
+LOCK_SUFFIX = ".migrate.lock"
+#: How long a writer keeps trying to switch a busy archive to WAL (a reader in the middle of a query holds it).
+WAL_SWITCH_PATIENCE_S = 30.0
+
+
+class ArchiveTooOld(ArchiveError):
+    """A reading command met an archive that needs migrations it may not apply (it never writes)."""
+
+
 def _applied(db: sqlite_utils.Database) -> set[str]:
     if "_migrations" not in db.table_names():
         return set()
     return {name for (name,) in db.execute("SELECT name FROM _migrations")}
 
 
+def pending_migrations(db: sqlite_utils.Database) -> list[str]:
+    """The migrations this archive has not had, in order."""
+    done = _applied(db)
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
 @contextlib.contextmanager
 def _migration_lock(lock_path: Path | None) -> Iterator[None]:
-    """One process at a time brings an archive forward (a crawl and a search starting together, two scheduled
-    crawls after an upgrade): an exclusive ``flock`` on ``<archive>.migrate.lock``. SQLite's own locks cannot do
-    it, because sqlite-utils commits inside a migration step."""
+    """One process at a time changes an archive's schema or journal mode (a crawl and a search starting together,
+    two scheduled crawls after an upgrade): an exclusive ``flock`` on ``<archive>.migrate.lock``. SQLite's own
+    locks do not serialise the journal-mode switch (it does not wait for its lock), hence a lock of our own."""
     if lock_path is None:
         yield
         return
@@ -375,32 +399,60 @@ def _migration_lock(lock_path: Path | None) -> Iterator[None]:
 
 
 def migrate(db: sqlite_utils.Database, lock_path: Path | None = None) -> list[str]:
-    """Apply the migrations this database has not seen, each in its own transaction; return their names.
+    """Apply the migrations this database has not seen; return their names.
 
-    Nothing is written when none is pending. Otherwise the pending ones are looked up again under the migration
-    lock, so that a second process waiting for the lock finds the work done instead of doing it twice.
+    Each migration and its row in ``_migrations`` are one transaction (sqlite-utils' ``atomic()``: its own calls
+    nest as savepoints inside it instead of committing), so a process killed at any point leaves each migration
+    either wholly applied and recorded or not applied at all, and the next opener simply applies it again. Nothing
+    is written when none is pending; otherwise the pending ones are looked up again under the migration lock, so
+    that a second process waiting for the lock finds the work done instead of doing it twice.
     """
-    if all(name in _applied(db) for name, _ in MIGRATIONS):
+    if not pending_migrations(db):
         return []
     applied = []
     with _migration_lock(lock_path):
-        db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
         done = _applied(db)
         for name, step in MIGRATIONS:
             if name in done:
                 continue
-            with db.conn:
+            with db.atomic():
+                db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
                 step(db)
                 db["_migrations"].insert({"name": name, "applied_at": utcnow()})
             applied.append(name)
     return applied
 
 
-def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
-    """Open (and by default create) the archive at ``path``, in WAL mode, with migrations applied.
-
-    Raises :class:`ArchiveError` with a one-line reason when the file cannot be created, opened or written.
+def _switch_to_wal(db: sqlite_utils.Database) -> None:
+    """WAL lets researchers read while a crawl writes. The switch needs a moment when no reader is inside a query;
+    SQLite does not wait for that moment, so we try again until it comes (a busy ``serve`` answers in milliseconds).
     """
+    deadline = time.monotonic() + WAL_SWITCH_PATIENCE_S
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked (could not switch it to WAL: a reader holds it)")
+        time.sleep(0.05)  # a reader's query is in the way; it ends within milliseconds
+
+
+def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and by default create) the archive at ``path`` for writing: WAL mode, migrations applied.
+
+    For commands that write (crawl, import, demo, reindex, upgrade). Commands that only read use
+    :func:`open_reader`, which never writes. Close with :func:`close_db`, which leaves the archive as one
+    self-contained file. Raises :class:`ArchiveError` with a one-line reason when the file cannot be created,
+    opened or written.
+    """
+    return _open_writer(path, create=create)[0]
+
+
+def _open_writer(path: str | Path, *, create: bool) -> tuple[sqlite_utils.Database, list[str]]:
+    """:func:`open_db`, also returning the names of the migrations it applied."""
     path = Path(path)
     if not create and not path.exists():
         raise ArchiveError(f"no archive at {path} (run a crawl first, or pass --db)")
@@ -408,18 +460,133 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30)
         db = sqlite_utils.Database(conn)
-        lock_path = path.with_name(path.name + ".migrate.lock")
+        lock_path = path.with_name(path.name + LOCK_SUFFIX)
         db.execute("PRAGMA busy_timeout=30000")
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            # Switching a new archive to WAL takes an exclusive lock that SQLite does not wait for: two processes
-            # opening it at once (a crawl and a search) would see "database is locked". Under the migration lock
-            # the second finds WAL already set.
-            with _migration_lock(lock_path):
-                db.execute("PRAGMA journal_mode=WAL")
+        with _migration_lock(lock_path):
+            _switch_to_wal(db)
+            newer = _applied(db) - {name for name, _ in MIGRATIONS}
+            if newer:
+                raise ArchiveError(
+                    f"the archive at {path} was written by a newer govscraper ({', '.join(sorted(newer))}): "
+                    "upgrade govscraper to write to it"
+                )
+            applied = migrate(db)
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
-        migrate(db, lock_path=lock_path)
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ArchiveError(f"cannot open the archive at {path}: {reason}") from None
+    return db, applied
+
+
+def close_db(db: sqlite_utils.Database) -> None:
+    """Close a writer's connection and, when it was the last one open, leave the archive as one file.
+
+    A WAL-mode database needs its ``-wal`` and ``-shm`` files: a reader creates them, and a copy without them on
+    read-only storage cannot be read unless opened as immutable. So the last writer merges the WAL into the
+    database and switches it back to the rollback journal, as SQLite's documentation recommends before an archive
+    is copied to read-only media: a closed archive is then a single file that any reader opens without creating
+    anything. While another connection (a search, ``serve``, a second crawl) is open the switch fails at once and
+    the archive stays in WAL mode, which is as correct; that connection's own close finishes the job.
+    """
+    conn = db.conn
+    try:
+        if not conn.in_transaction:
+            conn.execute("PRAGMA busy_timeout=0")
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                conn.execute("PRAGMA journal_mode=DELETE").fetchall()
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def writing(path: str | Path, *, create: bool = True) -> Iterator[sqlite_utils.Database]:
+    """``with writing(path) as db:`` an archive opened by :func:`open_db` and closed by :func:`close_db`."""
+    db = open_db(path, create=create)
+    try:
+        yield db
+    finally:
+        close_db(db)
+
+
+def upgrade_archive(path: str | Path) -> list[str]:
+    """``govscraper upgrade``: apply the migrations an existing archive lacks; return their names."""
+    path = Path(path)
+    if not path.exists():
+        raise ArchiveError(f"no archive at {path} (run a crawl first, or pass --db)")
+    db, applied = _open_writer(path, create=False)
+    close_db(db)
+    return applied
+
+
+def _reader_uri(path: Path, parameter: str) -> str:
+    return f"file:{urllib.parse.quote(str(path.resolve()))}?{parameter}"
+
+
+class ReaderConnection(sqlite3.Connection):
+    """A read-only connection that knows how it was opened (``serve`` tells Datasette the same)."""
+
+    immutable = False
+
+
+def _read_only_connection(path: Path) -> ReaderConnection:
+    """A connection that cannot write: ``mode=ro``, or ``immutable=1`` on storage where that is the only way.
+
+    SQLite reads a WAL-mode database through its ``-shm`` file, which it creates beside the database; in a folder
+    the process cannot write (a shared drive, a DVD, a copy a researcher was handed) that fails. Such an archive,
+    when it has no pending ``-wal`` file, cannot be changing under us (no writer could work there either), so it is
+    opened as immutable. A pending ``-wal`` that cannot be read is a clear error: its last writes would be missed.
+    """
+    conn = sqlite3.connect(_reader_uri(path, "mode=ro"), uri=True, timeout=30, factory=ReaderConnection)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "readonly" not in str(exc) and "unable to open" not in str(exc):
+            raise
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ArchiveError(
+            f"cannot read the archive at {path}: its last writes are still in {wal.name}, which cannot be read "
+            "where the folder is read-only; copy both files to writable storage, or run `govscraper upgrade "
+            f"--db {path}` once where the folder can be written"
+        )
+    conn = sqlite3.connect(_reader_uri(path, "immutable=1"), uri=True, factory=ReaderConnection)
+    conn.immutable = True
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return conn
+
+
+def open_reader(path: str | Path) -> sqlite_utils.Database:
+    """Open the archive at ``path`` for commands that only read (search, show, stats, export, verify, serve...).
+
+    Never writes, never migrates, never changes the journal mode, never creates a lock file: it works on read-only
+    storage and on a copy a researcher was handed. An archive that needs migrations first says so, with the command
+    that upgrades it (:class:`ArchiveTooOld`).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ArchiveError(f"no archive at {path} (run a crawl first, or pass --db)")
+    try:
+        conn = _read_only_connection(path)
+        db = sqlite_utils.Database(conn)
+        if path.stat().st_size == 0 or "_migrations" not in db.table_names():
+            db.conn.close()
+            raise ArchiveError(f"{path} is not a govscraper archive (no _migrations table)")
+        missing = pending_migrations(db)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot read the archive at {path}: {exc}") from None
+    if missing:
+        db.conn.close()
+        raise ArchiveTooOld(
+            f"the archive at {path} was made by an older govscraper and needs {len(missing)} migration(s) "
+            f"({', '.join(missing)}): upgrade it with `govscraper upgrade --db {path}`"
+        )
     return db
+
+
+def reads_immutably(db: sqlite_utils.Database) -> bool:
+    """Whether :func:`open_reader` had to open this archive as immutable (read-only storage)."""
+    return bool(getattr(db.conn, "immutable", False))

@@ -30,6 +30,26 @@ _REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
 )
 
 
+def _connection_reason(value: BaseException) -> str:
+    """What lies under a failed connection: Twisted keeps the reasons in a list of failures (``ResponseFailed``,
+    ``ResponseNeverReceived``), whose ``repr`` is no message for a person. A TLS error says so, with OpenSSL's
+    reason ("wrong version number", "certificate verify failed")."""
+    for cause in (value, value.__cause__, value.__context__):
+        for reason in getattr(cause, "reasons", None) or ():
+            inner = getattr(reason, "value", reason)
+            if type(inner).__module__.startswith("OpenSSL"):
+                details = [part for entry in (inner.args[0] if inner.args else []) for part in entry[-1:] if part]
+                return f"TLS handshake failed ({', '.join(details) or type(inner).__name__})"
+            text = str(inner).strip()
+            return text or type(inner).__name__
+    return str(value).strip() or type(value).__name__
+
+
+def describe_reason(value: BaseException) -> str:
+    """The one-line reason for an exception a download ended in."""
+    return describe_failure(Failure(value))[0]
+
+
 def describe_failure(failure: Failure) -> tuple[str, int | None]:
     """``(reason, HTTP status or None)`` for a request's failure."""
     value = failure.value
@@ -52,6 +72,6 @@ def describe_failure(failure: Failure) -> tuple[str, int | None]:
             return f"redirect loop or too many redirects ({message})", None
         return message, None
     if isinstance(value, (DownloadFailedError, twisted_errors.ConnectionLost, twisted_errors.ConnectionDone)):
-        return f"connection failed: {value or type(value).__name__}".splitlines()[0], None
+        return f"connection failed: {_connection_reason(value)}".splitlines()[0], None
     message = str(value).strip() or type(value).__name__
     return f"{type(value).__name__}: {message}".splitlines()[0], None

@@ -34,7 +34,7 @@ from typing import IO, BinaryIO, TextIO
 
 from warcio.warcwriter import WARCWriter
 
-from govscraper.db import open_db
+from govscraper.db import open_reader
 from govscraper.lookup import warc_path
 from govscraper.progress import ProgressLine
 from govscraper.search.engine import Filters, selected_articles
@@ -51,7 +51,7 @@ class ExportSummary:
 
 
 def export_warc(db_path: Path, portal_id: str, out: BinaryIO, progress: ProgressLine | None = None) -> ExportSummary:
-    db = open_db(db_path, create=False)
+    db = open_reader(db_path)
     try:
         if db["portals"].count_where("id = ?", [portal_id]) == 0:
             raise LookupError(f"no portal {portal_id!r} in the archive")
@@ -452,7 +452,7 @@ def export_articles_to(
     progress: ProgressLine | None = None,
 ) -> ArticleExport:
     """``govscraper export --format jsonl|csv``: everything is checked before ``output`` (or stdout) is written."""
-    db = open_db(db_path, create=False)
+    db = open_reader(db_path)
     try:
         query = parse(query_text) if query_text is not None else None
         filters = Filters(portals=tuple(portals), since=since, until=until, category=category)
@@ -474,5 +474,31 @@ def _binary_output(output: Path | None) -> Iterator[BinaryIO]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    with output.open("wb") as stream:
+    with output_file(output) as stream:
         yield stream
+
+
+@contextlib.contextmanager
+def output_file(output: Path) -> Iterator[BinaryIO]:
+    """Write ``output`` whole or not at all: into a hidden temporary file beside it, renamed over it at the end.
+
+    An export that fails (an unknown portal, a full disk, Ctrl-C) leaves no empty or half-written file behind, and
+    an earlier export of the same name stays as it was.
+    """
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".partial", dir=output.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

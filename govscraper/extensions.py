@@ -16,6 +16,7 @@ from govscraper.archive import archive_for
 from govscraper.jobs import CrawlBusy, JobDir, jobs_directory, recover_warc
 from govscraper.progress import ProgressLine
 from govscraper.signals import article_unchanged, fetch_failed
+from govscraper.stopping import StoppedBeforeArchived, stopping
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def run_status(reason: str) -> str:
         return "finished"
     if reason in ("shutdown", "cancelled", "closespider_timeout"):
         return "interrupted"
+    if reason == "unreachable":  # the portal (or the Wayback Machine) could not be talked to at all
+        return "unreachable"
     return "failed"
 
 
@@ -129,6 +132,10 @@ class ArchiveRun:
     def fetch_failed(
         self, url: str, kind: str, error: str, status: int | None = None, referer: str | None = None, **_: Any
     ) -> None:
+        if stopping(self.crawler):
+            # Cut short by the stop, or not fetched because of it: not the portal's failure; --resume fetches it.
+            self.crawler.stats.inc_value("govscraper/not_fetched_stopping")
+            return
         archive_for(self.crawler).record_failure(url, kind, error, status, referer)
         self.crawler.stats.inc_value("govscraper/failures")
         self.crawler.stats.inc_value(f"govscraper/failures/{kind}")
@@ -138,6 +145,9 @@ class ArchiveRun:
         self.crawler.stats.inc_value("govscraper/articles_unchanged")
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
+        if isinstance(exception, StoppedBeforeArchived):
+            self.crawler.stats.inc_value("govscraper/articles_left_for_resume")
+            return
         self.crawler.stats.inc_value("govscraper/extraction_failures")
         self.fetch_failed(getattr(item, "url", "") or getattr(response, "url", ""), "article", str(exception))
 
@@ -157,7 +167,8 @@ class ArchiveRun:
             return  # refused: another crawl of the portal holds the lock
         stats = self.crawler.stats
         counts = {
-            "requests": stats.get_value("downloader/request_count", 0),
+            "requests": stats.get_value("downloader/request_count", 0)
+            - stats.get_value("govscraper/requests_dropped", 0),
             "responses": stats.get_value("downloader/response_count", 0),
             "bytes": stats.get_value("downloader/response_bytes", 0),
             "pages": stats.get_value("govscraper/pages", 0),
@@ -168,11 +179,19 @@ class ArchiveRun:
             "extraction_failures": stats.get_value("govscraper/extraction_failures", 0),
         }
         status = run_status(reason)
-        alarm = canary(
-            counts,
-            stats.get_value("govscraper/article_pages", 0),
-            self.crawler.settings.getfloat("GOVSCRAPER_CANARY_FAILURE_RATE", 0.2),
+        # Only a crawl that ran its course can say the layout changed: a stopped one saw too little, and one that
+        # never reached the portal saw nothing of its pages.
+        alarm = (
+            canary(
+                counts,
+                stats.get_value("govscraper/article_pages", 0),
+                self.crawler.settings.getfloat("GOVSCRAPER_CANARY_FAILURE_RATE", 0.2),
+            )
+            if status == "finished"
+            else None
         )
+        if status == "unreachable":  # the reason, in one line: which URL, and what failed (DNS, refused, TLS)
+            reason = stats.get_value("govscraper/unreachable") or reason
         archive_for(self.crawler).finish_run(status, reason, counts, alarm)
         if alarm:
             logger.warning("layout-changed? %s", alarm)

@@ -3,21 +3,35 @@ raw capture of every exchange into WARC files."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    NotConfigured,
+)
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
+from twisted.internet import error as twisted_errors
 from twisted.internet.task import deferLater
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
 
 
 def backoff_delay(attempt: int, base: float, ceiling: float, retry_after: str | None = None) -> float:
@@ -31,33 +45,118 @@ def backoff_delay(attempt: int, base: float, ceiling: float, retry_after: str | 
     return min(delay, ceiling)
 
 
+#: Failures that mean the server could not be talked to at all: no address, no connection, no TLS session, no
+#: answer. From a host that has not answered once in this crawl, they mean "unreachable", not "busy".
+UNREACHABLE_ERRORS: tuple[type[BaseException], ...] = (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    twisted_errors.ConnectError,
+    twisted_errors.TimeoutError,
+)
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's RetryMiddleware, but a retried request waits ``GOVSCRAPER_RETRY_BACKOFF * 2**n`` seconds first."""
+    """Scrapy's RetryMiddleware, but a retried request waits ``GOVSCRAPER_RETRY_BACKOFF * 2**n`` seconds first.
+
+    A server that answered before and now fails is given room to recover: the full backoff. A host that has never
+    answered in this crawl and cannot be reached (DNS, refused connection, TLS, timeout) gets a few quick retries
+    (``GOVSCRAPER_UNREACHABLE_RETRIES``, ``GOVSCRAPER_UNREACHABLE_BACKOFF`` apart) instead: politeness protects a
+    server from load, and there is no server there to protect. When such a host is one the crawl cannot do without
+    (the portal; for a Wayback crawl, the Wayback Machine), the crawl ends at once with the outcome ``unreachable``
+    and the reason, instead of retrying every start page with the full backoff and then calling the silence a
+    layout change.
+
+    Backoff waits end early when the crawl is stopping (:mod:`govscraper.stopping`).
+    """
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         middleware = super().from_crawler(crawler)
-        middleware.backoff = crawler.settings.getfloat("GOVSCRAPER_RETRY_BACKOFF", 2.0)
-        middleware.backoff_max = crawler.settings.getfloat("GOVSCRAPER_RETRY_BACKOFF_MAX", 60.0)
+        settings = crawler.settings
+        middleware.backoff = settings.getfloat("GOVSCRAPER_RETRY_BACKOFF", 2.0)
+        middleware.backoff_max = settings.getfloat("GOVSCRAPER_RETRY_BACKOFF_MAX", 60.0)
+        middleware.quick_retries = settings.getint("GOVSCRAPER_UNREACHABLE_RETRIES", 2)
+        middleware.quick_backoff = settings.getfloat("GOVSCRAPER_UNREACHABLE_BACKOFF", 0.5)
+        middleware.answered: set[str] = set()
+        crawler.govscraper_waits = set()
         return middleware
 
     async def process_request(self, request: Request) -> None:
-        attempt = request.meta.get("retry_times", 0)
-        if attempt:
-            from twisted.internet import (
-                reactor,  # the installed one; importing earlier would install the default
-            )
+        from govscraper.stopping import CrawlStopped, stopping
 
+        if stopping(self.crawler):
+            # Released by a middleware before this one (robots.txt answered) after the stop began: not sent.
+            raise CrawlStopped
+        attempt = request.meta.get("retry_times", 0)
+        if not attempt:
+            return
+        from twisted.internet import reactor  # the installed one; importing earlier would install the default
+
+        if request.meta.get("govscraper_quick_retry"):
+            delay = backoff_delay(attempt, self.quick_backoff, self.quick_backoff * 4)
+        else:
             delay = backoff_delay(attempt, self.backoff, self.backoff_max, request.meta.get("retry_after"))
-            await maybe_deferred_to_future(deferLater(reactor, delay))
+        wait = deferLater(reactor, delay)
+        waits = self.crawler.govscraper_waits
+        waits.add(wait.cancel)
+        try:
+            await maybe_deferred_to_future(wait)
+        except (defer.CancelledError, asyncio.CancelledError):
+            raise CrawlStopped from None
+        finally:
+            waits.discard(wait.cancel)
+        if stopping(self.crawler):
+            raise CrawlStopped
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        self.answered.add(urlsplit(response.url).netloc)
         result = super().process_response(request, response)
         if result is not response:
             retry_after = response.headers.get(b"Retry-After")
             if retry_after:
                 result.meta["retry_after"] = retry_after.decode("latin-1")
         return result
+
+    def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+        host = urlsplit(request.url).netloc
+        if isinstance(exception, UNREACHABLE_ERRORS) and host not in self.answered:
+            request.meta["max_retry_times"] = min(self.max_retry_times, self.quick_retries)
+            request.meta["govscraper_quick_retry"] = True
+            request.meta["give_up_log_level"] = "DEBUG"  # the outcome is reported once, below or by the spider
+            retried = super().process_exception(request, exception)
+            if retried is None and not request.meta.get("dont_retry"):
+                self.unreachable(request, exception)
+            return retried
+        return super().process_exception(request, exception)
+
+    def unreachable(self, request: Request, exception: Exception) -> None:
+        """A host that never answered failed its last quick retry: if the crawl needs it, end the crawl now."""
+        from govscraper.errors import describe_reason
+
+        spider = self.crawler.spider
+        essential = getattr(spider, "essential_hosts", None)
+        hosts = essential() if callable(essential) else set()
+        host = urlsplit(request.url).hostname or ""
+        if host not in hosts or self.crawler.stats.get_value("govscraper/unreachable"):
+            return
+        parts = urlsplit(request.url)
+        reason = f"could not reach {parts.scheme}://{parts.netloc}/: {describe_reason(exception)}"
+        self.crawler.stats.set_value("govscraper/unreachable", reason)
+        logger.info("%s: the crawl ends", reason)
+        from govscraper.signals import fetch_failed
+
+        kind = request.meta.get("govscraper_kind") or ("robots" if parts.path == "/robots.txt" else "page")
+        self.crawler.signals.send_catch_log(fetch_failed, url=request.url, kind=kind, error=describe_reason(exception))
+        from scrapy.utils.defer import deferred_from_coro
+
+        from govscraper.stopping import stop_crawl
+
+        stop_crawl(self.crawler, "unreachable")  # what waits for the host is dropped, not recorded as failed
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="unreachable"))
 
 
 class WarcMiddleware:

@@ -1,8 +1,9 @@
 """The portal registry: which portals govscraper knows, on which platform, and where their news lists start.
 
 Registry entries are data (``portals.toml`` in this package), so adding a portal is a few lines there and no
-code. More registry files can be layered on top with the ``GOVSCRAPER_REGISTRY`` environment variable (paths
-separated by ``os.pathsep``); an entry there with an existing id replaces the packaged one.
+code. More registry files can be layered on top with the ``GOVSCRAPER_REGISTRY`` setting, from the environment or
+the user's config file (paths separated by ``os.pathsep``; see govscraper.config); an entry there with an existing
+id replaces the packaged one.
 """
 
 from __future__ import annotations
@@ -199,8 +200,17 @@ def _parse_entry(raw: dict[str, object], source: str) -> Portal:
     if status not in STATUSES:
         raise RegistryError(f"{where}: status must be one of {', '.join(STATUSES)}")
     offline_since = raw.get("offline_since")
-    if status == "offline" and not isinstance(offline_since, date):
-        raise RegistryError(f"{where}: an offline portal needs offline_since = YYYY-MM-DD")
+    if offline_since is not None and not isinstance(offline_since, date):
+        text = str(offline_since).strip()
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise RegistryError(f"{where}: offline_since must be a date, e.g. offline_since = 2025-07-01") from None
+        raise RegistryError(
+            f'{where}: offline_since = "{text}" is text in quotes; write the date without them: offline_since = {text}'
+        )
+    if status == "offline" and offline_since is None:
+        raise RegistryError(f"{where}: an offline portal needs offline_since = YYYY-MM-DD (a date, without quotes)")
     base_url = str(raw["base_url"])
     if urlsplit(base_url).scheme not in ("http", "https"):
         raise RegistryError(f"{where}: base_url must be an http(s) URL")
@@ -259,10 +269,12 @@ def parse_registry(text: str, source: str = "<registry>") -> dict[str, Portal]:
 
 
 def load_registry(extra_paths: list[Path] | None = None) -> dict[str, Portal]:
-    """The packaged registry, overlaid with ``GOVSCRAPER_REGISTRY`` files and ``extra_paths``."""
+    """The packaged registry, overlaid with the ``GOVSCRAPER_REGISTRY`` setting's files and ``extra_paths``."""
+    from govscraper.config import effective_value
+
     packaged = resources.files("govscraper").joinpath("portals.toml").read_text(encoding="utf-8")
     portals = parse_registry(packaged, "govscraper/portals.toml")
-    env_paths = [Path(p) for p in os.environ.get("GOVSCRAPER_REGISTRY", "").split(os.pathsep) if p]
+    env_paths = [Path(p) for p in str(effective_value("GOVSCRAPER_REGISTRY") or "").split(os.pathsep) if p]
     for path in [*env_paths, *(extra_paths or [])]:
         try:
             text = path.read_text(encoding="utf-8")

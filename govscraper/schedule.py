@@ -52,8 +52,17 @@ DEFAULT_STOP_TIMEOUT = 60.0
 #: Exit statuses of ``govscraper crawl``: 0 the crawl ran, 1 it could not (unreachable portal, unwritable archive).
 #: Any other status (3: the layout canary fired) is a warning: the crawl ran and someone should look at it.
 CRAWL_OK, CRAWL_ERROR = 0, 1
-#: Environment variables a crawl started by cron or systemd needs from the shell that printed its schedule.
-PASSED_ENVIRONMENT = ("GOVSCRAPER_REGISTRY", "GOVSCRAPER_CONTACT")
+#: Environment variables a crawl started by cron or systemd needs from the shell that printed its schedule: every
+#: ``GOVSCRAPER_*`` setting (govscraper.config) and ``GOVSCRAPER_CONFIG``, the user's config file.
+PASSED_PREFIX = "GOVSCRAPER_"
+#: Variables that name files: made absolute, since cron and systemd start commands in another directory.
+PATH_VARIABLES = (
+    "GOVSCRAPER_REGISTRY",
+    "GOVSCRAPER_CONFIG",
+    "GOVSCRAPER_DB",
+    "GOVSCRAPER_WARC_DIR",
+    "GOVSCRAPER_JOBS_DIR",
+)
 
 
 # Which portals, and where they live ------------------------------------------------------------------------
@@ -519,15 +528,18 @@ def _cron_escape(command: str) -> str:
 
 
 def passed_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The govscraper variables of this shell that a crawl started by cron or systemd must see too.
+    """The govscraper variables of this shell that a crawl started by cron or systemd must see too: the settings
+    set in the environment, so the scheduled crawl runs with what ``govscraper config`` shows here.
 
-    ``GOVSCRAPER_REGISTRY`` paths are made absolute: cron and systemd start commands in another directory.
+    Paths (``GOVSCRAPER_REGISTRY``, ``GOVSCRAPER_CONFIG``...) are made absolute: cron and systemd start commands in
+    another directory.
     """
     environ = os.environ if environ is None else environ
-    found = {name: environ[name] for name in PASSED_ENVIRONMENT if environ.get(name)}
-    if "GOVSCRAPER_REGISTRY" in found:
-        paths = [str(Path(p).absolute()) for p in found["GOVSCRAPER_REGISTRY"].split(os.pathsep) if p]
-        found["GOVSCRAPER_REGISTRY"] = os.pathsep.join(paths)
+    found = {name: environ[name] for name in sorted(environ) if name.startswith(PASSED_PREFIX) and environ[name]}
+    for name in PATH_VARIABLES:
+        if name in found:
+            paths = [str(Path(p).absolute()) for p in found[name].split(os.pathsep) if p]
+            found[name] = os.pathsep.join(paths)
     return found
 
 
@@ -716,7 +728,7 @@ def run_schedule(
     stop_timeout: float = DEFAULT_STOP_TIMEOUT,
 ) -> int:
     """The ``govscraper schedule`` loop over ``portals`` and the archive at ``db_path``; returns the exit status."""
-    from govscraper.db import open_db
+    from govscraper.db import close_db, open_db
 
     archive = open_db(db_path)  # creates and migrates it now, not in the first crawl, and reads its runs
     try:
@@ -748,4 +760,4 @@ def run_schedule(
             )
         return scheduler.run(once=once, poll=poll, stop_timeout=stop_timeout)
     finally:
-        archive.conn.close()
+        close_db(archive)

@@ -6,16 +6,19 @@ The Vietnamese search functions the canned ``search`` query and the table search
 :mod:`govscraper.datasette_plugin`, which Datasette loads through its entry point.
 
 Datasette opens a database it is not told is immutable with ``mode=ro``: it never writes to the archive, and a
-crawl can keep writing (WAL) while researchers read. ``--immutable`` would be wrong here: Datasette would then
-assume the file never changes while a crawl is adding to it.
+crawl can keep writing (WAL) while researchers read. ``--immutable`` would be wrong there: Datasette would then
+assume the file never changes while a crawl is adding to it. It is right, and needed, for an archive on read-only
+storage that SQLite cannot open with ``mode=ro`` (see :func:`govscraper.db.open_reader`): nothing can write there.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib.metadata
 import importlib.util
 import json
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -341,10 +344,18 @@ def metadata(db_name: str) -> dict[str, Any]:
 
 
 def datasette_command(
-    db_path: str | Path, metadata_path: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
+    db_path: str | Path,
+    metadata_path: str | Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    immutable: bool = False,
 ) -> list[str]:
-    """The Datasette command line: the same Python, the archive read-only (not --immutable), our settings."""
-    command = [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata_path)]
+    """The Datasette command line: the same Python, the archive read-only (``--immutable`` only on read-only
+    storage), our settings."""
+    command = [sys.executable, "-m", "datasette", "serve"]
+    command += ["--immutable", str(db_path)] if immutable else [str(db_path)]
+    command += ["--metadata", str(metadata_path)]
     command += ["--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
         command += ["--setting", name, str(value)]
@@ -364,13 +375,50 @@ def check_datasette() -> None:
         raise ServeError("govscraper's Datasette plugin is not registered: reinstall govscraper (pip install -e .)")
 
 
-def serve(db_path: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
-    """Run Datasette over the archive until it stops (Ctrl-C, SIGTERM); returns its exit status."""
+def free_port(host: str, port: int) -> int:
+    """``port`` if it can be listened on at ``host`` (any free port for 0); a taken port is a one-line error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServeError(
+                    f"port {port} on {host} is already in use (another serve?): choose another with --port, "
+                    "or --port 0 for any free one"
+                ) from None
+            raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        return probe.getsockname()[1]
+
+
+def address(host: str, port: int) -> str:
+    """The address to open in a browser."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else host
+    shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
+    return f"http://{shown}:{port}/"
+
+
+def serve(
+    db_path: str | Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    immutable: bool = False,
+    announce: Any = None,
+) -> int:
+    """Run Datasette over the archive until it stops (Ctrl-C, SIGTERM); returns its exit status.
+
+    ``announce`` is called with the address to open once the port is known to be free.
+    """
     check_datasette()
+    port = free_port(host, port)
     with tempfile.TemporaryDirectory(prefix="govscraper-serve-") as folder:
         metadata_path = Path(folder) / "metadata.json"
         metadata_path.write_text(json.dumps(metadata(database_name(db_path)), ensure_ascii=False, indent=2))
-        process = subprocess.Popen(datasette_command(db_path, metadata_path, host, port))
+        if announce is not None:
+            announce(address(host, port))
+        process = subprocess.Popen(datasette_command(db_path, metadata_path, host, port, immutable=immutable))
 
         def forward(signum: int, _frame: object) -> None:
             process.send_signal(signum)
@@ -398,9 +446,11 @@ __all__ = [
     "SETTINGS",
     "TABLES",
     "ServeError",
+    "address",
     "check_datasette",
     "database_name",
     "datasette_command",
+    "free_port",
     "metadata",
     "serve",
 ]

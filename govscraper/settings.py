@@ -6,22 +6,32 @@ nothing else differs between a test crawl and a real one.
 
 from __future__ import annotations
 
-import os
-
 BOT_NAME = "govscraper"
 VERSION = "0.1.0"
 SPIDER_MODULES = ["govscraper.spiders"]
 NEWSPIDER_MODULE = "govscraper.spiders"
 
 
+#: The archivist's e-mail or URL, put in the User-Agent (``--contact``); empty: govscraper's project page. Set above
+#: USER_AGENT (in a config file, the environment, -s), it rewrites USER_AGENT (see govscraper.config).
+GOVSCRAPER_CONTACT = ""
+
+
 def user_agent(contact: str | None = None) -> str:
-    """An identifying User-Agent: who crawls, why, and how to reach the archivist running it."""
-    contact = contact or os.environ.get("GOVSCRAPER_CONTACT") or "see https://github.com/govscraper/govscraper"
+    """An identifying User-Agent: who crawls, why, and how to reach the archivist running it.
+
+    ``None``: the effective ``GOVSCRAPER_CONTACT`` (the user's config file, the environment; govscraper.config).
+    """
+    if contact is None:
+        from govscraper.config import effective_value
+
+        contact = effective_value("GOVSCRAPER_CONTACT")
+    contact = contact or "see https://github.com/govscraper/govscraper"
     return f"govscraper/{VERSION} (archiving Vietnamese local-government news; contact: {contact})"
 
 
 # Politeness ------------------------------------------------------------------------------------------------
-USER_AGENT = user_agent()
+USER_AGENT = user_agent(GOVSCRAPER_CONTACT)
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
@@ -39,6 +49,15 @@ RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # the failure is recorded in fetch_failures
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 GOVSCRAPER_RETRY_BACKOFF = 2.0  # seconds before the first retry; doubled each time
 GOVSCRAPER_RETRY_BACKOFF_MAX = 60.0
+#: A host that has not answered once in this crawl and cannot be reached (DNS, refused, TLS, timeout) gets this
+#: many quick retries, this many seconds apart (doubling), instead of the backoff above; when it is the portal (or
+#: the Wayback Machine of a Wayback crawl), the crawl then ends at once as ``unreachable``.
+GOVSCRAPER_UNREACHABLE_RETRIES = 2
+GOVSCRAPER_UNREACHABLE_BACKOFF = 0.5
+
+# Stopping (Ctrl-C, SIGTERM; govscraper.stopping) --------------------------------------------------------------
+#: Seconds that requests already on the wire get to finish after the first Ctrl-C/SIGTERM before they are abandoned.
+GOVSCRAPER_STOP_GRACE = 5.0
 
 # Bounded downloads ------------------------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 60
@@ -51,7 +70,12 @@ REDIRECT_MAX_TIMES = 10
 MEDIA_ALLOW_REDIRECTS = True
 
 # The archive ------------------------------------------------------------------------------------------------
+#: The default of every command's --db (from the environment or the user's config file; see govscraper.config).
 GOVSCRAPER_DB = "data/archive.db"
+#: More registry files over the packaged one, paths separated by ``os.pathsep``; an entry with a packaged id
+#: replaces it. Empty: the packaged registry only. Read before any archive is known: from the environment or the
+#: user's config file.
+GOVSCRAPER_REGISTRY = ""
 #: Raw captures: every response, with its request, in WARC files (``--no-warc`` turns it off).
 GOVSCRAPER_WARC = True
 #: Where the WARC files go; empty: ``warc/`` beside the archive (``data/warc/``).
@@ -95,6 +119,8 @@ EXTENSIONS = {
     "govscraper.extensions.Progress": 500,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: once a stop began (Ctrl-C, SIGTERM), nothing more is sent.
+    "govscraper.stopping.StopMiddleware": 10,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govscraper.middlewares.BackoffRetryMiddleware": 550,
     # Before the cache-less downloader: adds If-None-Match / If-Modified-Since to pages the archive holds.
@@ -104,6 +130,18 @@ DOWNLOADER_MIDDLEWARES = {
     # Wayback crawls only: photos and documents from the Internet Archive; before robots.txt (100) sees them.
     "govscraper.middlewares.WaybackMiddleware": 50,
 }
+
+#: Config files and GOVSCRAPER_* environment variables (govscraper.config) for crawls Scrapy starts itself (scrapy
+#: crawl, Scrapyd); govscraper's own commands apply the same layers in govscraper.crawl.scrapy_settings.
+ADDONS = {"govscraper.config.SettingsAddon": 0}
+#: Scrapy's HTTP/1.1 handler, with a way for a stop to abandon the downloads on the wire (govscraper.stopping).
+DOWNLOAD_HANDLERS = {
+    "http": "govscraper.stopping.StoppableDownloadHandler",
+    "https": "govscraper.stopping.StoppableDownloadHandler",
+}
+
+#: Dropped articles are logged by their URL and reason (Scrapy's default dumps the whole item).
+LOG_FORMATTER = "govscraper.logformatter.ArchiveLogFormatter"
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens an HTTP control port by default; an archiver has no use for it

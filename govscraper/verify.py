@@ -10,6 +10,7 @@ blob or record, so that it can be fetched again or restored from a copy.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,9 +18,10 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from govscraper.db import open_db
+from govscraper.db import open_reader
 from govscraper.lookup import warc_path
 from govscraper.progress import ProgressLine
+from govscraper.search.index import FTS_TABLE
 from govscraper.warc import payload_digest
 
 
@@ -53,11 +55,43 @@ class Report:
         )
 
 
+#: The shadow tables in which FTS5 keeps an index (https://sqlite.org/fts5.html, "Shadow table names").
+FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
+
+
+def fts5_integrity_check(conn: sqlite3.Connection, table: str = FTS_TABLE) -> None:
+    """FTS5's own consistency check of ``table``, without writing to the archive; raises sqlite3.DatabaseError.
+
+    FTS5 runs its check as an ``INSERT`` command, which a read-only archive refuses. So the index is copied, shadow
+    table by shadow table, into an identical FTS5 table in this connection's temporary schema (SQLite's temporary
+    storage, never the archive's folder), and the check runs there: the same bytes, checked by the same code.
+    """
+    found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
+    if found is None:
+        raise sqlite3.DatabaseError(f"no table {table}")
+    copy = "govscraper_verify_fts"
+    definition = re.sub(
+        rf"^CREATE VIRTUAL TABLE\s+(?:IF NOT EXISTS\s+)?[\"'`\[]?{table}[\"'`\]]?",
+        f"CREATE VIRTUAL TABLE temp.{copy}",
+        found[0],
+        flags=re.IGNORECASE,
+    )
+    conn.execute(f"DROP TABLE IF EXISTS temp.{copy}")
+    conn.execute(definition)
+    try:
+        for shadow in FTS5_SHADOWS:
+            conn.execute(f"DELETE FROM temp.{copy}_{shadow}")
+            conn.execute(f"INSERT INTO temp.{copy}_{shadow} SELECT * FROM main.{table}_{shadow}")
+        conn.execute(f"INSERT INTO temp.{copy} ({copy}) VALUES ('integrity-check')")
+    finally:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{copy}")
+
+
 def check_search_index(conn: sqlite3.Connection) -> list[Problem]:
     """FTS5's own consistency check, and one index row for every article and none for a missing one."""
     problems = []
     try:
-        conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        fts5_integrity_check(conn)
     except sqlite3.DatabaseError as exc:
         problems.append(Problem("search index", "articles_fts", f"integrity-check: {exc}"))
     unindexed = conn.execute("SELECT count(*) FROM articles WHERE id NOT IN (SELECT rowid FROM articles_fts)")
@@ -77,7 +111,7 @@ def verify_archive(db_path: Path, progress: ProgressLine | None = None) -> Repor
                 f"{report.blobs} blobs, {report.records} WARC records checked, {len(report.problems)} problems"
             )
 
-    db = open_db(db_path, create=False)
+    db = open_reader(db_path)
     try:
         report.integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
         if report.integrity != ["ok"]:

@@ -35,13 +35,15 @@ def run_cli(
     timeout: float = 240,
     cwd: Path | None = None,
     command: tuple[str, ...] = (sys.executable, "-m", "govscraper"),
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a govscraper command in a new process, as a user would; output captured as text."""
-    env = {**os.environ, "PYTHONUTF8": "1"}
+    """Run a govscraper command in a new process, as a user would; output captured as text. ``env``: variables set
+    over this process's environment."""
+    merged = {**os.environ, "PYTHONUTF8": "1", **(env or {})}
     if registry is not None:
-        env["GOVSCRAPER_REGISTRY"] = str(registry)
+        merged["GOVSCRAPER_REGISTRY"] = str(registry)
     return subprocess.run(
-        [*command, *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd or ROOT, check=False
+        [*command, *args], capture_output=True, text=True, timeout=timeout, env=merged, cwd=cwd or ROOT, check=False
     )
 
 

@@ -13,6 +13,7 @@ one JSON line: rounds, searches, articles checked, what each snapshot held, erro
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from govscraper.db import MIGRATIONS, open_db
 from govscraper.search import count, parse, search
+from tests.waiting import NeverHappened, wait_for
 
 #: Exact and folded, single words and several, with operators: what researchers type.
 QUERIES = (
@@ -37,8 +39,9 @@ QUERIES = (
     "tiep cong dan",
     "khen thưởng",
 )
-#: Stop by this many seconds whatever happens (the test's own timeout is longer).
-DEADLINE = 120
+#: A safety net only, for a reader whose test died without creating STOP_FILE: the test always creates it once its
+#: crawl is over, and its crawl's own timeout is far shorter, so a reader never stops before the crawl ends.
+DEADLINE = 900
 
 
 def schema_ready(path: Path) -> bool:
@@ -100,18 +103,14 @@ def main() -> None:
     snapshots: list[dict[str, object]] = []
     errors: list[str] = []
     partial: list[str] = []
-    last_round = False
-    round_ = 0
-    while time.monotonic() - started < DEADLINE:
-        if not last_round and stop_file.exists():
-            last_round = True  # the crawl is over: one round more sees the finished archive
+    rounds = itertools.count()
+
+    def one_round() -> bool:
+        """One search and its checks; True when it was the last (the stop file was there before it began)."""
+        last_round = stop_file.exists()  # the crawl is over: this round sees the finished archive
         if not schema_ready(db_path):
-            if last_round:
-                break
-            time.sleep(0.02)
-            continue
-        query = QUERIES[round_ % len(QUERIES)]
-        round_ += 1
+            return last_round
+        query = QUERIES[next(rounds) % len(QUERIES)]
         try:
             conn = open_db(db_path, create=False).conn
             try:
@@ -127,7 +126,7 @@ def main() -> None:
                 conn.execute("COMMIT")
             finally:
                 conn.close()
-        except Exception as exc:  # every failure is the finding: recorded, and the loop goes on
+        except Exception as exc:  # every failure is the finding: recorded, and the rounds go on
             errors.append(f"{type(exc).__name__}: {exc} (query {query!r})")
         else:
             summary["articles_checked"] += len(hit_ids) + len(archived)
@@ -143,9 +142,13 @@ def main() -> None:
                 }
             )
         summary["rounds"] += 1
-        if last_round:
-            break
-        time.sleep(0.01)
+        return last_round
+
+    try:
+        # Round after round until the crawl is over: the event is the stop file, the interval a pause between rounds.
+        wait_for(one_round, f"the stop file {stop_file}", timeout=DEADLINE, interval=0.01)
+    except NeverHappened as exc:
+        errors.append(f"the reader gave up: {exc}")
     summary.update(snapshots=snapshots, errors=errors, partial=partial, elapsed=round(time.monotonic() - started, 2))
     print(json.dumps(summary, ensure_ascii=False))
 

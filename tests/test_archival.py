@@ -115,7 +115,7 @@ def test_show_raw_prints_the_captured_page(archive, site, server):
     result = subprocess.run(
         [sys.executable, "-m", "govscraper", "show", str(row["id"]), "--raw", "--db", str(archive["db_path"])],
         capture_output=True,
-        timeout=60,
+        timeout=240,  # a safety net, not a measurement
         check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -212,7 +212,7 @@ def test_an_old_version_and_its_raw_capture_can_be_shown(archive, site):
             str(db_path),
         ],
         capture_output=True,
-        timeout=60,
+        timeout=240,  # a safety net, not a measurement
         check=False,
     )
     assert raw.returncode == 0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 import sqlite_utils
@@ -178,22 +178,33 @@ def test_processes_opening_a_new_archive_together_bring_it_forward_once(tmp_path
     """A crawl and a search (or two scheduled crawls) starting at the same moment on an archive to create: the
     switch to WAL and the migrations happen once, under the migration lock (without it, 1 in about 80 openers saw
     "database is locked")."""
+    # A start barrier: each process imports, says "ready", then blocks reading one pipe that all of them share;
+    # once all are ready the test closes the pipe's writing end, and every reader wakes at that one event (EOF).
     script = (
-        "import sys, time\n"
+        "import os, sys\n"
         "from govscraper.db import open_db\n"
-        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "print('ready', flush=True)\n"
+        "os.read(int(sys.argv[2]), 1)\n"
         "db = open_db(sys.argv[1])\n"
         "print(len(db.table_names()))\n"
     )
     for attempt in range(3):
         path = tmp_path / f"race-{attempt}" / "archive.db"
-        start = time.time() + 1.0
-        processes = [
-            subprocess.Popen([sys.executable, "-c", script, str(path), str(start)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-            for _ in range(8)
-        ]  # fmt: skip
-        results = [process.communicate(timeout=60) for process in processes]
+        gate, release = os.pipe()
+        try:
+            processes = [
+                subprocess.Popen([sys.executable, "-c", script, str(path), str(gate)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, pass_fds=(gate,))
+                for _ in range(8)
+            ]  # fmt: skip
+        finally:
+            os.close(gate)  # the processes hold their own copies
+        try:
+            said = [process.stdout.readline() for process in processes]  # blocks until each is ready (or ended)
+        finally:
+            os.close(release)  # all go at once
+        results = [process.communicate(timeout=300) for process in processes]
+        assert said == ["ready\n"] * 8, [err[-500:] for _, err in results]
         assert [process.returncode for process in processes] == [0] * 8, [err[-500:] for _, err in results]
         db = sqlite_utils.Database(path)
         assert [row["name"] for row in db["_migrations"].rows] == [name for name, _ in MIGRATIONS]

@@ -115,10 +115,15 @@ def test_unreachable_url_is_one_line_and_nonzero(tmp_path):
         "crawl", "--url", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"), "--loopback", "-s", "RETRY_TIMES=0"
     )
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == "Error: could not reach http://127.0.0.1:9/: connection refused"
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: could not reach http://127.0.0.1:9/: connection refused (run 1 recorded as unreachable)"
+    )
     assert "Traceback" not in result.stderr
     failures = list(sqlite_utils.Database(tmp_path / "a.db")["fetch_failures"].rows)
-    assert [(f["url"], f["error"]) for f in failures] == [("http://127.0.0.1:9/", "connection refused")]
+    # The request that proved it (robots.txt, asked first) is recorded; nothing else was tried.
+    assert [(f["url"], f["kind"], f["error"]) for f in failures] == [
+        ("http://127.0.0.1:9/robots.txt", "robots", "connection refused")
+    ]
 
 
 def test_bad_setting_is_a_usage_error():
@@ -158,3 +163,44 @@ def test_extract_reads_a_windows_1258_page_from_its_bytes():
     assert fields["published"] == expected["published"]
     assert fields["body"] == expected["body"]
     assert fields["platform"] == "generic"
+
+
+def test_replica_serves_until_stopped(tmp_path):
+    """``govscraper replica`` (in the README): serves, answers, and stops on Ctrl-C with status 0, no traceback."""
+    import signal
+    import urllib.request
+
+    from tests.crawl_process import CliProcess
+    from tests.waiting import wait_for
+
+    replica = CliProcess("replica", "--port", "0", "--articles", "12")
+    try:
+        line = wait_for(
+            lambda: next((line for line in replica.stdout_lines if "serving 12 articles at" in line), None),
+            "the replica's address",
+            alive=lambda: replica.alive,
+            details=lambda: replica.stderr,
+        )
+        url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(url, timeout=60) as response:
+            assert response.status == 200
+            assert "Mộ Đức" in response.read().decode("utf-8")
+        replica.signal(signal.SIGINT)
+        assert replica.finish() == 0
+    finally:
+        replica.kill()
+    assert "replica stopped" in replica.stdout
+    assert "Traceback" not in replica.stderr
+
+
+def test_replica_on_a_port_in_use_is_one_line():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run_cli("replica", "--port", str(taken.getsockname()[1]), timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "cannot listen on 127.0.0.1:" in result.stderr

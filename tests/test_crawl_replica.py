@@ -226,7 +226,7 @@ EXPECTED_FAILURES = {
 def faulty_crawl(tmp_path_factory, registry_file, faulty_replica):
     db_path = tmp_path_factory.mktemp("faults") / "archive.db"
     result = run_cli(
-        "crawl", "qni-faulty", "--db", str(db_path), *LOOPBACK, "-s", "DOWNLOAD_TIMEOUT=2", registry=registry_file
+        "crawl", "qni-faulty", "--db", str(db_path), *LOOPBACK, "-s", "DOWNLOAD_TIMEOUT=3", registry=registry_file
     )
     return sqlite_utils.Database(db_path), result
 

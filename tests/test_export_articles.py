@@ -244,11 +244,29 @@ def test_bad_filter_is_one_line_and_status_1(archive, tmp_path, args):
     assert not out.exists()
 
 
+def test_a_failed_export_leaves_no_file_and_keeps_an_earlier_one(archive, tmp_path):
+    """An export that fails after its output was opened (an unknown portal, here) leaves nothing behind; a file of
+    the same name from an earlier export is kept as it was."""
+    for fmt in ("jsonl", "warc"):
+        out = tmp_path / f"new.{fmt}"
+        result = export(archive, "--format", fmt, "--portal", "qni-nowhere", "--output", str(out))
+        assert result.returncode == 1, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "qni-nowhere" in result.stderr
+        assert not out.exists()
+        earlier = tmp_path / f"earlier.{fmt}"
+        earlier.write_bytes(b"an earlier export")
+        export(archive, "--format", fmt, "--portal", "qni-nowhere", "--output", str(earlier))
+        assert earlier.read_bytes() == b"an earlier export"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["earlier.jsonl", "earlier.warc"]  # no temporary
+
+
 def test_filters_select_like_search(archive, manifest):
     truth = manifest["articles"]
     assert len(jsonl(export(archive, "--format", "jsonl", "--fields", "id", "--portal", "qni-replica").stdout)) == 36
     nothing = export(archive, "--format", "jsonl", "--portal", "qni-elsewhere")
-    assert (nothing.returncode, nothing.stdout) == (0, "")
+    assert (nothing.returncode, nothing.stdout) == (1, "")
+    assert "no portal 'qni-elsewhere' in this archive" in nothing.stderr
     days = sorted(article["published"][:10] for article in truth)
     month = days[len(days) // 2][:7]
     year = days[len(days) // 2][:4]

@@ -96,7 +96,7 @@ def sha(data: bytes) -> str:
 
 
 def import_warc(*args: str, registry: Path | None = None):
-    return run_cli("import-warc", *map(str, args), registry=registry, timeout=120)
+    return run_cli("import-warc", *map(str, args), registry=registry, timeout=240)
 
 
 def counts(db_path: Path) -> dict[str, int]:

@@ -64,6 +64,16 @@ def test_bad_entries_are_refused_with_a_reason(change, message):
         parse_registry(ENTRY.replace(*change))
 
 
+def test_a_quoted_offline_since_is_refused_showing_the_unquoted_form():
+    with pytest.raises(RegistryError) as refused:
+        parse_registry(ENTRY.replace("offline_since = 2025-07-01", 'offline_since = "2025-07-01"'))
+    message = str(refused.value)
+    assert 'offline_since = "2025-07-01" is text in quotes' in message
+    assert message.endswith("write the date without them: offline_since = 2025-07-01")
+    with pytest.raises(RegistryError, match="offline_since must be a date"):
+        parse_registry(ENTRY.replace("offline_since = 2025-07-01", 'offline_since = "last July"'))
+
+
 def test_duplicate_ids_and_bad_toml_are_refused():
     with pytest.raises(RegistryError, match="appears twice"):
         parse_registry(ENTRY + ENTRY)

@@ -215,7 +215,7 @@ def test_every_entry_parses_with_unique_prefixed_ids():
 
 def test_the_generator_finds_no_drift_and_puts_back_what_was_changed(tmp_path):
     checked = subprocess.run(
-        [sys.executable, str(SCRIPT)], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False
+        [sys.executable, str(SCRIPT)], capture_output=True, text=True, cwd=ROOT, timeout=240, check=False
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     copy = tmp_path / "portals.toml"
@@ -225,11 +225,11 @@ def test_the_generator_finds_no_drift_and_puts_back_what_was_changed(tmp_path):
     assert tampered != text
     copy.write_text(tampered, encoding="utf-8")
     drift = subprocess.run(
-        [sys.executable, str(SCRIPT), "--registry", str(copy)], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, str(SCRIPT), "--registry", str(copy)], capture_output=True, text=True, timeout=240, check=False
     )
     assert drift.returncode == 1
     assert sorted(line.split(":")[0] for line in drift.stdout.splitlines()) == ["hcm-thanhpho", "qni-moduc"]
-    subprocess.run([sys.executable, str(SCRIPT), "--registry", str(copy), "--write"], check=True, timeout=60)
+    subprocess.run([sys.executable, str(SCRIPT), "--registry", str(copy), "--write"], check=True, timeout=240)
     assert copy.read_text(encoding="utf-8") == text
 
 

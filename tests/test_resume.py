@@ -1,24 +1,23 @@
-"""Interrupted crawls: SIGKILL at random moments, SIGTERM, one crawl per portal at a time, then --resume.
+"""Interrupted crawls: SIGKILL at random points of a crawl, SIGTERM, one crawl per portal at a time, then --resume.
 
-A real crawl process is killed while it archives the replica; ``govscraper crawl ID --resume`` continues the same
-run. At the end every article is archived exactly once, no blob is stored twice, SQLite's integrity check passes,
-and ``verify`` reads back every WARC record the archive points to (the cut WARC files were recovered).
+A real crawl process is killed while it archives the replica, when it has archived a chosen number of articles
+(an event, never a guessed moment); ``govscraper crawl ID --resume`` continues the same run. At the end every
+article is archived exactly once, no blob is stored twice, SQLite's integrity check passes, and ``verify`` reads
+back every WARC record the archive points to (the cut WARC files were recovered).
 """
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import subprocess
-import sys
-import time
 
 import pytest
 import sqlite_utils
 
 from govscraper.replica import ReplicaServer, build_site
-from tests.conftest import ROOT, registry_entry, run_cli
+from tests.conftest import registry_entry, run_cli
+from tests.crawl_process import CliProcess, run_status, wait_for_articles
+from tests.waiting import wait_for
 
 #: Slow enough that a kill lands mid-crawl: a few seconds for a few hundred articles on loopback.
 SLOW = ("--loopback", "-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
@@ -37,42 +36,26 @@ def replica(site, tmp_path_factory):
         yield server, registry
 
 
-def start_crawl(db_path, registry, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUTF8": "1", "GOVSCRAPER_REGISTRY": str(registry)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "govscraper", "crawl", "qni-resume", "--db", str(db_path), *SLOW, *extra],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def articles_archived(db_path) -> int:
-    if not db_path.exists():
-        return 0
-    db = sqlite_utils.Database(db_path)
-    return db["articles"].count if "articles" in db.table_names() else 0
+def start_crawl(db_path, registry, *extra: str) -> CliProcess:
+    return CliProcess("crawl", "qni-resume", "--db", str(db_path), *SLOW, *extra, registry=registry)
 
 
 def test_sigkill_at_random_moments_then_resume_loses_and_duplicates_nothing(tmp_path, replica, site):
+    """Each kill lands when the crawl has archived a chosen number of articles (drawn at random, fixed seed): an
+    event, not a moment, so that a slow machine kills at the same points of the crawl as a fast one."""
     _, registry = replica
     db_path = tmp_path / "data" / "archive.db"
-    moments = random.Random(2025).sample([0.6, 0.9, 1.3, 1.8, 2.2, 2.7], 3)
+    goals = sorted(random.Random(2025).sample(range(5, len(site.articles) - 40), 3))
     killed_at = []
-    for attempt, moment in enumerate(moments):
-        process = start_crawl(db_path, registry, *(["--resume"] if attempt else []))
-        time.sleep(moment)
-        if process.poll() is not None:
-            break  # finished before the kill
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-        killed_at.append(articles_archived(db_path))
-    assert killed_at, "no kill landed mid-crawl"
-    assert killed_at[-1] < len(site.articles), "the crawl finished before any kill"
-    db = sqlite_utils.Database(db_path)
-    assert db["crawl_runs"].get(1)["status"] == "running"  # a killed process cannot close its run
+    for attempt, goal in enumerate(goals):
+        crawl = start_crawl(db_path, registry, *(["--resume"] if attempt else []))
+        try:
+            killed_at.append(wait_for_articles(crawl, db_path, goal))
+        finally:
+            crawl.process.send_signal(signal.SIGKILL)
+            crawl.finish()
+    assert killed_at[-1] < len(site.articles), "the crawl finished before the last kill"
+    assert run_status(db_path) == "running"  # a killed process cannot close its run
 
     result = run_cli("crawl", "qni-resume", "--db", str(db_path), *SLOW, "--resume", registry=registry)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -93,6 +76,7 @@ def test_sigkill_at_random_moments_then_resume_loses_and_duplicates_nothing(tmp_
     ).fetchone()[0]
     assert duplicates == 0
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.conn.close()
     verify = run_cli("verify", "--db", str(db_path))
     assert verify.returncode == 0, verify.stdout + verify.stderr
     # The WARC files cut by the kills were recovered: each has its index.
@@ -108,16 +92,21 @@ def test_sigkill_at_random_moments_then_resume_loses_and_duplicates_nothing(tmp_
 def test_sigterm_stops_gracefully_and_marks_the_run_interrupted(tmp_path, replica, site):
     _, registry = replica
     db_path = tmp_path / "data" / "archive.db"
-    process = start_crawl(db_path, registry)
-    time.sleep(1.2)
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)
+    crawl = start_crawl(db_path, registry)
+    wait_for_articles(crawl, db_path, 5)
+    crawl.signal(signal.SIGTERM)
+    assert crawl.finish() == 143  # as a shell reports a process ended by SIGTERM
     db = sqlite_utils.Database(db_path)
     run = db["crawl_runs"].get(1)
-    assert (run["status"], run["finish_reason"]) == ("interrupted", "shutdown"), stderr[-2000:]
-    assert "Traceback" not in stderr
+    assert (run["status"], run["finish_reason"]) == ("interrupted", "shutdown"), crawl.stderr[-2000:]
+    assert "Traceback" not in crawl.stderr
+    assert "SIGTERM: stopping the crawl" in crawl.stderr
+    assert "run 1 (full) interrupted" in crawl.stdout
+    assert f"continue this run with: govscraper crawl qni-resume --resume --db {db_path}" in crawl.stderr
     partial = db["articles"].count
     assert 0 < partial < len(site.articles)
+    assert run["articles_new"] == partial  # the counts are recorded with the run
+    db.conn.close()
     result = run_cli("crawl", "qni-resume", "--db", str(db_path), *SLOW, "--resume", registry=registry)
     assert result.returncode == 0, result.stderr[-2000:]
     assert sqlite_utils.Database(db_path)["articles"].count == len(site.articles)
@@ -128,14 +117,13 @@ def test_a_second_crawl_of_the_same_portal_is_refused(tmp_path, replica):
     db_path = tmp_path / "data" / "archive.db"
     first = start_crawl(db_path, registry)
     try:
-        time.sleep(1.0)
-        assert first.poll() is None
+        wait_for(lambda: run_status(db_path) == "running", "the first crawl's run", alive=lambda: first.alive)
         second = run_cli("crawl", "qni-resume", "--db", str(db_path), "--loopback", registry=registry)
         assert second.returncode == 1
         assert "a crawl of qni-resume is already running" in second.stderr
     finally:
-        first.send_signal(signal.SIGTERM)
-        first.communicate(timeout=60)
+        first.signal(signal.SIGTERM)
+        first.finish()
 
 
 def test_a_plain_crawl_after_a_kill_marks_the_dead_run_and_walks_everything(tmp_path, replica, site):
@@ -143,10 +131,12 @@ def test_a_plain_crawl_after_a_kill_marks_the_dead_run_and_walks_everything(tmp_
     the new run walks every list page, so the articles the killed run never reached are archived too."""
     _, registry = replica
     db_path = tmp_path / "data" / "archive.db"
-    process = start_crawl(db_path, registry)
-    time.sleep(1.0)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    crawl = start_crawl(db_path, registry)
+    try:
+        wait_for_articles(crawl, db_path, 3)
+    finally:
+        crawl.process.send_signal(signal.SIGKILL)
+        crawl.finish()
     result = run_cli("crawl", "qni-resume", "--db", str(db_path), *SLOW, registry=registry)
     assert result.returncode == 0, result.stderr[-2000:]
     db = sqlite_utils.Database(db_path)

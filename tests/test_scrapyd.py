@@ -15,9 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
@@ -31,6 +29,7 @@ import sqlite_utils
 from packaging.version import Version
 
 from tests.conftest import ROOT
+from tests.waiting import NeverHappened, wait_for
 
 pytest.importorskip("scrapyd", reason="scrapyd is not installed (pip install scrapyd scrapyd-client)")
 pytest.importorskip("scrapyd_client", reason="scrapyd-client is not installed (pip install scrapyd-client)")
@@ -92,23 +91,20 @@ def scrapyd(tmp_path_factory, registry_file) -> Iterator[Scrapyd]:
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                pytest.skip(f"scrapyd could not be started (exit {process.returncode}): {tail(log, 800)}")
-            try:
-                if call(url + "daemonstatus.json", timeout=2).get("status") == "ok":
-                    break
-            except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.skip(f"scrapyd did not answer on {url} within 20 s: {tail(log, 800)}")
-            time.sleep(0.1)
+        try:
+            wait_for(
+                lambda: call(url + "daemonstatus.json", timeout=10).get("status") == "ok",
+                f"scrapyd answering on {url}",
+                alive=lambda: process.poll() is None,
+            )
+        except NeverHappened as exc:
+            ended = f"exit {process.returncode}" if process.poll() is not None else "still running"
+            pytest.skip(f"scrapyd could not be started ({ended}): {exc}: {tail(log, 800)}")
         yield Scrapyd(url, workdir, process)
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=10)  # then killed: a clean-up, not a check
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -191,13 +187,12 @@ def test_a_crawl_scheduled_through_scrapyd_reaches_the_archive(scrapyd, deployed
     assert answer["status"] == "ok", answer
     job = answer["jobid"]
     job_log = scrapyd.workdir / "logs" / "govscraper" / "portal" / f"{job}.log"
-    deadline = time.monotonic() + 120
-    while True:
-        jobs = call(scrapyd.url + "listjobs.json?project=govscraper")
-        if any(entry["id"] == job for entry in jobs["finished"]):
-            break
-        assert time.monotonic() < deadline, f"job {job} did not finish: {jobs}\n{tail(job_log)}"
-        time.sleep(0.2)
+    wait_for(
+        lambda: any(entry["id"] == job for entry in call(scrapyd.url + "listjobs.json?project=govscraper")["finished"]),
+        f"job {job} finishing",
+        alive=lambda: scrapyd.process.poll() is None,
+        details=lambda: tail(job_log),
+    )
     assert db_path.exists(), tail(job_log)
     archive = sqlite_utils.Database(db_path)
     runs = list(archive["crawl_runs"].rows)

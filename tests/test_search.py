@@ -16,7 +16,7 @@ import sqlite3
 import pytest
 
 from govscraper.replica import ReplicaServer, build_site
-from govscraper.search import Filters, count, parse, search
+from govscraper.search import Filters, SearchError, count, parse, search
 from govscraper.text.fold import canonical_tones, fold
 from tests.conftest import registry_entry, run_cli
 
@@ -149,7 +149,8 @@ def test_filters_narrow_by_date_portal_and_category(conn, site):
     by_category = search(conn, parse("huyện"), Filters(category=typed), limit=1000)
     assert by_category
     assert {hit.category for hit in by_category} == {category}
-    assert not search(conn, parse("huyện"), Filters(portals=("no-such-portal",)), limit=10)
+    with pytest.raises(SearchError, match="no portal 'no-such-portal' in this archive"):
+        search(conn, parse("huyện"), Filters(portals=("no-such-portal",)), limit=10)
 
 
 def test_dates_are_ordered_newest_first_when_asked(conn):
@@ -182,6 +183,7 @@ def test_search_command_table_json_and_csv(archive):
         (['"nông thôn'], "phrase is not closed"),
         (["huyện", "--since", "2021-13"], "not a date"),
         (["huyện", "--since", "2022", "--until", "2021"], "after --until"),
+        (["huyện", "--portal", "qni-nowhere"], "no portal 'qni-nowhere' in this archive (it holds qni-search"),
     ],
 )
 def test_a_bad_query_is_one_line_and_exit_1(archive, args, message):

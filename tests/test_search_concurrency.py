@@ -20,6 +20,7 @@ import sqlite_utils
 
 from govscraper.replica import ReplicaServer, build_site
 from tests.conftest import ROOT, registry_entry
+from tests.waiting import PATIENCE
 
 #: Slow enough that the crawl lasts several seconds on loopback, so the reader meets it at every stage.
 SLOW = ("--loopback", "-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
@@ -67,12 +68,12 @@ def test_searches_during_a_crawl_are_never_locked_out_and_never_see_half_an_arti
                 env={**env, "GOVSCRAPER_REGISTRY": str(registry)},
                 capture_output=True,
                 text=True,
-                timeout=180,
+                timeout=240,  # a safety net (the reader's own, DEADLINE, is longer: it stops at the stop file)
                 check=False,
             )
         finally:
             stop_file.touch()
-            out, err = reader.communicate(timeout=60)
+            out, err = reader.communicate(timeout=PATIENCE)
 
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     db = sqlite_utils.Database(db_path)

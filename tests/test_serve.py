@@ -16,7 +16,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,6 +28,7 @@ from govscraper.search import SearchError, parse
 from govscraper.serve import HIDDEN_TABLES, QUERIES, TABLES, database_name, metadata
 from govscraper.text.fold import canonical_tones, fold
 from tests.conftest import ROOT, run_cli
+from tests.waiting import NeverHappened, wait_for
 
 PORTAL = "qni-replica"
 #: No proxy, whatever the environment says: everything here is on 127.0.0.1.
@@ -75,19 +75,17 @@ def start_server(archive: Path, log_path: Path, **popen) -> tuple[subprocess.Pop
             **popen,
         )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        if process.poll() is not None:
-            raise AssertionError(log_path.read_text(errors="replace"))
-        try:
-            if get(base + "/-/versions.json")[0] == 200:
-                return process, base
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            stop(process)
-            raise AssertionError("Datasette did not answer within 20 s:\n" + log_path.read_text(errors="replace"))
-        time.sleep(0.1)
+    try:
+        wait_for(
+            lambda: get(base + "/-/versions.json")[0] == 200,
+            "Datasette answering",
+            alive=lambda: process.poll() is None,
+            details=lambda: log_path.read_text(errors="replace"),
+        )
+    except NeverHappened:
+        stop(process)
+        raise
+    return process, base
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -333,12 +331,27 @@ def test_ctrl_c_stops_the_server(archive, tmp_path):
     process, base = start_server(archive, tmp_path / "serve.log", start_new_session=True)
     try:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground process group
-        assert process.wait(timeout=15) == 0
+        assert process.wait(timeout=180) == 0
     finally:
         if process.poll() is None:
             stop(process)
     assert nothing_listens(base)
-    assert "Traceback" not in (tmp_path / "serve.log").read_text(errors="replace")
+    log = (tmp_path / "serve.log").read_text(errors="replace")
+    assert "Traceback" not in log
+    # It said where to look, before Datasette's own start-up lines.
+    assert f"serving {archive} read-only at {base}/; Ctrl-C stops" in log
+
+
+def test_a_port_in_use_is_one_line(archive):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--db", str(archive), "--port", str(port), timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "--port 0 for any free one" in result.stderr
 
 
 # Without a server.

@@ -220,14 +220,15 @@ def test_a_platform_key_makes_one_article_of_two_urls():
 
 def test_wayback_crawls_are_polite_to_the_internet_archive_unless_on_loopback():
     from govscraper.cli import crawl_overrides
+    from govscraper.config import plain
 
-    polite = crawl_overrides(False, None, None, False, "wayback")
+    polite = plain(crawl_overrides(False, None, None, False, "wayback"))
     assert polite["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1
     assert polite["DOWNLOAD_DELAY"] >= 2
     assert polite["AUTOTHROTTLE_ENABLED"] is True
     assert polite["ROBOTSTXT_OBEY"] is True
     assert 429 in settings.RETRY_HTTP_CODES
-    relaxed = crawl_overrides(True, None, None, False, "wayback")
+    relaxed = plain(crawl_overrides(True, None, None, False, "wayback"))
     assert relaxed["DOWNLOAD_DELAY"] == 0
     assert "CONCURRENT_REQUESTS_PER_DOMAIN" not in crawl_overrides(False, None, None, False)  # live: the defaults
 
@@ -322,7 +323,7 @@ def _crawl(server: WaybackServer, db, registry, *extra: str):
         "GOVSCRAPER_WAYBACK_CDX_LIMIT=7",
         *extra,
         registry=registry,
-        timeout=120,
+        timeout=240,
     )
 
 

@@ -22,6 +22,7 @@ from govscraper.errors import describe_failure
 from govscraper.items import ArticleItem
 from govscraper.media import NotAcceptable, filename_for, inspect_document, inspect_image
 from govscraper.signals import fetch_failed
+from govscraper.stopping import StoppedBeforeArchived, stopping
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ class _BlobPipeline(MediaPipeline):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler=crawler)
         self.maxsize = crawler.settings.getint(self.maxsize_setting)
+        #: Files not fetched because the crawl was stopping: articles that link one are left for --resume.
+        self.cut_short: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> _BlobPipeline:
@@ -95,6 +98,10 @@ class _BlobPipeline(MediaPipeline):
         return stored
 
     def media_failed(self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo) -> None:
+        if stopping(self.crawler):
+            # Not the file's failure: the crawl is stopping. Its articles are dropped whole (item_completed).
+            self.cut_short.add(request.url)
+            return
         # Returning instead of raising makes the result "nothing stored" (cached for the crawl, so each URL is
         # recorded once) without MediaPipeline logging a traceback for an expected, already recorded failure.
         self.record(request, *describe_failure(failure))
@@ -111,6 +118,8 @@ class _BlobPipeline(MediaPipeline):
         )
 
     def item_completed(self, results: list[Any], item: ArticleItem, info: MediaPipeline.SpiderInfo) -> ArticleItem:
+        if self.cut_short and any(url in self.cut_short for url in self.urls(item)):
+            raise StoppedBeforeArchived(item.url)
         for url, (ok, value) in zip(self.urls(item), results, strict=True):
             if ok and value is not None:
                 item.media[url] = value.sha256

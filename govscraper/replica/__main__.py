@@ -13,10 +13,8 @@ ground truth and ``GET /_replica/stats.json`` the request counters (304s include
 from __future__ import annotations
 
 import argparse
-import signal
+import contextlib
 import sys
-import threading
-from types import FrameType
 
 from govscraper.replica.faults import FAULT_KINDS
 from govscraper.replica.server import ReplicaServer
@@ -62,22 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
-    stop = threading.Event()
 
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+    def ready() -> None:
+        with contextlib.suppress(BrokenPipeError):  # whoever read READY has gone; keep quiet
+            print(f"READY {server.url}", flush=True)
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    server.start()
-    try:
-        print(f"READY {server.url}", flush=True)
-        while not stop.wait(0.5):
-            pass
-    except BrokenPipeError:  # whoever read READY has gone; keep quiet
-        pass
-    finally:
-        server.stop()
+    server.serve_until_signalled(ready)
     return 0
 
 

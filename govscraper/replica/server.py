@@ -31,17 +31,18 @@ import hashlib
 import ipaddress
 import json
 import re
+import signal
 import socket
 import socketserver
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -239,6 +240,32 @@ class ReplicaServer:
             self._thread.join()
             self._thread = None
         self._httpd.server_close()
+
+    def serve_until_signalled(self, ready: Callable[[], None] | None = None) -> int:
+        """Serve in the foreground until SIGINT (Ctrl-C) or SIGTERM; returns the signal that ended it.
+
+        For ``govscraper replica`` and ``python -m govscraper.replica``. ``ready`` is called once the server
+        answers (to print its address). Must run in the main thread, where Python delivers signals.
+        """
+        received: list[int] = []
+        done = threading.Event()
+
+        def on_signal(signum: int, _frame: FrameType | None) -> None:
+            received.append(signum)
+            done.set()
+
+        previous = {signum: signal.signal(signum, on_signal) for signum in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.start()
+            if ready is not None:
+                ready()
+            while not done.wait(0.5):  # wakes for the signal; the timeout keeps the wait interruptible
+                pass
+        finally:
+            self.stop()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        return received[0]
 
     def __enter__(self) -> ReplicaServer:
         return self.start()

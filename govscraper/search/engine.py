@@ -58,6 +58,18 @@ def parse_day(text: str, *, end: bool = False) -> str:
     return date(year + 1, 1, 1).isoformat()
 
 
+def check_portals(conn: sqlite3.Connection, portals: tuple[str, ...]) -> None:
+    """A portal the archive does not hold is a mistake (a typo, another archive), not an empty result: say so."""
+    known = [portal_id for (portal_id,) in conn.execute("SELECT id FROM portals ORDER BY id")]
+    unknown = [portal for portal in portals if portal not in known]
+    if unknown:
+        listed = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
+        raise SearchError(
+            f"no portal {', '.join(map(repr, unknown))} in this archive"
+            + (f" (it holds {listed}; govscraper stats lists them)" if known else " (it holds no portal yet)")
+        )
+
+
 @dataclass
 class Filters:
     """What narrows a search or an export besides the query: portal(s), publication dates, category."""
@@ -72,6 +84,7 @@ class Filters:
         clauses: list[str] = []
         params: list[object] = []
         if self.portals:
+            check_portals(conn, self.portals)
             clauses.append(f"{alias}.portal_id IN ({', '.join('?' * len(self.portals))})")
             params.extend(self.portals)
         if self.since:

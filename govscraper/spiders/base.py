@@ -159,6 +159,10 @@ class PortalSpider(scrapy.Spider):
     def on_site(self, url: str) -> bool:
         return urlsplit(url).hostname in self.hosts
 
+    def essential_hosts(self) -> set[str]:
+        """The hosts this crawl cannot do without: when one of them cannot be reached, the run is ``unreachable``."""
+        return set(self.hosts)
+
     def page_request(
         self,
         url: str,
@@ -383,7 +387,9 @@ class PortalSpider(scrapy.Spider):
         Whether robots.txt kept us from it, the server answered 5xx or the host could not be reached (then the
         start page's own failure says so), it is logged and the crawl goes on by following links.
         """
-        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+        from govscraper.stopping import stopping
+
+        if stopping(self.crawler) or (failure.check(IgnoreRequest) and "robots.txt" in str(failure.value)):
             self.logger.debug("probe not sent: %s (%s)", failure.request.url, failure.value)
             return
         error, _status = describe_failure(failure)
@@ -547,6 +553,11 @@ class PortalSpider(scrapy.Spider):
         )
 
     def on_error(self, failure: Failure) -> None:
+        from govscraper.stopping import stopping
+
+        if stopping(self.crawler):
+            self.logger.debug("not fetched, the crawl is stopping: %s (%s)", failure.request.url, failure.value)
+            return  # not a failure of the portal: --resume asks for it again
         request = failure.request
         error, status = describe_failure(failure)
         referer = request.headers.get(b"Referer", b"").decode("latin-1") or None

@@ -84,6 +84,10 @@ class WaybackMixin:
         spider._resume_keys = set()
         return spider
 
+    def essential_hosts(self) -> set[str]:
+        """A Wayback crawl cannot do without the Wayback Machine (the portal itself is never asked)."""
+        return {urlsplit(self.wayback_url).hostname or ""}
+
     # The index -------------------------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -191,6 +195,10 @@ class WaybackMixin:
         return held
 
     def cdx_failed(self, failure: Failure) -> None:
+        from govscraper.stopping import stopping
+
+        if stopping(self.crawler):
+            return  # not read because the crawl is stopping: --resume reads it
         error, status = describe_failure(failure)
         self.cdx_error(failure.request.url, error, status)
 
