@@ -261,6 +261,8 @@ def describe_status(status: int) -> str:
             return f"killed by {signal.Signals(-status).name}"
         except ValueError:
             return f"killed by signal {-status}"
+    if status in (128 + signal.SIGINT, 128 + signal.SIGTERM):  # a crawl stops this way, its run resumable
+        return f"stopped by {signal.Signals(status - 128).name} (exit {status}; crawl --resume continues it)"
     return f"exit {status}"
 
 

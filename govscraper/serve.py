@@ -428,12 +428,17 @@ def serve(
             try:
                 return process.wait()
             except KeyboardInterrupt:
-                # Ctrl-C reached Datasette too (same process group): let it shut down, or make it.
+                # Ctrl-C in a terminal reaches Datasette too (same process group); a SIGINT sent to this process
+                # alone does not: pass it on. Either way Datasette shuts down, or is made to. Stopping on request
+                # is a clean end (status 0).
+                if process.poll() is None:
+                    process.send_signal(signal.SIGINT)
                 try:
-                    return process.wait(timeout=SHUTDOWN_WAIT_S)
+                    process.wait(timeout=SHUTDOWN_WAIT_S)
                 except (subprocess.TimeoutExpired, KeyboardInterrupt):
                     process.terminate()
-                    return process.wait()
+                    process.wait()
+                return 0
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)

@@ -20,15 +20,25 @@ from tests.waiting import wait_for
 
 
 class CliProcess:
-    """``python -m govscraper ARGS`` in the background, its stderr lines collected as they come."""
+    """``python -m govscraper ARGS`` in the background (or ``argv``, a whole command line, in ``cwd`` with exactly
+    ``environment``), its output lines collected as they come."""
 
-    def __init__(self, *args: str, registry: Path | None = None, env: dict[str, str] | None = None):
-        environment = {**os.environ, "PYTHONUTF8": "1", **(env or {})}
+    def __init__(
+        self,
+        *args: str,
+        registry: Path | None = None,
+        env: dict[str, str] | None = None,
+        argv: list[str] | None = None,
+        cwd: Path | None = None,
+        environment: dict[str, str] | None = None,
+    ):
+        if environment is None:
+            environment = {**os.environ, "PYTHONUTF8": "1", **(env or {})}
         if registry is not None:
             environment["GOVSCRAPER_REGISTRY"] = str(registry)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "govscraper", *args],
-            cwd=ROOT,
+            argv or [sys.executable, "-m", "govscraper", *args],
+            cwd=cwd or ROOT,
             env=environment,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
