@@ -1,8 +1,11 @@
-"""The benchmark's baseline: a bare Scrapy spider that follows the same links of the replica as govscraper.
+"""The benchmarks' baseline: a bare Scrapy spider that follows the same links of the replica as govscraper.
 
 It fetches the category lists and their pagination, every article page, and every image and document an
 article or list shows, with the same concurrency settings, but extracts nothing and stores nothing. Run by
-``benchmarks/crawl.py``; prints one JSON line of Scrapy's stats.
+``benchmarks/crawl.py`` (loopback settings) and ``benchmarks/stop.py`` (``--polite``: govscraper's politeness);
+prints one JSON line of Scrapy's stats.
+
+    python benchmarks/bare_spider.py START_URL CATEGORY[,CATEGORY...] [--polite] [--timeout SECONDS]
 """
 
 from __future__ import annotations
@@ -46,10 +49,30 @@ class BareSpider(scrapy.Spider):
         self.crawler.stats.inc_value("bare/media")
 
 
+#: ``--polite``: the politeness govscraper uses on the real web (govscraper/settings.py), for comparisons of what a
+#: crawl does under it (benchmarks/stop.py).
+POLITE = (
+    "AUTOTHROTTLE_ENABLED",
+    "AUTOTHROTTLE_START_DELAY",
+    "AUTOTHROTTLE_MAX_DELAY",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY",
+    "DOWNLOAD_TIMEOUT",
+    "RETRY_TIMES",
+)
+
+
 def main() -> None:
     start, categories = sys.argv[1], sys.argv[2]
+    import govscraper.settings as project
+
+    profile = {name: getattr(project, name) for name in POLITE} if "--polite" in sys.argv[3:] else LOOPBACK_SETTINGS
+    if "--timeout" in sys.argv[3:]:
+        profile = {**profile, "DOWNLOAD_TIMEOUT": float(sys.argv[sys.argv.index("--timeout") + 1])}
     settings = {
-        **LOOPBACK_SETTINGS,
+        **profile,
         "LOG_LEVEL": "WARNING",
         "ROBOTSTXT_OBEY": True,
         "TELNETCONSOLE_ENABLED": False,

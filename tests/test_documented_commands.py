@@ -36,7 +36,11 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 #: Benchmarks run small: whether they run is the point here, not their figures.
 SMALL = {"--articles": "60", "--rounds": "1", "--repeat": "1", "--add": "2", "--crawl": "40"}
 #: A benchmark whose default size is large gets a small one.
-SMALL_DEFAULTS = {"benchmarks/search.py": ["--articles", "60"], "benchmarks/export.py": ["--articles", "60"]}
+SMALL_DEFAULTS = {
+    "benchmarks/search.py": ["--articles", "60"],
+    "benchmarks/export.py": ["--articles", "60"],
+    "benchmarks/stop.py": ["--articles", "60", "--after", "3", "--timeout", "8"],
+}
 
 
 def free_port() -> int:
