@@ -18,52 +18,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import sqlite_utils
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def start_replica(articles: int) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "govscraper.replica", "--articles", str(articles), "--seed", "1", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    line = process.stdout.readline().strip() if process.stdout else ""
-    if not line.startswith("READY "):
-        process.kill()
-        raise SystemExit(f"the replica did not start: {line!r}")
-    return process, line.split(" ", 1)[1]
-
-
-class _Popen(subprocess.Popen):
-    """Popen that keeps the child's rusage (``wait4``) so each crawl's peak RSS is its own."""
-
-    rusage = None
-
-    def _try_wait(self, wait_flags):  # type: ignore[override]
-        try:
-            pid, status, self.rusage = os.wait4(self.pid, wait_flags)
-        except ChildProcessError:
-            pid, status = self.pid, 0
-        return pid, status
-
-
-def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float]:
-    """Run a command to completion; return its stdout and the peak RSS (MB) of that process."""
-    process = _Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **(env or {})}
-    )
-    stdout, stderr = process.communicate()
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command[:5])} failed:\n{stderr[-3000:]}")
-    return stdout, process.rusage.ru_maxrss / 1024 if process.rusage else float("nan")
+from processes import measure, start_replica  # a script beside its sibling
 
 
 def bare_round(url: str, categories: list[str]) -> dict[str, float]:

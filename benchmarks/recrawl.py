@@ -25,7 +25,7 @@ from pathlib import Path
 import sqlite_utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from crawl import measure, start_replica  # a script beside its sibling
+from processes import measure, start_replica  # a script beside its sibling
 
 
 def replica_json(url: str, path: str, method: str = "GET") -> dict:

@@ -36,6 +36,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from processes import start_replica  # a script beside its sibling
+
 ROOT = Path(__file__).resolve().parent.parent
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 POLITE = [
@@ -43,20 +45,6 @@ POLITE = [
     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "CONCURRENT_REQUESTS=16", "-s", "RETRY_TIMES=3",
     "-s", "GOVSCRAPER_RETRY_BACKOFF=2", "-s", "GOVSCRAPER_RETRY_BACKOFF_MAX=60",
 ]  # fmt: skip
-
-
-def start_replica(articles: int) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "govscraper.replica", "--articles", str(articles), "--seed", "1", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    line = process.stdout.readline().strip() if process.stdout else ""
-    if not line.startswith("READY "):
-        process.kill()
-        raise SystemExit(f"the replica did not start: {line!r}")
-    return process, line.split(" ", 1)[1]
 
 
 def served(replica: str) -> int:

@@ -231,7 +231,7 @@ class Archive:
         row = self.db.conn.execute(
             "SELECT status FROM crawl_runs WHERE id = ? AND portal_id = ?", [run_id, portal_id]
         ).fetchone()
-        return row is not None and row[0] in ("running", "interrupted")
+        return row is not None and row[0] in ("running", "interrupted", "budget reached")
 
     def bump(self, **counts: int) -> None:
         """Add to the current run's counters (articles_new, images_new, failures, ...)."""
@@ -363,8 +363,9 @@ class Archive:
     ) -> StoredBlob:
         """Store bytes once, keyed by their sha256; a second copy from any URL or article is not stored again.
 
-        ``details`` are the kind's own columns: ``width``/``height`` for images; ``filename`` and the extracted
-        ``text``/``text_method``/``text_error`` for attachments.
+        ``details`` are the kind's own columns: ``width``/``height`` for images; for attachments ``filename`` (made
+        safe, :func:`govscraper.media.safe_filename`), ``filename_raw`` (as the server sent it; migration 0008) and
+        the extracted ``text``/``text_method``/``text_error``.
         """
         sha = hashlib.sha256(data).hexdigest()
         row: dict[str, Any] = {

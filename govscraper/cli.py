@@ -36,6 +36,11 @@ from govscraper.registry import (
 
 #: Exit status of a crawl that finished but whose canary fired ("layout-changed?"): schedulers can tell it apart.
 ALARM_EXIT = 3
+#: Exit status of an import that finished but skipped records it could not read (listed in import_failures).
+SKIPPED_EXIT = 4
+#: Exit status of a crawl that reached GOVSCRAPER_MAX_REQUESTS or GOVSCRAPER_MAX_PAGES: incomplete by design;
+#: ``crawl --resume`` continues it with a fresh budget.
+BUDGET_EXIT = 5
 
 
 def exit_status(signum: int) -> int:
@@ -367,6 +372,9 @@ def crawl(
         sys.exit(exit_status(result.stopped_by))
     if result.status == "unreachable":
         raise click.ClickException(f"{result.start_failure} (run {result.run_id} recorded as unreachable)")
+    if result.status == "budget reached":
+        click.echo(f"{result.counts.get('finish_reason')}; continue this run with: {hint}", err=True)
+        sys.exit(BUDGET_EXIT)
     if source == "wayback":
         report_wayback(result, portal, wayback_from, wayback_to)
     elif result.start_failure:
@@ -389,23 +397,37 @@ def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, v
     each host is matched to its registry portal (else url-<host>), or all to --portal. The files are copied into
     the archive's WARC directory (warc/imported/) and every stored thing points at its record there.
 
+    A record that cannot be imported (damaged, cut off, or over the size limits once decoded, like a gzip bomb)
+    is skipped, not the rest of its file: one warning line each (file, offset, URL) and a row in the table
+    import_failures. The last line counts the records read, imported and skipped.
+
+    Exit status: 0 when every record could be read; 4 when the import finished but records were skipped; 3 when a
+    run's layout canary fired (whether or not records were skipped); 1 for a file that cannot be imported at all
+    (missing, empty, not a WARC); 130/143 when stopped by Ctrl-C/SIGTERM.
+
     Example: govscraper import-warc moduc-2024.warc.gz --db data/archive.db
     """
     from govscraper.crawl import scrapy_settings
     from govscraper.middlewares import warc_directory
     from govscraper.warcimport import WarcImportError, WarcIndex, assign_portals, check_copy, copy_into_archive
 
+    skipped_exit = SKIPPED_EXIT  # finished, but records were skipped (ALARM_EXIT stays the layout canary's)
     portal = get_portal(portal_id) if portal_id else None
+    settings = scrapy_settings(db_path, {})
     try:
-        index = WarcIndex.build(list(files))
+        # The live crawl's ceiling bounds every record read and every body decoded (issue 12: hostile files).
+        index = WarcIndex.build(list(files), max_size=settings.getint("DOWNLOAD_MAXSIZE"))
         hosts = index.hosts()
         if not hosts:
+            for problem in index.problems:
+                click.echo(f"warning: {problem}", err=True)
             kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(index.counts.items()))
+            skipped = f"; {len(index.failures)} skipped" if index.failures else ""
             raise WarcImportError(
-                f"no HTML page in {', '.join(index.files)} ({kinds or 'no records'}): nothing to import"
+                f"no HTML page in {', '.join(index.files)} ({kinds or 'no records'}{skipped}): nothing to import"
             )
         close_db(open_db(db_path))  # one clear line if the archive cannot be written, before anything is copied
-        directory = warc_directory(str(db_path), scrapy_settings(db_path, {}).get("GOVSCRAPER_WARC_DIR"))
+        directory = warc_directory(str(db_path), settings.get("GOVSCRAPER_WARC_DIR"))
         for warc_file in index.files.values():
             check_copy(warc_file, directory)
         for warc_file in index.files.values():
@@ -420,6 +442,7 @@ def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, v
         raise click.ClickException(str(exc)) from None
     for problem in index.problems:
         click.echo(f"warning: {problem}", err=True)
+    told = len(index.problems)
     plan = assign_portals(hosts, load_registry(), portal, index.schemes())
     from govscraper.crawl import run_import
 
@@ -428,6 +451,9 @@ def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, v
     for entry, result in results:
         click.echo(f"{entry.id}: ", nl=False)
         print_summary(result, db_path)
+    for problem in index.problems[told:]:  # records refused while answering requests (bodies over their limit)
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(f"import: {index.summary()}" + (" (see the table import_failures)" if index.failures else ""))
     stopped_by = next((result.stopped_by for _, result in results if result.stopped_by), None)
     if stopped_by:
         click.echo("stopped: what was imported is kept; run the same import again to finish it", err=True)
@@ -439,6 +465,8 @@ def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, v
         click.echo(line, err=True)
     if alarms:
         sys.exit(ALARM_EXIT)
+    if index.failures:
+        sys.exit(skipped_exit)
 
 
 @cli.command()
@@ -1013,6 +1041,11 @@ def verify(db_path: Path) -> None:
     help="Also write the exported articles' images into DIR as <sha256>.<ext>.",
 )  # fmt: skip
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option(
+    "--csv-raw", is_flag=True,
+    help="csv: write text cells exactly as stored, also those starting with = + - @ tab or CR, which are otherwise "
+    "written with a ' in front so that a spreadsheet does not run them as formulas.",
+)  # fmt: skip
 @user_errors
 def export(
     db_path: Path,
@@ -1025,16 +1058,21 @@ def export(
     fields_text: str | None,
     images_dir: Path | None,
     output: Path | None,
+    csv_raw: bool,
 ) -> None:
     """Export articles as JSON lines or CSV (filtered like search), or a portal's raw captures as WARC.
 
     jsonl/csv: every column of articles plus images and attachments (lists; JSON text in a CSV cell), or --fields;
-    --images DIR writes the image files too. warc: the raw captures of exactly one --portal, as one WARC file.
+    --images DIR writes the image files too. Attachments' file names are written made safe. csv: a text cell that
+    starts with = + - @ tab or CR gets a ' in front (OWASP's CSV-injection advice) unless --csv-raw; jsonl is
+    exact. warc: the raw captures of exactly one --portal, as one WARC file.
 
     Example: govscraper export --format jsonl --portal qni-moduc --since 2021 --query "mo duc" --output moduc.jsonl
     """
     from govscraper.progress import ProgressLine
 
+    if csv_raw and fmt != "csv":
+        raise click.UsageError("--csv-raw: only for --format csv (JSON lines are always written exactly)")
     if fmt != "warc":
         from govscraper.export import ExportError, export_articles_to
         from govscraper.search.query import SearchError
@@ -1043,6 +1081,7 @@ def export(
             done = export_articles_to(
                 db_path, output, fmt, query_text=query_text, portals=portal_ids, since=since, until=until,
                 category=category, fields_text=fields_text, images_dir=images_dir, progress=ProgressLine("export"),
+                csv_raw=csv_raw,
             )  # fmt: skip
         except (ExportError, SearchError) as exc:
             raise click.ClickException(f"export: {exc}") from None

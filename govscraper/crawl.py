@@ -150,7 +150,7 @@ def check_can_crawl(portal: Portal, db: str | Path, overrides: dict[str, Any]) -
             )
         finally:
             close_db(archive)
-        if row is None or row[0] not in ("running", "interrupted"):
+        if row is None or row[0] not in ("running", "interrupted", "budget reached"):
             raise ArchiveError(
                 f"nothing to resume for {portal.id}: its last crawl finished (run a crawl without --resume)"
             )
@@ -308,10 +308,14 @@ def run_import(
 
 
 def record_import_files(db: str | Path, run_ids: list[int], index: Any) -> None:
-    """Name the imported files in each run's row: ``warc_files`` (the copies) and ``settings.warc_import``."""
+    """Name the imported files in each run's row: ``warc_files`` (the copies) and ``settings.warc_import``; and keep
+    every record the import skipped as an ``import_failures`` row (once per file, offset and error: importing the same
+    file again adds none). Runs after the import ends, stopped or not, so what was found is never lost."""
     import json
 
+    from govscraper.db import utcnow
     from govscraper.middlewares import relative_to_archive
+    from govscraper.warcimport import record_failures
 
     files = [
         {"file": f.name, "path": str(f.path), "sha256": f.sha256, "size": f.size, "software": f.software}
@@ -327,5 +331,6 @@ def record_import_files(db: str | Path, run_ids: list[int], index: Any) -> None:
                     "settings = json_set(COALESCE(settings, '{}'), '$.warc_import', json(?)) WHERE id = ?",
                     [json.dumps(copies), json.dumps(files, ensure_ascii=False), run_id],
                 )
+            record_failures(archive.conn, list(getattr(index, "failures", [])), utcnow())
     finally:
         close_db(archive)

@@ -348,6 +348,29 @@ def _administrative_units(db: sqlite_utils.Database) -> None:
         db["portals"].add_column(column, str)
 
 
+def _hostile_input(db: sqlite_utils.Database) -> None:
+    """Issue 12: WARC records an import could not read (skipped, with where and why), and file names as received."""
+    db["import_failures"].create(
+        {
+            "id": int,
+            "warc_file": str,  # the file's name, as given to import-warc
+            "warc_sha256": str,  # the file's sha256: which copy of that name
+            "offset": int,  # where the unreadable record (or the damaged stretch) starts
+            "record_id": str,  # its WARC-Record-ID, when that much could be read
+            "url": str,  # its WARC-Target-URI, when that much could be read
+            "error": str,  # what was wrong, one line
+            "imported_at": str,
+        },
+        pk="id",
+        not_null={"warc_file", "offset", "error", "imported_at"},
+    )
+    db["import_failures"].create_index(["warc_sha256"])
+    # The file name a server sent (Content-Disposition or the URL), kept as received; ``filename`` is the same name
+    # made safe to write to disk and to show (no path, no control characters).
+    db["attachments"].add_column("filename_raw", str)
+    db.execute("UPDATE attachments SET filename_raw = filename WHERE filename_raw IS NULL")
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
@@ -357,6 +380,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0005_search", _search),
     ("0006_provenance", _provenance),
     ("0007_administrative_units", _administrative_units),
+    ("0008_hostile_input", _hostile_input),
 ]
 
 

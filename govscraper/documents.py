@@ -274,18 +274,24 @@ class _Collector:
         if self._named and len(self.blocks[-1]) == 1:
             self.blocks[-1].clear()
 
-    def _room(self) -> int:
-        """Characters that may still be collected; :class:`_Full` when none may, or time is up."""
+    def in_time(self) -> None:
+        """:class:`_Full` once the time is up (checked before costly steps, and by every line or row)."""
         if time.monotonic() > self.deadline:
             raise _Full(f"stopped after {self.limits.seconds:g} s")
+
+    def _room(self, timed: bool = True) -> int:
+        """Characters that may still be collected; :class:`_Full` when none may, or time is up."""
+        if timed:
+            self.in_time()
         room = self.limits.chars - self.chars
         if room <= 0:
             raise _Full(f"first {self.limits.chars:,} characters")
         return room
 
-    def line(self, text: str) -> None:
+    def line(self, text: str, timed: bool = True) -> None:
+        """Collect a paragraph; ``timed=False`` for the lines of a page already read (its cost is spent)."""
         if text and not text.isspace():
-            room = self._room()
+            room = self._room(timed)
             self.blocks[-1].append(text[:room])
             self.chars += min(len(text), room)
             if len(text) > room:
@@ -358,6 +364,23 @@ def _assemble(blocks: list[list[Line]]) -> str | None:
     return text or None
 
 
+def _out_of_memory(exc: BaseException | None) -> bool:
+    """Whether an error (or one it was raised while handling) is a reader running out of memory: Python's
+    MemoryError, libxml2's failed allocation (lxml reports it as an XMLSyntaxError "unknown error" with code 2,
+    XML_ERR_NO_MEMORY), or expat's (its message says "out of memory")."""
+    for _ in range(8):
+        if exc is None:
+            return False
+        if isinstance(exc, MemoryError):
+            return True
+        if type(exc).__module__.startswith("lxml") and getattr(exc, "code", None) == 2:
+            return True
+        if "out of memory" in str(exc).lower():
+            return True
+        exc = exc.__context__
+    return False
+
+
 def _one_line(exc: BaseException) -> str:
     """An exception as a short single line: its type and message."""
     message = " ".join(str(exc).split())
@@ -392,14 +415,17 @@ def _pdf(data: bytes, out: _Collector) -> None:
         raise _Failed(f"{broken}: no pages")
     failures: list[BaseException] = []
     for number in range(min(count, out.limits.pdf_pages)):
+        out.in_time()  # before the page: one page cannot be interrupted, and one read is kept whole
         try:
             page_text = reader.pages[number].extract_text()
         except Exception as exc:  # one broken page does not lose the others
+            if _out_of_memory(exc):
+                raise MemoryError from None  # not a broken page: no page would be read either
             failures.append(exc)
             continue
         out.block()
         for line in page_text.split("\n"):
-            out.line(line)
+            out.line(line, timed=False)
     if len(failures) == min(count, out.limits.pdf_pages):
         raise _Failed(f"{broken}: {_one_line(failures[0])}")
     if not any(out.blocks) and broken != "corrupt PDF":
@@ -818,16 +844,19 @@ def extract_document_text(
     method = _METHODS[kind]
     out = _Collector(limits)
     truncated = None
+    too_large = f"{_LABELS.get(kind, kind.upper())} too large to read: out of memory"
     try:
         _read(kind, data, out)
     except _Failed as failure:
-        return DocumentText(None, method, str(failure))
+        # A reader that ran out of memory (a worker's limit, govscraper.offload) is caught where it was called and
+        # would read as a corrupt file; the original error is still the failure's context.
+        return DocumentText(None, method, too_large if _out_of_memory(failure.__context__) else str(failure))
     except _Full as full:
-        truncated = str(full)
+        truncated = "out of memory after this point" if _out_of_memory(full.__context__) else str(full)
     except RecursionError:
         return DocumentText(None, method, f"{kind.upper()} nested too deeply to read")
     except MemoryError:
-        return DocumentText(None, method, f"{kind.upper()} too large to read: out of memory")
+        return DocumentText(None, method, too_large)
     except Exception as exc:  # a library failing in a way not caught where it was called
         return DocumentText(None, method, f"corrupt {_LABELS.get(kind, kind.upper())}: {_one_line(exc)}")
     try:
@@ -835,5 +864,7 @@ def extract_document_text(
     except Exception as exc:
         return DocumentText(None, method, f"text could not be normalised: {_one_line(exc)}")
     if text is None:
+        if truncated:  # stopped at a limit before any text came: not "no text layer"
+            return DocumentText(None, method, f"no text read within the limits ({truncated})")
         return DocumentText(None, method, _NO_TEXT.get(kind, f"{_LABELS.get(kind, kind.upper())} has no text"))
     return DocumentText(text, method, None, truncated)

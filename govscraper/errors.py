@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -45,14 +48,49 @@ def _connection_reason(value: BaseException) -> str:
     return str(value).strip() or type(value).__name__
 
 
+#: Scrapy's message for a response whose Content-Length is over the limit (``get_maxsize_msg``).
+_ANNOUNCED = re.compile(r"Expected to receive (\d+) bytes which is larger than download max size \((\d+)\)")
+#: Scrapy's HttpCompressionMiddleware, stopping a compressed body's decoding at the limit (a compression bomb).
+_INFLATED = re.compile(
+    r"\((\d+) B compressed, (\d+) B decompressed(?: so far)?\) exceeded DOWNLOAD_MAXSIZE \((\d+) B\)"
+)
+
+
+def _too_large(message: str, request: Any) -> str:
+    """The one-line reason for a response cut off at its size limit.
+
+    Scrapy's HTTP/1.1 handler refuses a response whose Content-Length is over ``download_maxsize`` with a message
+    naming both sizes; a body sent without a length (chunked, or ended by closing the connection) is cancelled
+    once it grows past the limit, with no message at all. That cancellation is the only one the handler makes
+    without a message (a timeout is a DownloadTimeoutError, a stop's abandoned download CrawlStopped), so an empty
+    DownloadCancelledError is read as this case, and the limit is the request's ``download_maxsize``, which every
+    govscraper request carries (pages, sitemaps, images, attachments).
+    """
+    announced = _ANNOUNCED.search(message)
+    if announced:
+        size, limit = announced.groups()
+        return f"response too large: Content-Length {size} bytes, over the limit of {limit} bytes"
+    if message:  # Scrapy's wording changed: its own message says it
+        return f"response too large: {message}"
+    limit = getattr(request, "meta", {}).get("download_maxsize") if request is not None else None
+    if limit:
+        return f"response too large: a body sent without Content-Length grew over the limit of {limit} bytes"
+    return "response too large: a body sent without Content-Length grew over the download size limit"
+
+
 def describe_reason(value: BaseException) -> str:
     """The one-line reason for an exception a download ended in."""
     return describe_failure(Failure(value))[0]
 
 
-def describe_failure(failure: Failure) -> tuple[str, int | None]:
-    """``(reason, HTTP status or None)`` for a request's failure."""
+def describe_failure(failure: Failure, request: Any = None) -> tuple[str, int | None]:
+    """``(reason, HTTP status or None)`` for a request's failure.
+
+    ``request`` is the failed request when the failure does not carry it (``failure.request``, as Scrapy sets it
+    for a spider's errback): a response over its size limit is described with the request's limit.
+    """
     value = failure.value
+    request = request if request is not None else getattr(failure, "request", None)
     if isinstance(value, HttpError):
         status = value.response.status
         return f"HTTP {status}", status
@@ -63,11 +101,15 @@ def describe_failure(failure: Failure) -> tuple[str, int | None]:
             return reason, None
     if isinstance(value, DownloadCancelledError):
         message = str(value)
-        if "max size" in message:
-            return f"response too large: {message}", None
-        return f"download cancelled: {message or 'the crawl was stopping'}", None
+        if "max size" in message or not message:
+            return _too_large(message, request), None
+        return f"download cancelled: {message}", None
     if isinstance(value, IgnoreRequest):
         message = str(value) or type(value).__name__
+        inflated = _INFLATED.search(message)
+        if inflated:  # worded as the live crawl's other size refusals and the WARC import's
+            sent, _decoded, limit = inflated.groups()
+            return f"response too large: over the limit of {limit} bytes once decoded ({sent} bytes as sent)", None
         if "redirect" in message.lower():
             return f"redirect loop or too many redirects ({message})", None
         return message, None

@@ -4,6 +4,13 @@
 every field or the ones asked for, with their images and attachments as lists, streamed in id order in constant
 memory; ``--images DIR`` writes the image files beside the export under names made from their sha256 only.
 
+What a portal sent is not trusted to be harmless where an export goes: an attachment's ``filename`` is written
+made safe (:func:`govscraper.media.safe_filename`: no directory parts, no control or bidi characters; archives
+made before names were made safe hold them raw), and a CSV text cell that a spreadsheet would run as a formula
+(it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a ``'`` in front, as
+OWASP's CSV-injection guidance says (``csv_raw``, ``--csv-raw``: the cells exactly as stored). JSON lines are
+always exact: no JSON reader runs a formula.
+
 ``--format warc`` (:func:`export_warc`): a portal's raw captures as one WARC file for other archives.
 
 Records are copied byte for byte from the run files (each is a gzip member of its own), so digests and record ids
@@ -36,6 +43,7 @@ from warcio.warcwriter import WARCWriter
 
 from govscraper.db import open_reader
 from govscraper.lookup import warc_path
+from govscraper.media import safe_filename
 from govscraper.progress import ProgressLine
 from govscraper.search.engine import Filters, selected_articles
 from govscraper.search.query import Query, parse
@@ -182,12 +190,15 @@ _IMAGES_JSON = (
 )
 _ATTACHMENTS_JSON = (
     "(SELECT '[' || group_concat(entry, ',') || ']' FROM (SELECT json_object("
-    "'url', l.source_url, 'title', l.title, 'sha256', l.attachment_sha256, 'filename', d.filename, "
-    "'mime', d.mime, 'size', d.size) AS entry "
+    "'url', l.source_url, 'title', l.title, 'sha256', l.attachment_sha256, "
+    "'filename', govscraper_safe_filename(d.filename), 'mime', d.mime, 'size', d.size) AS entry "
     "FROM article_attachments l LEFT JOIN attachments d ON d.sha256 = l.attachment_sha256 "
     "WHERE l.article_id = a.id ORDER BY l.position))"
 )
 _LIST_SQL = {"images": _IMAGES_JSON, "attachments": _ATTACHMENTS_JSON}
+#: What a spreadsheet reads as the start of a formula (OWASP, CSV injection): "=", "+", "-", "@", tab, CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CODES = ", ".join(str(ord(start)) for start in FORMULA_STARTS)
 #: Rows fetched from SQLite at a time.
 FETCH = 500
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -232,12 +243,22 @@ def _jsonl_select(chosen: list[str]) -> str:
     return "'{' || " + " || ',' || ".join(pieces) + " || '}'"
 
 
-def _csv_line_select(chosen: list[str]) -> str:
+def csv_cell(value: object, raw: bool = False) -> object:
+    """A value as a CSV cell is written: text that a spreadsheet would run as a formula (it starts with one of
+    :data:`FORMULA_STARTS`) gets a ``'`` in front, which spreadsheets show as text and hide; anything else, and
+    everything when ``raw``, is left as it is. Numbers are never changed: -3 is a number, not a formula."""
+    if not raw and isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_line_select(chosen: list[str], raw: bool = False) -> str:
     """One SQL expression making the whole CSV row of an article (without its line end), as :mod:`csv` writes it.
 
     The excel dialect's minimal quoting: a text cell holding a comma, a double quote, CR or LF is quoted with its
     quotes doubled; NULL is an empty cell; numbers as they are; a row of one empty cell is ``""``. The lists are JSON
-    text, so quoted unless empty (``[]``). ``tests/test_export_articles.py`` checks the rows against :mod:`csv`'s.
+    text, so quoted unless empty (``[]``), and start with "[", never a formula. Unless ``raw``, text cells are
+    escaped as :func:`csv_cell` does. ``tests/test_export_articles.py`` checks the rows against :mod:`csv`'s.
     """
     cells = []
     for name in chosen:
@@ -245,12 +266,16 @@ def _csv_line_select(chosen: list[str]) -> str:
             cells.append(f"""coalesce('"' || replace({_LIST_SQL[name]}, '"', '""') || '"', '[]')""")
             continue
         column = _column(name)
+        # The quote mark goes in front of the text; whether the cell is quoted does not change with it.
+        value = column
+        if not raw:
+            value = f"(CASE WHEN unicode({column}) IN ({_FORMULA_CODES}) THEN '''' || {column} ELSE {column} END)"
         cells.append(
             f"CASE WHEN {column} IS NULL THEN '' WHEN typeof({column}) <> 'text' THEN CAST({column} AS TEXT) "
             f"""WHEN instr({column}, ',') OR instr({column}, '"') OR instr({column}, char(10)) """
             f"OR instr({column}, char(13)) "
-            f"""THEN '"' || replace({column}, '"', '""') || '"' """
-            f"ELSE {column} END"
+            f"""THEN '"' || replace({value}, '"', '""') || '"' """
+            f"ELSE {value} END"
         )
     if len(cells) == 1 and chosen[0] not in LIST_FIELDS:
         cells[0] = (
@@ -330,11 +355,14 @@ def write_articles(
     fields: Sequence[str] | None = None,
     images_dir: Path | None = None,
     progress: ProgressLine | None = None,
+    csv_raw: bool = False,
 ) -> ArticleExport:
     """:func:`export_articles`, returning what was written (articles, image files)."""
     if fmt not in ARTICLE_FORMATS:
         raise ExportError(f"format: one of {', '.join(ARTICLE_FORMATS)}, not {fmt!r}")
     chosen = check_fields(conn, fields)
+    # The attachments' list names each file as made safe, also in archives stored before names were made safe.
+    conn.create_function("govscraper_safe_filename", 1, safe_filename, deterministic=True)
     (filters or Filters()).where(conn)  # a bad date or range fails here, before anything is written
     counts = ArticleExport()
     images = _ImageWriter(conn, images_dir, counts) if images_dir is not None else None
@@ -345,13 +373,13 @@ def write_articles(
     if images is not None:
         select = _csv_select(chosen_sql) if fmt == "csv" else _jsonl_select(chosen_sql)
     else:
-        select = _csv_line_select(chosen) if fmt == "csv" else _jsonl_select(chosen)
+        select = _csv_line_select(chosen, csv_raw) if fmt == "csv" else _jsonl_select(chosen)
         select = f"CAST({select} AS BLOB)" if binary else select
     end = "\r\n" if fmt == "csv" else "\n"
     rows = selected_articles(conn, query, filters, columns=select)
     try:
         if fmt == "csv":
-            _write(out, binary, _csv_text([chosen]))
+            _write(out, binary, _csv_text([chosen], raw=True))  # the field names are ours
         for batch in _batches(rows):
             if images is None:
                 lines = [row[0] for row in batch]
@@ -364,7 +392,7 @@ def write_articles(
                 if fmt == "csv":
                     at = chosen_sql.index("images")
                     cells = [(*row[:at], images.add_files(row[at]), *row[at + 1 :]) for row in batch]
-                    _write(out, binary, _csv_text([cell[: len(chosen)] for cell in cells]))
+                    _write(out, binary, _csv_text([cell[: len(chosen)] for cell in cells], raw=csv_raw))
                 else:
                     keep = "images" in chosen
                     _write(out, binary, "".join(_with_files(row[0], images, keep=keep) + end for row in batch))
@@ -378,9 +406,9 @@ def write_articles(
     return counts
 
 
-def _csv_text(rows: Iterable[Sequence[object]]) -> str:
+def _csv_text(rows: Iterable[Sequence[object]], raw: bool = False) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows(row if raw else [csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -422,6 +450,7 @@ def export_articles(
     fields: Sequence[str] | None = None,
     images_dir: Path | None = None,
     progress: ProgressLine | None = None,
+    csv_raw: bool = False,
 ) -> int:
     """Write the articles ``query`` and ``filters`` select, in id order, as JSON lines or CSV; return how many.
 
@@ -431,10 +460,12 @@ def export_articles(
     written there as ``<sha256>.<ext>`` (the extension from the stored mime type) and each image entry names its
     ``file``. ``out`` is a text stream (for CSV opened with ``newline=""``: rows end in CRLF, as :mod:`csv` writes
     them), or a binary one, written in UTF-8 and faster (no decoding and encoding of every line in Python).
+    Attachments' file names are written made safe (:func:`govscraper.media.safe_filename`). CSV text cells that
+    start like a formula get a ``'`` in front (:func:`csv_cell`) unless ``csv_raw``; JSON lines are exact.
     :class:`ExportError` for an unknown format or field, :class:`~govscraper.search.query.SearchError` for bad
     filters.
     """
-    return write_articles(conn, out, fmt, query, filters, fields, images_dir, progress).articles
+    return write_articles(conn, out, fmt, query, filters, fields, images_dir, progress, csv_raw).articles
 
 
 def export_articles_to(
@@ -450,6 +481,7 @@ def export_articles_to(
     fields_text: str | None = None,
     images_dir: Path | None = None,
     progress: ProgressLine | None = None,
+    csv_raw: bool = False,
 ) -> ArticleExport:
     """``govscraper export --format jsonl|csv``: everything is checked before ``output`` (or stdout) is written."""
     db = open_reader(db_path)
@@ -461,7 +493,7 @@ def export_articles_to(
         if images_dir is not None:
             images_dir.mkdir(parents=True, exist_ok=True)
         with _binary_output(output) as out:
-            return write_articles(db.conn, out, fmt, query, filters, fields, images_dir, progress)
+            return write_articles(db.conn, out, fmt, query, filters, fields, images_dir, progress, csv_raw)
     finally:
         db.conn.close()
 

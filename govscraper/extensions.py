@@ -30,7 +30,12 @@ _RUN_SETTINGS = (
     "DOWNLOAD_TIMEOUT",
     "RETRY_TIMES",
     "GOVSCRAPER_MAX_ARTICLES",
+    "GOVSCRAPER_MAX_REQUESTS",
+    "GOVSCRAPER_MAX_PAGES",
+    "GOVSCRAPER_MAX_LINKS_PER_PAGE",
 )
+#: Run statuses that ``--resume`` continues: killed (still ``running``), stopped by a signal, or ended at a budget.
+RESUMABLE = ("running", "interrupted", "budget reached")
 
 
 def run_status(reason: str) -> str:
@@ -41,6 +46,8 @@ def run_status(reason: str) -> str:
         return "interrupted"
     if reason == "unreachable":  # the portal (or the Wayback Machine) could not be talked to at all
         return "unreachable"
+    if reason == "budget_reached":  # GOVSCRAPER_MAX_REQUESTS/PAGES (govscraper.budget): incomplete, resumable
+        return "budget reached"
     return "failed"
 
 
@@ -49,9 +56,9 @@ class ArchiveRun:
 
     It also holds the portal's job lock for the life of the crawl, chooses the crawl mode (``GOVSCRAPER_MODE``:
     auto means incremental once the portal has a finished crawl, full before that; resume continues the run an
-    interrupted crawl left in the job directory), and at the end runs the layout canary: a crawl that recognised no
-    article at all, or whose article pages failed extraction above ``GOVSCRAPER_CANARY_FAILURE_RATE``, is flagged
-    ``layout-changed?`` in its row.
+    interrupted crawl, or one that reached its budget (``budget reached``, govscraper.budget), left in the job
+    directory), and at the end runs the layout canary: a crawl that recognised no article at all, or whose article
+    pages failed extraction above ``GOVSCRAPER_CANARY_FAILURE_RATE``, is flagged ``layout-changed?`` in its row.
     """
 
     def __init__(self, crawler: Crawler):
@@ -89,7 +96,7 @@ class ArchiveRun:
         state = self.job.read_state()
         run_id = None
         if requested == "resume":
-            if state is not None and archive.resumable(state.run_id, portal.id):
+            if state is not None and self._resumable(state.run_id, portal.id):
                 run_id, self.mode = state.run_id, "resume"
                 archive.interrupt_stale_runs(portal.id, keep=run_id)
                 archive.continue_run(run_id, portal)
@@ -114,6 +121,15 @@ class ArchiveRun:
         logger.info(
             "run %s (%s): archiving %s (%s) into %s", run_id, self.mode, portal.id, portal.base_url, archive.path
         )
+
+    def _resumable(self, run_id: int, portal_id: str) -> bool:
+        """A run of this portal that did not finish: killed, stopped, or ended at its budget (:data:`RESUMABLE`)."""
+        row = (
+            archive_for(self.crawler)
+            .db.conn.execute("SELECT status FROM crawl_runs WHERE id = ? AND portal_id = ?", [run_id, portal_id])
+            .fetchone()
+        )
+        return row is not None and row[0] in RESUMABLE
 
     def _recover_warc_files(self, portal_id: str, run_id: int) -> None:
         from govscraper.middlewares import warc_directory
@@ -192,6 +208,8 @@ class ArchiveRun:
         )
         if status == "unreachable":  # the reason, in one line: which URL, and what failed (DNS, refused, TLS)
             reason = stats.get_value("govscraper/unreachable") or reason
+        elif status == "budget reached":  # which budget, and how much of it was spent
+            reason = stats.get_value("govscraper/budget") or reason
         archive_for(self.crawler).finish_run(status, reason, counts, alarm)
         if alarm:
             logger.warning("layout-changed? %s", alarm)

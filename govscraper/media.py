@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import mimetypes
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -90,20 +91,96 @@ def inspect_image(data: bytes, content_type: str | None = None) -> ImageInfo:
 
 
 def filename_for(url: str, content_disposition: str | None = None) -> str | None:
-    """The document's file name: from Content-Disposition, else the URL's last segment with an extension.
+    """The document's file name as the server gave it: from Content-Disposition, else the URL's last segment with
+    an extension. Transport encodings are undone (percent escapes, RFC 5987's ``filename*=charset''...``), nothing
+    else: the result may hold a path, control characters or anything a server sends. :func:`safe_filename` makes
+    it fit to store, show and write to disk; this raw name is kept beside it (``attachments.filename_raw``).
 
     Liferay puts a UUID after the name (``/documents/10180/123/KH-12.pdf/5f2c...``), so the last segment that
     has an extension wins, not simply the last segment.
     """
     if content_disposition:
-        match = re.search(r"filename\*\s*=\s*[^']*'[^']*'([^;]+)", content_disposition, re.I) or re.search(
-            r'filename\s*=\s*"?([^";]+)"?', content_disposition, re.I
-        )
+        extended = re.search(r"filename\*\s*=\s*([^']*)'[^']*'([^;]+)", content_disposition, re.I)
+        if extended:
+            charset = extended.group(1).strip() or "utf-8"
+            try:
+                return unquote(extended.group(2).strip(), encoding=charset, errors="replace") or None
+            except LookupError:  # a charset Python does not know: RFC 5987 requires UTF-8 to be understood
+                return unquote(extended.group(2).strip(), errors="replace") or None
+        match = re.search(r'filename\s*=\s*"?([^";]+)"?', content_disposition, re.I)
         if match:
             return unquote(match.group(1).strip()) or None
     segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
     named = [s for s in segments if "." in s and s.rsplit(".", 1)[-1].lower() in _BY_EXTENSION]
     return named[-1] if named else (segments[-1] if segments else None)
+
+
+#: UTF-8 bytes a safe file name may take: ext4 and most file systems allow 255, and a tool that adds " (2)" or
+#: ".part" to a name needs room.
+MAX_FILENAME_BYTES = 200
+#: Characters Windows forbids in a file name ("/" and "\\" are separators, handled before), written as "_".
+_FORBIDDEN = re.compile(r'[<>:"|?*]')
+#: Device names Windows reserves, whatever the extension ("CON.pdf" opens the console); compared without case.
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"] + [f"{d}{n}" for d in ("COM", "LPT") for n in "0123456789¹²³"]
+)
+
+
+def safe_filename(raw: str | None) -> str | None:
+    """A file name safe to store, show and write to disk, keeping the Vietnamese as it is; None if none remains.
+
+    * NFC, like every text the archive stores (a name sent decomposed compares equal to the same name typed);
+    * the last path segment only (RFC 6266, section 4.3: "../../etc/passwd" is "passwd", "C:\\x\\y.pdf" is
+      "y.pdf");
+    * control characters (C0, DEL, C1) and line or paragraph separators become spaces; format characters go:
+      bidirectional overrides and isolates (U+202A-202E, U+2066-2069, which make "gpj.exe" display as
+      "exe.jpg"), marks (U+200E, U+200F, U+061C), zero-width characters, soft hyphens, byte-order marks; lone
+      surrogates go too (they cannot be written as UTF-8); runs of white space become one space;
+    * the characters Windows forbids (``< > : " | ? *``) become "_";
+    * a run of dots becomes one dot, and dots and spaces at either end go, so no ".." survives and the name is
+      never hidden or silently renamed by Windows;
+    * a name whose part before the first dot is a reserved Windows device name (CON, PRN, AUX, NUL, COM0-9,
+      LPT0-9) gets a "_" in front;
+    * at most :data:`MAX_FILENAME_BYTES` bytes of UTF-8, cut at a character boundary (never inside a letter and
+      its tone mark), keeping a short extension.
+
+    It is idempotent: a safe name is returned unchanged.
+    """
+    if raw is None:
+        return None
+    name = unicodedata.normalize("NFC", raw)
+    name = re.split(r"[/\\]", name)[-1]
+    kept: list[str] = []
+    for character in name:
+        category = unicodedata.category(character)
+        if category in ("Cc", "Zl", "Zp"):
+            kept.append(" ")
+        elif category not in ("Cf", "Cs"):
+            kept.append(character)
+    name = " ".join("".join(kept).split())
+    name = _FORBIDDEN.sub("_", name)
+    name = re.sub(r"\.{2,}", ".", name).strip(" .")
+    name = unicodedata.normalize("NFC", name)  # removing a format character can bring a letter and its mark together
+    if not name:
+        return None
+    if name.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
+        name = "_" + name
+    return _bounded(name)
+
+
+def _bounded(name: str) -> str:
+    """``name`` in at most :data:`MAX_FILENAME_BYTES` bytes of UTF-8, with its extension (up to 16 characters)."""
+    if len(name.encode("utf-8")) <= MAX_FILENAME_BYTES:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 16:
+        stem, extension = name, ""
+    suffix = f".{extension}" if extension else ""
+    room = MAX_FILENAME_BYTES - len(suffix.encode("utf-8"))
+    cut = len(stem.encode("utf-8")[:room].decode("utf-8", "ignore"))
+    while 0 < cut < len(stem) and unicodedata.combining(stem[cut]):
+        cut -= 1  # the first character left out is a mark: leave its letter out too
+    return (stem[:cut].rstrip(" .") or "_") + suffix
 
 
 def inspect_document(data: bytes, content_type: str | None, filename: str | None) -> str:

@@ -34,14 +34,43 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def backoff_delay(attempt: int, base: float, ceiling: float, retry_after: str | None = None) -> float:
+def retry_after_seconds(retry_after: str | None, now: float | None = None) -> float | None:
+    """The wait a ``Retry-After`` header asks for, in seconds, or None when it says nothing readable.
+
+    RFC 9110 (section 10.2.3) allows either form: a number of seconds (``120``) or an HTTP date (``Wed, 21 Oct 2015
+    07:28:00 GMT``; also the obsolete RFC 850 and asctime forms, which are GMT too), meaning "not before then", so
+    the wait is the time from ``now`` (seconds since the epoch; the clock by default) to that date, 0 if it is past.
+    """
+    text = (retry_after or "").strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():
+        return float(text)
+    import time
+    from datetime import UTC
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # asctime carries no zone: HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def backoff_delay(
+    attempt: int, base: float, ceiling: float, retry_after: str | None = None, now: float | None = None
+) -> float:
     """Seconds to wait before retry number ``attempt`` (1-based): ``base * 2**(attempt-1)``, capped.
 
-    A server's ``Retry-After`` (in seconds) is honoured when it asks for longer, up to the same cap.
+    A server's ``Retry-After`` (seconds or an HTTP date, :func:`retry_after_seconds`) is honoured when it asks for
+    longer, up to the same cap; anything unreadable is ignored.
     """
     delay = base * 2 ** max(attempt - 1, 0)
-    if retry_after and retry_after.strip().isdigit():
-        delay = max(delay, float(retry_after.strip()))
+    asked = retry_after_seconds(retry_after, now)
+    if asked is not None:
+        delay = max(delay, asked)
     return min(delay, ceiling)
 
 
@@ -427,8 +456,8 @@ class WaybackMiddleware:
         if slot is None:
             return
         if response.status in (429, 503):
-            retry_after = response.headers.get(b"Retry-After", b"").decode("latin-1").strip()
-            wait = float(retry_after) if retry_after.isdigit() else max(slot.delay * 2, self.base_delay, 1.0)
+            asked = retry_after_seconds(response.headers.get(b"Retry-After", b"").decode("latin-1"))
+            wait = asked if asked is not None else max(slot.delay * 2, self.base_delay, 1.0)
             slot.delay = min(max(slot.delay, wait), self.max_delay)
             self.crawler.stats.inc_value("govscraper/wayback/slowed_down")
         elif response.status < 400 and not self.autothrottle and slot.delay > self.base_delay:
@@ -446,7 +475,10 @@ class WarcReplayMiddleware:
     sits in a crawl): a URL the files hold gets the record's status, headers and body (transfer and content encodings
     undone, so Scrapy's decompression has nothing left to do), and redirects, the media pipelines and the spider see
     it as they see a live answer. A URL the files do not hold, or hold cut off, fails with the reason, which the
-    spider or pipeline records in ``fetch_failures`` like any failed download. The record's ``captures`` row (in the
+    spider or pipeline records in ``fetch_failures`` like any failed download. The body is decoded within the same
+    limit as a live download of that request (``download_maxsize`` in its meta: the page, image or attachment limit,
+    under the ``DOWNLOAD_MAXSIZE`` ceiling) and refused as soon as it is over, so a gzip bomb costs no more than the
+    limit; such a record is also one of the import's skipped records. The record's ``captures`` row (in the
     copy of the file inside the archive, same offsets) goes into the request's meta (``govscraper_capture_id``), as
     with a live capture; a record imported before keeps its row, so a second import adds none.
     """
@@ -472,13 +504,12 @@ class WarcReplayMiddleware:
         record = index.lookup(request.url)
         if record is None:
             raise NotInWarc("not in the WARC files")
+        ceiling = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        limits = [size for size in (request.meta.get("download_maxsize"), ceiling) if size]
         try:
-            answer = index.replay(record)
+            answer = index.replay(record, max_size=min(limits) if limits else 0)
         except ReplayFailed as failed:
             raise NotInWarc(str(failed)) from None
-        maxsize = request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
-        if maxsize and len(answer.body) > maxsize:
-            raise NotInWarc(f"response too large: {len(answer.body)} bytes, over the limit of {maxsize}")
         request.meta["govscraper_capture_id"] = self._capture(index, record, answer.payload)
         request.meta["govscraper_warc_record"] = record
         headers = Headers()

@@ -29,6 +29,8 @@ DEFAULT_INTERVAL = timedelta(days=1)
 _INTERVAL_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
 _INTERVAL = re.compile(r"^(?:\d+[wdhm])+$")
 _INTERVAL_PART = re.compile(r"(\d+)([wdhm])")
+#: A host name as an alias is written: lowercase labels of letters, digits and hyphens (IDNs in their xn-- form).
+_HOST = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 def parse_interval(text: str) -> timedelta:
@@ -87,6 +89,10 @@ class Portal:
     #: RSS/Atom feeds of the portal's news, relative to base_url; read in addition to its lists (not stored in
     #: the portals table: it says where to look, not what the portal is).
     feeds: tuple[str, ...] = ()
+    #: Other host names of the portal (``www.`` and without, an old domain still served), on the base URL's scheme
+    #: and port: a crawl follows links and redirects to them as to the portal itself (govscraper.scope). Not stored
+    #: in the portals table, like feeds.
+    aliases: tuple[str, ...] = ()
     status: str = "unverified"
     offline_since: date | None = None
     notes: str = ""
@@ -111,14 +117,17 @@ class Portal:
         return [urljoin(self.base_url, u) for u in self.start_urls] or [self.base_url]
 
     def rebased(self, base_url: str) -> Portal:
-        """The same portal served from another address (a local replica, a mirror), start URLs moved along."""
+        """The same portal served from another address (a local replica, a mirror), start URLs moved along.
+
+        The aliases are dropped: they name the portal's own hosts, and a crawl of a mirror must not wander to them.
+        """
         base = base_url if base_url.endswith("/") else base_url + "/"
         moved = []
         for url in self.category_urls:
             parts = urlsplit(url)
             relative = parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
             moved.append(urljoin(base, relative))
-        return replace(self, base_url=base, start_urls=tuple(moved))
+        return replace(self, base_url=base, start_urls=tuple(moved), aliases=())
 
     def as_row(self) -> dict[str, object]:
         """The portal as a row of the archive's ``portals`` table."""
@@ -183,6 +192,23 @@ def _names(raw: dict[str, object], key: str, where: str) -> tuple[str, ...]:
     return names
 
 
+def _aliases(raw: dict[str, object], base_url: str, where: str) -> tuple[str, ...]:
+    """The ``aliases`` of an entry: a list of host names (no scheme, port or path), each once, not the base URL's."""
+    value = raw.get("aliases", [])
+    example = 'like aliases = ["www.moduc.quangngai.gov.vn"]'
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RegistryError(f"{where}: aliases must be a list of host names, {example}; got {value!r}")
+    hosts = []
+    for alias in value:
+        host = alias.strip().lower().rstrip(".")
+        if not _HOST.match(host):
+            raise RegistryError(f"{where}: alias {alias!r} is not a host name (no scheme, port or path), {example}")
+        if host == (urlsplit(base_url).hostname or "") or host in hosts:
+            raise RegistryError(f"{where}: alias {alias!r} is named twice (or is the base URL's own host)")
+        hosts.append(host)
+    return tuple(hosts)
+
+
 def _parse_entry(raw: dict[str, object], source: str) -> Portal:
     where = f"{source}: portal {raw.get('id', '?')!r}"
     known = {f.name for f in Portal.__dataclass_fields__.values()} - {"extra"}
@@ -241,6 +267,7 @@ def _parse_entry(raw: dict[str, object], source: str) -> Portal:
         platform=str(raw["platform"]),
         start_urls=tuple(str(u) for u in start_urls),
         feeds=tuple(u.strip() for u in feeds),
+        aliases=_aliases(raw, base_url, where),
         status=str(status),
         offline_since=offline_since if isinstance(offline_since, date) else None,
         notes=str(raw.get("notes", "")),

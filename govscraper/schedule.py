@@ -263,6 +263,8 @@ def describe_status(status: int) -> str:
             return f"killed by signal {-status}"
     if status in (128 + signal.SIGINT, 128 + signal.SIGTERM):  # a crawl stops this way, its run resumable
         return f"stopped by {signal.Signals(status - 128).name} (exit {status}; crawl --resume continues it)"
+    if status == 5:  # govscraper.cli.BUDGET_EXIT
+        return "budget reached (exit 5; crawl --resume continues it)"
     return f"exit {status}"
 
 
@@ -743,23 +745,24 @@ def run_schedule(
             jitter=jitter,
             seed=seed,
         )
-        logger.info(
-            "scheduling %d portals into %s: at most %d crawls at once, one per server, jitter ±%g%%",
-            len(portals),
-            db_path,
-            max_parallel,
-            jitter * 100,
-        )
-        last = scheduler.last_runs()
-        for portal in portals:
-            moment = due_at(portal, last.get(portal.id), jitter, seed)
-            logger.debug(
-                "%s on %s every %s: due %s",
-                portal.id,
-                server_of(portal),
-                format_interval(portal.interval),
-                moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "now (never crawled)",
+        with scheduler.signals_handled():  # from the first line it prints, a signal stops it cleanly
+            logger.info(
+                "scheduling %d portals into %s: at most %d crawls at once, one per server, jitter ±%g%%",
+                len(portals),
+                db_path,
+                max_parallel,
+                jitter * 100,
             )
-        return scheduler.run(once=once, poll=poll, stop_timeout=stop_timeout)
+            last = scheduler.last_runs()
+            for portal in portals:
+                moment = due_at(portal, last.get(portal.id), jitter, seed)
+                logger.debug(
+                    "%s on %s every %s: due %s",
+                    portal.id,
+                    server_of(portal),
+                    format_interval(portal.interval),
+                    moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "now (never crawled)",
+                )
+            return scheduler.run(once=once, poll=poll, stop_timeout=stop_timeout)
     finally:
         close_db(archive)

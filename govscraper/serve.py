@@ -17,11 +17,13 @@ import errno
 import importlib.metadata
 import importlib.util
 import json
+import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +212,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "sha256": "SHA-256 of the bytes",
             "bytes": "The document as downloaded",
             "mime": "Its type, as read from the bytes",
-            "filename": "Its file name",
+            "filename": "Its file name, made safe to save and show (no folders, no control characters)",
+            "filename_raw": "The file name exactly as the server gave it (Content-Disposition or the URL)",
             "size": "Bytes",
             "first_url": "The URL it was first downloaded from",
             "fetched_at": "When (UTC)",
@@ -243,6 +246,21 @@ TABLES: dict[str, dict[str, Any]] = {
             "error": "What went wrong (one line)",
             "referer": "The page that linked it",
             "failed_at": "When (UTC)",
+        },
+    },
+    "import_failures": {
+        "description": "WARC records an import could not read (skipped, the rest of the file imported), with "
+        "where they lie and why.",
+        "facets": ["warc_file"],
+        "sort_desc": "id",
+        "columns": {
+            "warc_file": "The WARC file's name, as given to import-warc",
+            "warc_sha256": "The file's SHA-256 (which copy of that name)",
+            "offset": "Where the unreadable record, or the damaged stretch, starts in the file",
+            "record_id": "Its WARC-Record-ID, when that much could be read",
+            "url": "Its WARC-Target-URI, when that much could be read",
+            "error": "What was wrong (one line)",
+            "imported_at": "When (UTC)",
         },
     },
     "captures": {
@@ -399,6 +417,41 @@ def address(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+#: How Datasette (Uvicorn) says where it listens.
+_LISTENING = re.compile(r"running on (https?://\S+?):(\d+)")
+
+
+def _relay(process: subprocess.Popen[str], host: str, announce: Any) -> None:
+    """Pass Datasette's log on to stderr, and announce the address once Datasette names the port it bound."""
+    assert process.stderr is not None
+    announced = False
+    for line in process.stderr:
+        found = None if announced else _LISTENING.search(line)
+        if found and announce is not None:
+            announce(address(host, int(found.group(2))))
+            announced = True
+        sys.stderr.write(line)
+        sys.stderr.flush()
+
+
+def stop_datasette(process: subprocess.Popen[Any]) -> None:
+    """Make Datasette stop, and never wait for it without end.
+
+    Uvicorn shuts down gracefully on a first SIGINT or SIGTERM and waits for open connections to close, however long
+    that takes (a browser's keep-alive, a reader that stalled); a second SIGINT makes it stop at once. So: SIGINT,
+    then SIGINT again, each given :data:`SHUTDOWN_WAIT_S`; then SIGKILL. Nothing is lost: Datasette only reads.
+    """
+    for signum in (signal.SIGINT, signal.SIGINT, signal.SIGKILL):
+        if process.poll() is not None:
+            return
+        process.send_signal(signum)
+        try:
+            process.wait(timeout=SHUTDOWN_WAIT_S)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def serve(
     db_path: str | Path,
     host: str = DEFAULT_HOST,
@@ -409,36 +462,40 @@ def serve(
 ) -> int:
     """Run Datasette over the archive until it stops (Ctrl-C, SIGTERM); returns its exit status.
 
-    ``announce`` is called with the address to open once the port is known to be free.
+    ``announce`` is called with the address to open: at once for a port given (after checking it is free), and for
+    ``port=0`` once Datasette has bound a free port itself and said which (the port is never chosen here and then
+    bound by another process: another program could take it in between).
     """
     check_datasette()
-    port = free_port(host, port)
+    if port:
+        free_port(host, port)
     with tempfile.TemporaryDirectory(prefix="govscraper-serve-") as folder:
         metadata_path = Path(folder) / "metadata.json"
         metadata_path.write_text(json.dumps(metadata(database_name(db_path)), ensure_ascii=False, indent=2))
-        if announce is not None:
-            announce(address(host, port))
-        process = subprocess.Popen(datasette_command(db_path, metadata_path, host, port, immutable=immutable))
-
-        def forward(signum: int, _frame: object) -> None:
-            process.send_signal(signum)
-
-        previous = {signum: signal.signal(signum, forward) for signum in (signal.SIGTERM, signal.SIGHUP)}
+        command = datasette_command(db_path, metadata_path, host, port, immutable=immutable)
+        # A stop asked for (Ctrl-C, SIGTERM, SIGHUP) is only noted by the handler, whenever it comes, even before
+        # Datasette is started: the loop below acts on it. Datasette runs in a session of its own, so that it gets
+        # signals from us alone (Ctrl-C in a terminal goes to the whole foreground group), one at a time.
+        asked: list[int] = []
+        stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        previous = {signum: signal.signal(signum, lambda signum, _frame: asked.append(signum)) for signum in stops}
         try:
-            try:
-                return process.wait()
-            except KeyboardInterrupt:
-                # Ctrl-C in a terminal reaches Datasette too (same process group); a SIGINT sent to this process
-                # alone does not: pass it on. Either way Datasette shuts down, or is made to. Stopping on request
-                # is a clean end (status 0).
-                if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
+            if port:
+                if announce is not None:
+                    announce(address(host, port))
+                process = subprocess.Popen(command, start_new_session=True)
+            else:
+                process = subprocess.Popen(
+                    command, stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True
+                )
+                threading.Thread(target=_relay, args=(process, host, announce), daemon=True).start()
+            while not asked:
                 try:
-                    process.wait(timeout=SHUTDOWN_WAIT_S)
-                except (subprocess.TimeoutExpired, KeyboardInterrupt):
-                    process.terminate()
-                    process.wait()
-                return 0
+                    return process.wait(timeout=0.5)  # Datasette ended by itself (a bad setting): its status
+                except subprocess.TimeoutExpired:
+                    continue  # the timeout only lets the loop look at ``asked``
+            stop_datasette(process)
+            return 0  # stopped on request: a clean end
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)

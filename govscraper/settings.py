@@ -66,6 +66,17 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 GOVSCRAPER_PAGE_MAXSIZE = 10 * 1024 * 1024  # an HTML page larger than this is recorded as a failure
 GOVSCRAPER_IMAGE_MAXSIZE = 25 * 1024 * 1024
 GOVSCRAPER_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
+
+# Documents' text, read off the reactor (govscraper.offload) ---------------------------------------------------
+#: Worker processes reading documents' text beside the crawl (0: in the crawl's own process, downloads waiting).
+GOVSCRAPER_DOCUMENT_WORKERS = 2
+#: Seconds one document may take: the reader stops between pages at 60% of it, keeping what it read; at 100% the
+#: worker is killed (a reader stuck in C code too) and text_error says so. The file is archived either way.
+GOVSCRAPER_DOCUMENT_TIMEOUT = 120.0
+#: Bytes of memory (address space, RLIMIT_AS) a worker may use while reading one document; 0: no limit.
+GOVSCRAPER_DOCUMENT_MEMORY = 1024 * 1024 * 1024
+#: How much lower the workers' CPU priority is than the crawl's (nice), so that pages keep flowing on a busy machine.
+GOVSCRAPER_DOCUMENT_NICE = 10
 REDIRECT_MAX_TIMES = 10
 MEDIA_ALLOW_REDIRECTS = True
 
@@ -94,6 +105,27 @@ GOVSCRAPER_CANARY_FAILURE_RATE = 0.2
 GOVSCRAPER_MAX_ARTICLES = 0
 #: Hops through pages that are neither lists nor articles, for crawls of sites not in the registry.
 GOVSCRAPER_GENERIC_MAX_DEPTH = 3
+
+# Crawl scope and budgets (govscraper.scope, govscraper.budget; issue 12) -------------------------------------------
+#: Non-public networks (CIDR, or single addresses) that a crawl of a portal on the public web may still connect to,
+#: e.g. ["10.1.2.0/24"] for an intranet mirror known by name. Empty: none (loopback, private, link-local and other
+#: non-public addresses are refused unless the portal's own URL names such an address).
+GOVSCRAPER_ALLOW_NETWORKS = []
+#: Host name → IPv4 address for this crawl instead of DNS, like curl's --resolve: {"portal.example": "127.0.0.2"}.
+#: The answers are checked like DNS answers (GOVSCRAPER_ALLOW_NETWORKS).
+GOVSCRAPER_RESOLVE = {}
+#: Scrapy's cached threaded resolver, with GOVSCRAPER_RESOLVE and the address rules applied to every connection.
+TWISTED_DNS_RESOLVER = "govscraper.scope.GuardedResolver"
+#: Budgets per crawl (0: none). They fit the largest real portal with room to spare: a provincial portal holds about
+#: 100,000 articles, so a full crawl asks for about 100,000 article pages, some 10,000-20,000 list pages walked per
+#: category and a few thousand other pages (under 150,000 pages), and with about three photos and a few documents per
+#: article some 400,000 more requests (under 600,000 requests with robots.txt, sitemaps, retries and redirects).
+#: A crawl that reaches a budget ends as "budget reached"; crawl --resume continues it with a fresh budget.
+GOVSCRAPER_MAX_REQUESTS = 1_000_000
+GOVSCRAPER_MAX_PAGES = 250_000
+#: Links read from one page: article pages link to a few hundred pages (menus, related news), list pages to fewer;
+#: the rest of a page with more is ignored, with a warning and a fetch_failures row saying how many.
+GOVSCRAPER_MAX_LINKS_PER_PAGE = 2000
 #: Sitemaps (robots.txt ``Sitemap:`` lines, /sitemap.xml) and RSS/Atom feeds (the registry's ``feeds``, feed links
 #: on start pages) name articles too: read them in addition to following links. Costs one request for
 #: /sitemap.xml on a portal without one (robots.txt is the one Scrapy fetches anyway).
@@ -129,6 +161,11 @@ DOWNLOADER_MIDDLEWARES = {
     "govscraper.middlewares.WarcMiddleware": 950,
     # Wayback crawls only: photos and documents from the Internet Archive; before robots.txt (100) sees them.
     "govscraper.middlewares.WaybackMiddleware": 50,
+    # Pages stay on the portal's site; a public portal never leads to loopback, private or link-local addresses.
+    # After the Wayback rewrite (50), before robots.txt (100): a refused host's robots.txt is not asked for either.
+    "govscraper.scope.ScopeMiddleware": 60,
+    # Just before DownloaderStats (850): counts what is really sent, ends the crawl at GOVSCRAPER_MAX_REQUESTS/PAGES.
+    "govscraper.budget.BudgetMiddleware": 840,
 }
 
 #: Config files and GOVSCRAPER_* environment variables (govscraper.config) for crawls Scrapy starts itself (scrapy

@@ -16,35 +16,48 @@ Real files differ, and the index takes them as they are:
   the response they belong to (``WARC-Concurrent-To``, either way round); ``warcinfo``, ``metadata``, ``dns:`` and
   wget's ``metadata://`` log records are kept in the copied file and otherwise left alone;
 * truncated records: ``WARC-Truncated`` on a response (the producer stopped reading), or a file cut off in the middle
-  of a record. What is readable is indexed; a cut record or an unreadable tail is reported (:attr:`WarcIndex.problems`)
-  and a request for it fails with the reason;
+  of a record. What is readable is indexed; a cut record is reported and a request for it fails with the reason;
 * several captures of one URL: the newest complete one answers (by WARC-Date). Older captures stay in the copied
   file, byte for byte, where any replay tool finds them.
+
+Files may also be damaged or hostile (issue 12), and nothing in them may cost unbounded memory or lose the records
+after a bad one. The files are read by :mod:`govscraper.warcread`, which bounds every line, header block, gzip
+member and body, and steps over a bad record instead of stopping. Each record (or stretch of bytes) that cannot be
+imported becomes an :class:`ImportFailure`: one warning line naming its file, offset and URL, and one
+``import_failures`` row (:func:`record_failures`). That happens while the files are indexed (unreadable headers, an
+unparsable URI, a Content-Length that lies, garbage, a cut record) or when a request is answered (a body over the
+request's size limit once decoded: a gzip, deflate or brotli bomb, an endless chunked body; a body that cannot be
+decoded).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import shutil
 import tempfile
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url
-from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import BufferedReader
 from warcio.timeutils import iso_date_to_datetime
 
+from govscraper import warcread
 from govscraper.registry import Portal, portal_for_url
+from govscraper.settings import DOWNLOAD_MAXSIZE
+from govscraper.warcread import Damaged, HttpHead, HttpHeadScanner, Skipped, WarcHead, Whole, field_value
 
 #: Record types that answer a request for their URL.
 ANSWERING = ("response", "revisit", "resource")
 #: Headers that describe the stored body's encoding; the replayed body is decoded, so they no longer apply.
 _ENCODING_HEADERS = ("transfer-encoding", "content-encoding", "content-length")
+#: Longest URL or record id kept in a warning line or an ``import_failures`` row (a hostile one may be 64 KiB).
+_SHOWN = 2000
 
 
 class WarcImportError(ValueError):
@@ -53,7 +66,11 @@ class WarcImportError(ValueError):
 
 @dataclass
 class IndexedRecord:
-    """One record that can answer a request: where it lies, what it says, and whether it is whole."""
+    """One record that can answer a request: where it lies, what it says, and whether it is whole.
+
+    Its HTTP fields are not kept (a file may hold millions of records, each with a head of up to a MiB): only what
+    choosing and following records needs (status, type, Location); :meth:`WarcIndex.replay` reads the rest again.
+    """
 
     file: str  # the file's name (the key of :attr:`WarcIndex.files`)
     offset: int
@@ -64,7 +81,6 @@ class IndexedRecord:
     warc_date: str
     status: int
     mime: str | None
-    headers: list[tuple[str, str]]
     #: The declared WARC-Payload-Digest (for a revisit: the digest of the payload it refers to).
     payload_digest: str | None
     payload_length: int
@@ -75,6 +91,13 @@ class IndexedRecord:
     refers_to_date: str | None = None
     #: The request record of this exchange, when the file has one: (offset, length, record id).
     request: tuple[int, int, str] | None = None
+    #: The block begins with an HTTP head (responses and revisits of http(s) URLs), read again on replay.
+    http: bool = False
+    #: The answer's (or a resource record's) Content-Type, whole, and its Location.
+    content_type: str | None = None
+    location: str | None = None
+    #: The block's length when it is over the size limit: stepped over when indexed, refused when asked for.
+    oversize: int | None = None
 
     @property
     def html(self) -> bool:
@@ -94,6 +117,7 @@ class WarcFile:
     name: str
     size: int
     sha256: str
+    #: Records found in it (read whole, cut off, or skipped as unreadable).
     records: int = 0
     warcinfo: list[dict[str, str]] = field(default_factory=list)
     #: Where the bytes are read from during the import (the copy in the archive once it is made).
@@ -105,6 +129,35 @@ class WarcFile:
             if info.get("software"):
                 return info["software"]
         return None
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """A record, or a stretch of a file, that could not be imported: an ``import_failures`` row and a warning line."""
+
+    file: str
+    sha256: str
+    offset: int
+    #: One line: what was wrong ("cut off: ...", "response too large: ...", "unparsable WARC-Target-URI ...").
+    error: str
+    kind: str | None = None  # its WARC-Type, when that much could be read
+    record_id: str | None = None
+    url: str | None = None
+    #: The file ends inside it.
+    cut: bool = False
+    #: False for bytes that are no record at all (garbage, a gzip member holding no record).
+    record: bool = True
+
+    def line(self) -> str:
+        """The warning, naming the file, the offset and (when readable) the URL."""
+        where = f" ({self.url})" if self.url else ""
+        if self.cut and self.record and self.error.startswith("cut off"):
+            return f"{self.file}: the {self.kind or 'last'} record at offset {self.offset}{where} is {self.error}"
+        if not self.record:
+            return f"{self.file}: skipped at offset {self.offset}: {self.error}"
+        return (
+            f"{self.file}: skipped the {self.kind or 'unreadable'} record at offset {self.offset}{where}: {self.error}"
+        )
 
 
 @dataclass
@@ -119,7 +172,15 @@ class Replayed:
 
 
 class ReplayFailed(LookupError):
-    """A request the WARC files cannot answer; the message is the reason kept in ``fetch_failures``."""
+    """A request the WARC files cannot answer; the message is the reason kept in ``fetch_failures``.
+
+    ``skipped``: the record is there but could not be imported (over the size limit once decoded, undecodable); it
+    is then an :class:`ImportFailure` too. A URL the files do not hold, or hold truncated by their producer, is not.
+    """
+
+    def __init__(self, reason: str, skipped: bool = False):
+        super().__init__(reason)
+        self.skipped = skipped
 
 
 def _moment(warc_date: str) -> str:
@@ -146,6 +207,19 @@ def url_key(url: str) -> str:
         return url
 
 
+def check_url(url: str) -> None:
+    """:class:`~govscraper.warcread.Damaged` for a WARC-Target-URI nothing could be done with: one that does not
+    split into parts, has no host or no valid port, or that the crawl's canonical form cannot be made of."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+        if not parts.hostname:
+            raise ValueError("no host")
+        canonicalize_url(url)
+    except ValueError as exc:
+        raise Damaged(f"unparsable WARC-Target-URI ({exc})") from None
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
@@ -163,48 +237,98 @@ def _warcinfo_fields(block: bytes) -> dict[str, str]:
     return fields
 
 
-def _lost(path: Path, offset: int) -> str:
-    """What a damaged tail of a file held, as far as it can be read: ``"<url> (record type)"`` or "the rest"."""
+def _mime(content_type: str | None) -> str | None:
+    return (content_type or "").split(";")[0].strip().lower() or None
+
+
+def _shown(text: str | None) -> str | None:
+    return text[:_SHOWN] if text else None
+
+
+def not_a_warc(path: Path) -> str | None:
+    """Why ``path`` is not a WARC file at all (its first bytes begin no record), or None; read from its first 64 KiB
+    only, so that a large file of something else is refused at once."""
     with path.open("rb") as stream:
-        stream.seek(offset)
-        tail = stream.read(1 << 16)
-    if tail[:2] == b"\x1f\x8b":
+        start = stream.read(warcread.STEP)
+    if start.startswith(warcread.GZIP_MAGIC):
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
         try:
-            tail = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(tail)
+            start = inflater.decompress(start, 4096)
         except zlib.error:
-            return "the rest"
-    head = tail.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
-    fields = _warcinfo_fields(head.encode("utf-8"))
-    uri = target_uri(fields.get("WARC-Target-URI"))
-    return f"{uri} ({fields.get('WARC-Type', 'record')})" if uri else "the rest"
+            return "a damaged gzip member at its start"
+        if not start.strip(b"\r\n") and inflater.eof:
+            return None  # an empty first member: the records come after it
+    text = start.lstrip(b"\r\n")
+    if text.startswith(b"WARC/"):
+        return None
+    if text.startswith(b"filedesc:"):
+        return "an ARC file: not supported"
+    return "its first bytes begin no WARC record"
 
 
-def _mime(headers: list[tuple[str, str]]) -> str | None:
-    for name, value in headers:
-        if name.lower() == "content-type":
-            return value.split(";")[0].strip().lower() or None
-    return None
+class _BlockReader:
+    """What the index keeps of one record's block, taken as it streams by (:func:`warcread.read_warc` feeds it):
+    the HTTP head of a response or revisit, the sha1 and length of the payload after it, the start of a warcinfo."""
+
+    def __init__(self, http: bool, keep: int = 0):
+        self.http = http
+        self._scanner: HttpHeadScanner | None = HttpHeadScanner() if http else None
+        self.head: HttpHead | None = None
+        self.sha1 = hashlib.sha1()
+        self.payload_length = 0
+        self._keep = keep
+        self.kept = bytearray()
+        self.complete = False
+
+    def feed(self, data: bytes) -> None:
+        if len(self.kept) < self._keep:
+            self.kept += data[: self._keep - len(self.kept)]
+        if self._scanner is not None:
+            if not self._scanner.feed(data):
+                return
+            self.head, data = self._scanner.head()
+            self._scanner = None
+        self.sha1.update(data)
+        self.payload_length += len(data)
+
+    def close(self, complete: bool) -> _BlockReader:
+        if self._scanner is not None and self._scanner.buffer:
+            self.head, _ = self._scanner.head()  # no blank line: a revisit's block, or a record cut off
+        self._scanner = None
+        self.complete = complete
+        return self
 
 
 class WarcIndex:
-    """Every answering record of a set of WARC files, by URL; built once, read by the replay middleware."""
+    """Every answering record of a set of WARC files, by URL; built once, read by the replay middleware.
 
-    def __init__(self) -> None:
+    ``max_size`` is the largest body anything may be (``DOWNLOAD_MAXSIZE``, 0 for no limit): a record whose block is
+    larger (plus a MiB for its HTTP head) is stepped over, not read, and a request for it is refused.
+    """
+
+    def __init__(self, max_size: int = DOWNLOAD_MAXSIZE) -> None:
         self.files: dict[str, WarcFile] = {}
         self.by_url: dict[str, list[IndexedRecord]] = defaultdict(list)
         self.by_id: dict[str, IndexedRecord] = {}
         self.by_digest: dict[str, IndexedRecord] = {}
-        #: What could not be read, one line each (cut records, unreadable tails, digests that do not match).
+        #: Warning lines, in order: every failure's, and payload digests that do not match.
         self.problems: list[str] = []
+        #: Records and stretches that could not be imported (while indexing, then while answering requests).
+        self.failures: list[ImportFailure] = []
+        self._failed: set[tuple[str, int, str]] = set()
+        #: Records that answered a request: (file, offset).
+        self.answered: set[tuple[str, int]] = set()
         self.counts: dict[str, int] = defaultdict(int)
+        self.max_size = max_size
+        self.block_limit = max_size + warcread.MAX_HEAD if max_size else 1 << 62
 
     # Building -----------------------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, paths: list[Path]) -> WarcIndex:
+    def build(cls, paths: list[Path], max_size: int = DOWNLOAD_MAXSIZE) -> WarcIndex:
         """Index ``paths``; :class:`WarcImportError` for a file that is missing, empty, not a WARC, or named like
         another one given (before anything is read into the archive)."""
-        index = cls()
+        index = cls(max_size)
         for path in paths:
             path = Path(path)
             if not path.exists():
@@ -216,6 +340,9 @@ class WarcIndex:
                 raise WarcImportError(f"{path}: empty file, not a WARC")
             if path.name in index.files:
                 raise WarcImportError(f"{path}: two files named {path.name} (the archive keeps WARC files by name)")
+            reason = not_a_warc(path)
+            if reason:
+                raise WarcImportError(f"{path}: not a WARC file ({reason})")
             index._index_file(path, size)
         index._link()
         return index
@@ -226,34 +353,19 @@ class WarcIndex:
         requests: dict[str, tuple[int, int, str]] = {}  # response id → its request record
         pending_requests: dict[str, str] = {}  # response's WARC-Concurrent-To (a request id) → response id
         request_locations: dict[str, tuple[int, int, str]] = {}
-        with path.open("rb") as stream:
-            iterator = ArchiveIterator(stream)
-            first = True
-            try:
-                for record in iterator:
-                    if first and record.format not in ("warc", "arc2warc"):
-                        raise WarcImportError(f"{path}: not a WARC file (it reads as {record.format})")
-                    first = False
-                    self._index_record(record, iterator, warc_file, requests, pending_requests, request_locations)
-            except WarcImportError:
-                raise
-            except Exception as exc:  # warcio, zlib and the HTTP parser fail in many ways on damaged bytes
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                if first:
-                    raise WarcImportError(f"{path}: not a WARC file ({reason})") from None
-                self.problems.append(
-                    f"{name}: unreadable from offset {iterator.offset} ({type(exc).__name__}: {reason}); "
-                    f"{_lost(path, iterator.offset)} skipped"
-                )
+        failures: list[ImportFailure] = []
+        for read in warcread.read_warc(path, self._visit, self.block_limit):
+            if isinstance(read, Skipped):
+                failures.append(self._skipped(warc_file, read))
             else:
-                if not first and size - iterator.offset > 4:
-                    # warcio stops quietly at a gzip member or record cut short: the bytes left over say so.
-                    self.problems.append(
-                        f"{name}: the file is cut off: {size - iterator.offset} bytes from offset {iterator.offset} "
-                        f"are not a whole record; {_lost(path, iterator.offset)} skipped"
-                    )
-        if first:
-            raise WarcImportError(f"{path}: not a WARC file (no record in it)")
+                failure = self._index_record(read, warc_file, requests, pending_requests, request_locations)
+                if failure is not None:
+                    failures.append(failure)
+        if not warc_file.records:
+            reason = failures[0].error if failures else "no record in it"
+            raise WarcImportError(f"{path}: not a WARC file ({reason})")
+        for failure in failures:
+            self._fail(failure)
         for response_id, location in requests.items():
             found = self.by_id.get(response_id)
             if found is not None and found.request is None:
@@ -264,64 +376,107 @@ class WarcIndex:
                 found.request = request_locations[request_id]
         self.files[name] = warc_file
 
-    def _index_record(self, record, iterator, warc_file, requests, pending_requests, request_locations) -> None:
-        headers = record.rec_headers
-        kind = record.rec_type
+    def _visit(self, head: WarcHead) -> _BlockReader | None:
+        """How much of a record's block the index reads: a warcinfo's start, an answering record's HTTP head and
+        payload digest; nothing of the others. A record whose URI is unparsable is refused here."""
+        kind = (head.get("WARC-Type") or "").strip()
+        if kind == "warcinfo":
+            return _BlockReader(http=False, keep=warcread.MAX_LINE)
+        if kind not in ANSWERING:
+            return None
+        url = target_uri(head.get("WARC-Target-URI"))
+        if not re.match(r"(?i)https?:", url):
+            return None
+        check_url(url)
+        return _BlockReader(http=kind != "resource" and url.startswith(("http:", "https:")) and head.length > 0)
+
+    def _skipped(self, warc_file: WarcFile, skipped: Skipped) -> ImportFailure:
+        if skipped.record:
+            warc_file.records += 1
+        kind = (field_value(skipped.fields, "WARC-Type") or "").strip() or None
+        if kind:
+            self.counts[kind] += 1
+        error = f"cut off: {skipped.reason}" if skipped.cut and skipped.record else skipped.reason
+        return ImportFailure(
+            file=warc_file.name,
+            sha256=warc_file.sha256,
+            offset=skipped.offset,
+            error=error,
+            kind=kind,
+            record_id=_shown(field_value(skipped.fields, "WARC-Record-ID")),
+            url=_shown(target_uri(field_value(skipped.fields, "WARC-Target-URI"))),
+            cut=skipped.cut,
+            record=skipped.record,
+        )
+
+    def _fail(self, failure: ImportFailure) -> None:
+        key = (failure.file, failure.offset, failure.error)
+        if key in self._failed:
+            return
+        self._failed.add(key)
+        self.failures.append(failure)
+        self.problems.append(failure.line())
+
+    def _index_record(
+        self, read: Whole, warc_file: WarcFile, requests, pending_requests, request_locations
+    ) -> ImportFailure | None:
+        head = read.head
+        kind = (head.get("WARC-Type") or "").strip()
         warc_file.records += 1
         self.counts[kind] += 1
-        url = target_uri(headers.get_header("WARC-Target-URI"))
-        raw = hashlib.sha1()
-        received = 0
-        first_block = b""
-        for block in iter(lambda: record.raw_stream.read(1 << 16), b""):
-            raw.update(block)
-            received += len(block)
-            first_block = first_block or block
-        offset, length = iterator.get_record_offset(), iterator.get_record_length()
-        # A record the file ends inside: its headers incomplete (no Content-Length reached), or its block short.
-        missing = getattr(record.raw_stream, "limit", 0)
-        if record.length is None or missing:
-            where = f" ({url})" if url else ""
-            self.problems.append(
-                f"{warc_file.name}: the {kind} record at offset {offset}{where} is cut off: "
-                + ("the file ends inside its headers" if record.length is None else f"{missing} bytes are missing")
+        url = target_uri(head.get("WARC-Target-URI"))
+        record_id = head.get("WARC-Record-ID") or ""
+        offset, length = read.offset, read.length
+        reader: _BlockReader | None = read.result
+        failure = None
+        if read.missing:  # the file ends inside the block: what is there is indexed, and a request for it fails
+            failure = ImportFailure(
+                file=warc_file.name,
+                sha256=warc_file.sha256,
+                offset=offset,
+                error=f"cut off: {read.missing} bytes are missing",
+                kind=kind or None,
+                record_id=_shown(record_id),
+                url=_shown(url),
+                cut=True,
             )
-            if record.length is None:
-                return
         if kind == "warcinfo":
-            warc_file.warcinfo.append(_warcinfo_fields(first_block))
-            return
-        record_id = headers.get_header("WARC-Record-ID") or ""
+            if reader is not None:
+                warc_file.warcinfo.append(_warcinfo_fields(bytes(reader.kept)))
+            return failure
         if kind == "request":
             location = (offset, length, record_id)
             request_locations[record_id] = location
-            concurrent = headers.get_header("WARC-Concurrent-To")
+            concurrent = head.get("WARC-Concurrent-To")
             if concurrent:
                 requests[concurrent] = location
-            return
-        if kind not in ANSWERING or urlsplit(url).scheme not in ("http", "https"):
-            return
-        truncated = headers.get_header("WARC-Truncated")
+            return failure
+        if reader is None:  # not an answering record of an http(s) URL
+            return failure
+        truncated = head.get("WARC-Truncated")
         if kind == "revisit":
             truncated = None  # Heritrix marks every revisit "WARC-Truncated: length": it has no payload by design
-        if missing:
+        if read.missing:
             truncated = "cut"
-        if record.http_headers is not None:
-            http_headers = list(record.http_headers.headers)
-            try:
-                status = int((record.http_headers.get_statuscode() or "0").strip() or 0)
-            except ValueError:
-                status = 0
+        http = reader.head
+        if http is not None:
+            headers, status = http.headers, http.status
+            content_type = field_value(headers, "Content-Type")
+        elif kind == "resource":
+            headers, status, content_type = [], 200, head.get("Content-Type")
         else:
-            http_headers = [("Content-Type", headers.get_header("Content-Type") or "")] if kind == "resource" else []
-            status = 200 if kind == "resource" else 0
-        declared = headers.get_header("WARC-Payload-Digest")
-        if kind == "response" and declared and not truncated and declared.startswith("sha1:"):
-            computed = "sha1:" + base64.b32encode(raw.digest()).decode("ascii")
+            headers, status, content_type = [], 0, None
+        declared = head.get("WARC-Payload-Digest")
+        checked = reader.complete and not read.oversize and not truncated
+        if kind == "response" and declared and checked and declared.startswith("sha1:"):
+            computed = "sha1:" + base64.b32encode(reader.sha1.digest()).decode("ascii")
             if computed != declared.strip():
                 self.problems.append(
                     f"{warc_file.name}: the record at offset {offset} ({url}) does not match its payload digest"
                 )
+        payload_length = reader.payload_length
+        if read.oversize:
+            payload_length = head.length - (http.size if http is not None else 0)
         entry = IndexedRecord(
             file=warc_file.name,
             offset=offset,
@@ -329,18 +484,21 @@ class WarcIndex:
             warc_type=kind,
             record_id=record_id,
             url=url,
-            warc_date=headers.get_header("WARC-Date") or "",
+            warc_date=head.get("WARC-Date") or "",
             status=status,
-            mime=_mime(http_headers),
-            headers=http_headers,
+            mime=_mime(content_type),
             payload_digest=declared.strip() if declared else None,
-            payload_length=received,
+            payload_length=payload_length,
             truncated=truncated,
-            refers_to=headers.get_header("WARC-Refers-To"),
-            refers_to_uri=target_uri(headers.get_header("WARC-Refers-To-Target-URI")) or None,
-            refers_to_date=headers.get_header("WARC-Refers-To-Date"),
+            refers_to=head.get("WARC-Refers-To"),
+            refers_to_uri=target_uri(head.get("WARC-Refers-To-Target-URI")) or None,
+            refers_to_date=head.get("WARC-Refers-To-Date"),
+            http=reader.http,
+            content_type=content_type,
+            location=field_value(headers, "Location"),
+            oversize=head.length if read.oversize else None,
         )
-        concurrent = headers.get_header("WARC-Concurrent-To")
+        concurrent = head.get("WARC-Concurrent-To")
         if concurrent:
             pending_requests[concurrent] = record_id
         self.by_url[url_key(url)].append(entry)
@@ -348,6 +506,7 @@ class WarcIndex:
             self.by_id[record_id] = entry
         if kind != "revisit" and not truncated and declared and declared not in self.by_digest:
             self.by_digest[declared.strip()] = entry
+        return failure
 
     def _link(self) -> None:
         for captures in self.by_url.values():
@@ -381,8 +540,31 @@ class WarcIndex:
             return self.by_digest.get(record.payload_digest)
         return None
 
-    def replay(self, record: IndexedRecord) -> Replayed:
-        """The HTTP answer of ``record`` (a revisit's headers with its payload's body); :class:`ReplayFailed`."""
+    def _source(self, record: IndexedRecord) -> Path:
+        return self.files[record.file].source or self.files[record.file].path
+
+    def _refuse(self, record: IndexedRecord, reason: str) -> ReplayFailed:
+        """Record that ``record`` could not be imported (once per file, offset and reason) and say why."""
+        warc_file = self.files[record.file]
+        self._fail(
+            ImportFailure(
+                file=record.file,
+                sha256=warc_file.sha256,
+                offset=record.offset,
+                error=reason,
+                kind=record.warc_type,
+                record_id=_shown(record.record_id),
+                url=_shown(record.url),
+            )
+        )
+        return ReplayFailed(reason, skipped=True)
+
+    def replay(self, record: IndexedRecord, max_size: int | None = None) -> Replayed:
+        """The HTTP answer of ``record`` (a revisit's headers with its payload's body); :class:`ReplayFailed`.
+
+        The body is decoded step by step and refused as soon as it is over ``max_size`` bytes (default: the index's
+        ``max_size``; 0: no limit), as a live crawl refuses a download over its limit.
+        """
         payload = self.payload_of(record)
         if payload is None:
             raise ReplayFailed(
@@ -391,23 +573,35 @@ class WarcIndex:
         if payload.truncated:
             reason = "the file ends inside it" if payload.truncated == "cut" else f"WARC-Truncated: {payload.truncated}"
             raise ReplayFailed(f"truncated in the WARC file {payload.file} ({reason})")
-        source = self.files[payload.file].source or self.files[payload.file].path
-        with source.open("rb") as stream:
-            stream.seek(payload.offset)
-            stored = next(iter(ArchiveIterator(stream)))
+        limit = self.max_size if max_size is None else max_size
+        if payload.oversize is not None:
+            raise self._refuse(
+                payload,
+                f"response too large: its WARC record's block is {payload.oversize} bytes, over the limit of "
+                f"{self.max_size}",
+            )
+        try:
+            stored = warcread.read_payload(self._source(payload), payload.offset, http=payload.http, limit=limit)
+        except Damaged as exc:
+            raise self._refuse(payload, exc.reason) from None
+        headers = stored.headers if stored.headers is not None else [("Content-Type", payload.content_type or "")]
+        status = stored.status if stored.headers is not None else payload.status
+        if payload is not record and record.http:
             try:
-                body = stored.content_stream().read()
-            except Exception as exc:  # a body that claims an encoding it does not have
-                raise ReplayFailed(f"undecodable body in the WARC file ({type(exc).__name__}: {exc})") from None
-        decoded = _decoded_encoding(payload.headers)
-        headers = record.headers if record.headers else payload.headers
-        status = record.status or payload.status
+                with warcread.open_block(self._source(record), record.offset) as (_, block):
+                    own, _ = warcread.read_http_head(block)
+            except Damaged as exc:
+                raise self._refuse(record, exc.reason) from None
+            if own is not None and own.headers:
+                headers = own.headers
+            status = record.status or (own.status if own is not None else 0) or status
         kept = [
             (name, value)
             for name, value in headers
-            if name.lower() not in _ENCODING_HEADERS or (name.lower() == "content-encoding" and not decoded)
+            if name.lower() not in _ENCODING_HEADERS or (name.lower() == "content-encoding" and not stored.decoded)
         ]
-        return Replayed(status=status, headers=kept, body=body, payload=payload)
+        self.answered.add((record.file, record.offset))
+        return Replayed(status=status, headers=kept, body=stored.body, payload=payload)
 
     # What the files hold ------------------------------------------------------------------------------------
 
@@ -430,7 +624,7 @@ class WarcIndex:
         found = []
         for captures in self.by_url.values():
             chosen = captures[-1]
-            if 300 <= chosen.status < 400 and any(n.lower() == "location" for n, _ in chosen.headers):
+            if 300 <= chosen.status < 400 and chosen.location:
                 found.append(chosen)
         return sorted(found, key=lambda r: r.url)
 
@@ -446,14 +640,39 @@ class WarcIndex:
         """Read ``name``'s records from ``path`` from now on (its copy in the archive: the same bytes)."""
         self.files[name].source = path
 
+    def summary(self) -> str:
+        """The import's count: records read, records that answered a request, records (or stretches) skipped."""
+        read = sum(f.records for f in self.files.values())
+        return (
+            f"{read} records read in {len(self.files)} file{'s' if len(self.files) != 1 else ''}, "
+            f"{len(self.answered)} imported, {len(self.failures)} skipped"
+        )
 
-def _decoded_encoding(headers: list[tuple[str, str]]) -> bool:
-    """Whether warcio's content stream undoes this Content-Encoding (so the header must go)."""
-    for name, value in headers:
-        if name.lower() == "content-encoding":
-            encoding = value.strip().lower()
-            return encoding in ("", "identity") or encoding in BufferedReader.get_supported_decompressors()
-    return True
+
+def record_failures(conn: Any, failures: list[ImportFailure], imported_at: str) -> int:
+    """Write each failure as an ``import_failures`` row, once: a file imported again (same sha256) adds no row for a
+    failure at the same offset with the same error. Returns the rows added."""
+    added = 0
+    for failure in failures:
+        cursor = conn.execute(
+            'INSERT INTO import_failures (warc_file, warc_sha256, "offset", record_id, url, error, imported_at) '
+            "SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM import_failures "
+            'WHERE warc_sha256 = ? AND "offset" = ? AND error = ?)',
+            [
+                failure.file,
+                failure.sha256,
+                failure.offset,
+                failure.record_id,
+                failure.url,
+                failure.error,
+                imported_at,
+                failure.sha256,
+                failure.offset,
+                failure.error,
+            ],
+        )
+        added += cursor.rowcount
+    return added
 
 
 # Portals -------------------------------------------------------------------------------------------------------

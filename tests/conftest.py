@@ -79,3 +79,26 @@ def registry_file(tmp_path_factory, clean_replica, clean_site, faulty_replica, f
         encoding="utf-8",
     )
     return path
+
+
+# The hostile site (tests/hostile_site.py) for the modules that crawl it: each module gets its own servers and its
+# own rows of the hostile cases' table, printed after its tests as "hostile cases (<module>)". test_hostile_warc.py
+# defines its own ``site`` (a replica) and ``table`` (a Markdown table), which take precedence there.
+@pytest.fixture(scope="module")
+def site():
+    """The hostile web site's servers (tests/hostile_site.py), for one test module."""
+    from tests.hostile_site import HostileSite
+
+    hostile = HostileSite()
+    yield hostile
+    hostile.close()
+
+
+@pytest.fixture(scope="module")
+def table(request):
+    """A test module's rows of the hostile cases' table (tests/hostile_site.py), printed after its tests."""
+    from tests.hostile_site import Table
+
+    collected = Table()
+    yield collected
+    collected.show(request, f"hostile cases ({request.module.__name__.rsplit('.', 1)[-1].removeprefix('test_')})")

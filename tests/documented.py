@@ -7,8 +7,8 @@ what must change to run offline on a test machine:
 * a URL of a real portal (or a placeholder such as ``https://...``) becomes the local replica's;
 * registered portals (``qni-moduc`` ...) point at the replica through a registry overlay (``GOVSCRAPER_REGISTRY``);
   for ``--source wayback`` they keep their real host, and ``GOVSCRAPER_WAYBACK_URL`` names a local Wayback stand-in;
-* ports become free ports (``serve`` gets one even where the documentation leaves the default); files a command
-  reads (``page.html``, WARC files to import) are made first;
+* ports become ``0`` (any free port, bound by the server itself, which says which; ``serve`` gets it even where the
+  documentation leaves the default); files a command reads (``page.html``, WARC files to import) are made first;
 * a synopsis ``[--a | --b]`` runs once without the brackets' options and once with each alternative;
 * benchmarks run at a small scale (``--articles 60 --rounds 1``): they must run, their figures are not the point;
 * the two set-up commands' installation steps are what ``.ci/run`` does from a clean clone, and the test command

@@ -20,7 +20,7 @@ import threading
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
 import pytest
@@ -29,6 +29,7 @@ import sqlite_utils
 from govscraper.replica import ReplicaServer, build_site
 from govscraper.replica.syndication import Syndication
 from tests.conftest import registry_entry, run_cli
+from tests.serving import QuietHandler, send
 
 SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 HOME = (
@@ -48,16 +49,13 @@ class StaticSite:
         self.lock = threading.Lock()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 with site.lock:
                     site.requests[self.path] += 1
                     found = site.files.get(self.path)
                 if found is not None:
-                    self.answer(200, [("Content-Type", found[0])], found[1])
+                    send(self, 200, [("Content-Type", found[0])], found[1])
                     return
                 headers = {"Host": self.headers["Host"]}
                 for name in ("If-None-Match", "If-Modified-Since"):
@@ -70,15 +68,7 @@ class StaticSite:
                 except urllib.error.HTTPError as error:
                     status, kept, body = error.code, error.headers, error.read()
                 names = ("Content-Type", "ETag", "Last-Modified", "Content-Disposition")
-                self.answer(status, [(n, kept[n]) for n in names if kept.get(n)], body)
-
-            def answer(self, status, headers, body):
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send(self, status, [(n, kept[n]) for n in names if kept.get(n)], body)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

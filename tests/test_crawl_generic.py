@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,6 +17,7 @@ import pytest
 import sqlite_utils
 
 from tests.conftest import run_cli
+from tests.serving import QuietHandler, http_server, send
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
 #: One list page per portal family, and the article page of the same portal it links to.
@@ -45,20 +46,13 @@ class MiniPortal:
         self.pages = {path_of(expected(n)["url"]): (LAYOUTS / f"{n}.html").read_bytes() for n in names}
         pages = self.pages
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 body = pages.get(self.path)
                 status = 200 if body is not None else 404
                 body = body if body is not None else b"<html><body>Not found</body></html>"
-                self.send_response(status)
                 # The pages declare their own charset (one is windows-1258): say nothing here, as many portals do.
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
+                send(self, status, [("Content-Type", "text/html")], body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -136,25 +130,14 @@ def test_a_page_served_with_the_wrong_charset_is_read_from_its_bytes(tmp_path):
         "hoàn thành các chỉ tiêu năm 2024./.</p></div></body></html>"
     ).encode()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             body = article if self.path == "/tin-tuc/duc-pho-tong-ket-2023.html" else b"<html><body>404</body></html>"
-            self.send_response(200 if body is article else 404)
-            self.send_header("Content-Type", "text/html; charset=ISO-8859-1")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            send(self, 200 if body is article else 404, [("Content-Type", "text/html; charset=ISO-8859-1")], body)
 
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/tin-tuc/duc-pho-tong-ket-2023.html"
-    try:
+    with http_server(Handler) as base:
+        url = base + "/tin-tuc/duc-pho-tong-ket-2023.html"
         result = run_cli("crawl", "--url", url, "--db", str(tmp_path / "a.db"), "--loopback")
-    finally:
-        server.shutdown()
     assert result.returncode == 0, result.stderr[-2000:]
     row = next(iter(sqlite_utils.Database(tmp_path / "a.db")["articles"].rows))
     assert row["title"] == "Đức Phổ tổng kết công tác năm 2023"

@@ -11,28 +11,13 @@ import pytest
 from govscraper.text.decode import decode_document_text, decode_page
 from govscraper.text.legacy import encode_tcvn3, encode_vni
 from govscraper.text.repair import repair_text
+from tests.hostile_site import cp1258
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIFERAY = FIXTURES / "liferay62"
 LAYOUTS = FIXTURES / "layouts"
 MO_DUC_CP1258 = b"M\xf4\xf2 \xd0\xfd\xecc"  # VIETNAMESE.md case 3
 QUANG_NGAI_UTF8 = "<p>Quảng Ngãi</p>".encode()
-TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def cp1258(text: str) -> bytes:
-    """Windows-1258 bytes the way Vietnamese Windows writes them: precomposed where the code page has the letter,
-    else the letter without its tone followed by the combining tone mark."""
-    out = b""
-    for char in unicodedata.normalize("NFC", text):
-        try:
-            out += char.encode("cp1258")
-        except UnicodeEncodeError:
-            decomposed = unicodedata.normalize("NFD", char)
-            tone = "".join(c for c in decomposed if c in TONES)
-            base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONES))
-            out += base.encode("cp1258") + tone.encode("cp1258")
-    return out
 
 
 # ------------------------------------------------------------------------------------------------------ precedence

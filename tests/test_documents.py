@@ -27,9 +27,10 @@ from pypdf import PdfReader, PdfWriter
 
 from govscraper.documents import DocumentText, Limits, document_kind, extract_document_text
 from govscraper.replica import build_site
-from govscraper.replica.documents import document_bytes
+from govscraper.replica.documents import document_bytes, pdf_file
 from govscraper.replica.urls import fold_ascii
 from govscraper.text import encode_tcvn3, encode_vni, normalize_block
+from tests.hostile_site import cp1258
 
 TITLE = "Kế hoạch số 12/KH-UBND"
 BODY = [
@@ -133,18 +134,7 @@ def make_pdf(pages: list[bytes], *, fonts: bytes = b"", extra: list[bytes] | Non
             b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
         ]
     )
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_file(objects)
 
 
 HELVETICA = b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
@@ -333,19 +323,6 @@ def test_encrypted_pdf():
         assert result.error == "encrypted PDF: a password is needed to open it"
     # Only an owner password (printing or copying restricted): readers open it, and so does the extractor.
     assert extract_document_text(encrypted(plain, "", "chu-so-huu"), None, None).text == "UBND HUYEN MO DUC"
-
-
-def cp1258(text: str) -> bytes:
-    """Windows-1258 bytes: letters with a vowel mark precomposed, tone marks as combining characters."""
-    out = []
-    for ch in text:
-        try:
-            out.append(ch.encode("cp1258"))
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            tone = next(mark for mark in parts if mark in "\u0300\u0301\u0303\u0309\u0323")
-            out.append((unicodedata.normalize("NFC", parts.replace(tone, "")) + tone).encode("cp1258"))
-    return b"".join(out)
 
 
 def test_plain_text_attachment():

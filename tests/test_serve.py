@@ -14,8 +14,6 @@ import re
 import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,12 +25,10 @@ from govscraper import datasette_plugin
 from govscraper.search import SearchError, parse
 from govscraper.serve import HIDDEN_TABLES, QUERIES, TABLES, database_name, metadata
 from govscraper.text.fold import canonical_tones, fold
-from tests.conftest import ROOT, run_cli
-from tests.waiting import NeverHappened, wait_for
+from tests.conftest import run_cli
+from tests.serving import get, start_serve, stop
 
 PORTAL = "qni-replica"
-#: No proxy, whatever the environment says: everything here is on 127.0.0.1.
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @pytest.fixture(scope="module")
@@ -48,55 +44,6 @@ def manifest(clean_site):
     return clean_site.manifest()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, bytes]:
-    try:
-        with OPENER.open(url, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def start_server(archive: Path, log_path: Path, **popen) -> tuple[subprocess.Popen, str]:
-    """``govscraper serve`` as a researcher starts it, on a free port; returns once Datasette answers."""
-    port = free_port()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "govscraper", "serve", "--db", str(archive), "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONUTF8": "1"},
-            **popen,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(
-            lambda: get(base + "/-/versions.json")[0] == 200,
-            "Datasette answering",
-            alive=lambda: process.poll() is None,
-            details=lambda: log_path.read_text(errors="replace"),
-        )
-    except NeverHappened:
-        stop(process)
-        raise
-    return process, base
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def nothing_listens(base: str) -> bool:
     port = int(base.rsplit(":", 1)[1])
     with socket.socket() as probe:
@@ -108,7 +55,7 @@ def nothing_listens(base: str) -> bool:
 def server(archive, tmp_path_factory):
     """``govscraper serve`` running; stopped (with Datasette) at the end, whatever happened."""
     log_path = tmp_path_factory.mktemp("serve-log") / "serve.log"
-    process, base = start_server(archive, log_path)
+    process, base = start_serve(archive, log_path)
     try:
         yield {"base": base, "db": f"{base}/{database_name(archive)}", "process": process, "log": log_path}
     finally:
@@ -328,7 +275,7 @@ def test_the_archive_is_served_read_only_while_a_crawl_may_write(server, archive
 
 
 def test_ctrl_c_stops_the_server(archive, tmp_path):
-    process, base = start_server(archive, tmp_path / "serve.log", start_new_session=True)
+    process, base = start_serve(archive, tmp_path / "serve.log", start_new_session=True)
     try:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground process group
         assert process.wait(timeout=180) == 0

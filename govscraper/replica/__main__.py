@@ -42,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--huge-size", type=int, default=12 * 1024 * 1024, help="bytes a 'huge' page exceeds (default 12 MiB)"
     )
+    parser.add_argument(
+        "--heavy-documents",
+        type=int,
+        default=0,
+        metavar="N",
+        help="attach N heavy or hostile documents (a 2,000-page PDF, a million-cell XLSX, a PDF that keeps pypdf busy "
+        "for minutes, a DOCX zip bomb, in turn) to articles spread over the site (default 0: none)",
+    )
     return parser
 
 
@@ -53,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         site = build_site(articles=args.articles, seed=args.seed, faults=args.faults, delta=args.delta)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.heavy_documents:
+        from govscraper.replica.documents import add_heavy_documents
+
+        add_heavy_documents(site, args.heavy_documents)  # built now: the server answers at once
     try:
         server = ReplicaServer(
             site, host=args.host, port=args.port, timeout_delay=args.timeout_delay, huge_size=args.huge_size

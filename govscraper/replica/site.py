@@ -63,6 +63,11 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "doc": "application/msword",
+    # Heavy and hostile documents, only with add_heavy_documents (govscraper/replica/documents.py).
+    "pdf-pages": "application/pdf",
+    "pdf-spin": "application/pdf",
+    "xlsx-rows": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx-bomb": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 #: Kinds of documents an ordinary news article may attach (the "Chỉ đạo - Điều hành" ones attach their own).
 _NEWS_DOCUMENTS = ("KH", "QD", "TB", "CV", "BC")

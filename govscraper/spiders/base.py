@@ -18,17 +18,24 @@ start pages are read with the safe parsers of ``govscraper.extract.feeds``. The 
 aside and requested when link-following has run out (``spider_idle``), so an article found both ways is fetched
 once, with its list entry's teaser and thumbnail, and the sitemap adds only what no list links. A sitemap or feed
 that cannot be read is recorded in ``fetch_failures`` (kind ``sitemap`` or ``feed``) and the crawl goes on.
+
+Hostile sites (issue 12): pages stay within the portal's scope (:class:`govscraper.scope.Scope`: its scheme, host and
+port, and the registry's aliases; redirects that leave it are refused by ``ScopeMiddleware`` and recorded here under
+the page that redirected); links to loopback, private or link-local hosts from a portal on the public web are
+recorded as refused; every page is decoded by govscraper's own rules (:func:`govscraper.text.decode.decode_html`),
+and a page that is binary data or nested deeper than :data:`MAX_NESTING` levels is recorded as a failure instead of
+being read; at most ``GOVSCRAPER_MAX_LINKS_PER_PAGE`` links are read from a page, the rest counted in one failure row.
 """
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
@@ -36,21 +43,38 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
+from govscraper.addresses import AddressPolicy, host_kind, parse_networks
 from govscraper.errors import describe_failure
 from govscraper.extract import feeds
-from govscraper.extract.links import classify, is_file, is_trap
+from govscraper.extract.links import anchors_beyond, classify, is_file, is_trap
 from govscraper.items import ArticleItem
 from govscraper.model import Article, ImageRef, ListItem, ListPage
 from govscraper.registry import Portal, get_portal
+from govscraper.scope import OutOfScope, Scope
 from govscraper.signals import article_unchanged, fetch_failed
-from govscraper.text import decode_page
 from govscraper.text.dates import VN_TZ
+from govscraper.text.decode import decode_html
 
 #: Request priorities: finish the articles of a list page before walking further down the list.
 ARTICLE_PRIORITY = 10
 LIST_PRIORITY = 0
 #: Article URLs from sitemaps and feeds are requested this many at a time, each time link-following runs out.
 DISCOVERY_BATCH = 1000
+#: Deepest element nesting read: Chromium's HTML parser stops nesting at 512 levels too, so no page a person can see
+#: needs more, and the extractors (which recurse, one Python frame a level) stay far from Python's recursion limit.
+MAX_NESTING = 512
+TOO_DEEP = f"page too deeply nested (more than {MAX_NESTING} levels of elements)"
+
+
+#: An element more than MAX_NESTING levels below the root, asked of libxml2 in C: each step of the path expands the
+#: set of the level before, which is empty after a few dozen levels on an ordinary page (0.04 ms a page, a third of
+#: what walking the tree from Python cost).
+_TOO_DEEP = etree.XPath("boolean(/*" + "/*" * MAX_NESTING + ")")
+
+
+def nested_deeper_than_limit(root: Any) -> bool:
+    """Whether an lxml tree nests elements more than :data:`MAX_NESTING` levels deep."""
+    return bool(_TOO_DEEP(root))
 
 
 class PortalSpider(scrapy.Spider):
@@ -72,6 +96,14 @@ class PortalSpider(scrapy.Spider):
         self.portal: Portal = resolved.rebased(base_url) if base_url else resolved
         self.max_articles = int(max_articles) if max_articles else None
         self.hosts = {self.portal.host} | {urlsplit(u).hostname or "" for u in self.portal.category_urls}
+        self.hosts |= set(self.portal.aliases)
+        #: Where pages may come from (ScopeMiddleware refuses the rest, redirects included).
+        self.scope = Scope([self.portal.base_url, *self.portal.category_urls], aliases=self.portal.aliases)
+        #: Which addresses the crawl may reach (completed with GOVSCRAPER_ALLOW_NETWORKS in from_crawler).
+        self.address_policy = AddressPolicy.for_hosts(self.portal.host, self.hosts)
+        self.max_links = 2000
+        #: Links to non-public addresses already recorded as refused (each once).
+        self._refused_links: set[str] = set()
         self._seen: set[str] = set()
         self._articles_scheduled = 0
         #: full | incremental | resume; set by the run record (ArchiveRun) before the crawl starts.
@@ -97,6 +129,9 @@ class PortalSpider(scrapy.Spider):
         spider.page_maxsize = crawler.settings.getint("GOVSCRAPER_PAGE_MAXSIZE")
         spider.stop_after = crawler.settings.getint("GOVSCRAPER_INCREMENTAL_STOP", 10)
         settings = crawler.settings
+        spider.max_links = settings.getint("GOVSCRAPER_MAX_LINKS_PER_PAGE", 2000) or None
+        networks = parse_networks(settings.getlist("GOVSCRAPER_ALLOW_NETWORKS"))
+        spider.address_policy = AddressPolicy.for_hosts(spider.portal.host, spider.hosts, networks)
         spider.discover = settings.getbool("GOVSCRAPER_SITEMAPS", True)
         spider.sitemap_maxsize = settings.getint("GOVSCRAPER_SITEMAP_MAXSIZE", feeds.MAX_SIZE)
         spider.sitemap_max_files = settings.getint("GOVSCRAPER_SITEMAP_MAX_FILES", 50)
@@ -156,8 +191,38 @@ class PortalSpider(scrapy.Spider):
 
     # Requests ----------------------------------------------------------------------------------------------
 
+    @property
+    def offline(self) -> bool:
+        """Whether the answers come from files (a WARC import), not the network: no address rules, no budget, and
+        pages are in scope by host (the files' hosts), whatever their scheme and port."""
+        return getattr(self, "warc_index", None) is not None
+
     def on_site(self, url: str) -> bool:
-        return urlsplit(url).hostname in self.hosts
+        """Whether a page URL is within the crawl's scope (scheme, host and port; see :class:`Scope`)."""
+        if self.offline:
+            return (urlsplit(url).hostname or "") in self.hosts
+        return self.scope.allows(url)
+
+    def refused_link(self, url: str, kind: str, referer: str | None = None) -> None:
+        """Record, once, a link to a loopback, private or link-local host that a public portal's crawl refuses.
+
+        Links to other sites are simply not followed; these are recorded because a portal pointing its visitors
+        (and so the crawler) at such an address is a fault or an attack worth seeing in ``fetch_failures``.
+        """
+        host = urlsplit(url).hostname or ""
+        if url in self._refused_links or host_kind(host) is None:
+            return
+        reason = self.address_policy.literal_refusal(host)
+        if reason:
+            self._refused_links.add(url)
+            self.fail(url, kind, f"{reason}: link not followed", referer=referer)
+
+    def too_many_links(self, url: str, total: int, ignored: int) -> None:
+        """One warning and one ``fetch_failures`` row (kind ``page``) for a page with more links than are read."""
+        error = f"{ignored} links ignored: the page has {total}, over GOVSCRAPER_MAX_LINKS_PER_PAGE ({self.max_links})"
+        self.logger.warning("%s: %s", url, error)
+        self.crawler.stats.inc_value("govscraper/links_ignored", ignored)
+        self.crawler.signals.send_catch_log(fetch_failed, url=url, kind="page", error=error, status=None, referer=None)
 
     def essential_hosts(self) -> set[str]:
         """The hosts this crawl cannot do without: when one of them cannot be reached, the run is ``unreachable``."""
@@ -181,7 +246,10 @@ class PortalSpider(scrapy.Spider):
         failure instead of vanishing as a "duplicate". ``conditional`` asks the server only for a changed page
         (``ConditionalRequestMiddleware`` adds the validators of the last capture; a 304 reaches the callback).
         """
-        if not url.startswith(("http://", "https://")) or not self.on_site(url):
+        if not url.startswith(("http://", "https://")):
+            return None
+        if not self.on_site(url):
+            self.refused_link(url, kind)
             return None
         key = key or canonicalize_url(url)
         if key in self._seen:
@@ -223,39 +291,64 @@ class PortalSpider(scrapy.Spider):
 
     # Callbacks ---------------------------------------------------------------------------------------------
 
-    def text_or_fail(self, response: Response) -> TextResponse | None:
-        """The response as text, or None after recording why a page was not HTML (an image, a PDF...).
+    def text_or_fail(self, response: Response, url: str | None = None) -> TextResponse | None:
+        """The response as a page decoded by govscraper's rules (at ``url`` when given), or None after recording why
+        it cannot be read: not HTML (an image, a PDF...), binary data, or nested too deeply.
 
-        The Content-Type header decides: Scrapy falls back to the URL's extension, and an article URL ending in
-        ``.html`` that answers ``image/jpeg`` would otherwise be parsed as a page.
+        The Content-Type header decides what is a page: Scrapy falls back to the URL's extension, and an article URL
+        ending in ``.html`` that answers ``image/jpeg`` would otherwise be parsed as a page.
         """
+        kind = response.meta.get("govscraper_kind", "page")
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
         textual = (
             not content_type or content_type.startswith("text/") or "html" in content_type or "xml" in content_type
         )
-        if isinstance(response, TextResponse) and textual:
-            return self.redecoded(response)
-        self.fail(
-            response.url,
-            response.meta.get("govscraper_kind", "page"),
-            f"not an HTML page (Content-Type: {content_type or 'none'})",
-            response.status,
-        )
-        return None
+        if not isinstance(response, TextResponse) or not textual:
+            self.fail(response.url, kind, f"not an HTML page (Content-Type: {content_type or 'none'})", response.status)
+            return None
+        page = self.redecoded(response, url)
+        if page is None:
+            return None
+        if nested_deeper_than_limit(page.selector.root):
+            self.crawler.stats.inc_value("govscraper/pages_too_deep")
+            self.fail(response.url, kind, TOO_DEEP, response.status)
+            return None
+        return page
 
-    @staticmethod
-    def redecoded(response: TextResponse) -> TextResponse:
-        """The page decoded by govscraper's rules when Scrapy chose a single-byte encoding.
+    def redecoded(self, response: TextResponse, url: str | None = None) -> TextResponse | None:
+        """The page decoded by govscraper's rules, always; None after recording a page that is no text at all.
 
-        Scrapy trusts the Content-Type header and decodes with ``errors="replace"``: UTF-8 served as ISO-8859-1
-        loses the 0x90 byte of "Đ" for good, and Windows-1258 comes out decomposed. :func:`decode_page` weighs
-        header, ``<meta>`` and BOM against the bytes. Pages Scrapy read as UTF-8 (nearly all) are left as they are.
+        A page with more than ``GOVSCRAPER_MAX_LINKS_PER_PAGE`` links is cut before the first link not read (one
+        warning, one ``fetch_failures`` row saying how many were ignored; ``govscraper_links_cut`` in its meta): its
+        parsed tree would cost memory in proportion to its links (136 MB for 200,000), to read links that are then
+        ignored. The raw capture keeps the whole page.
+
+        Scrapy trusts the labels (the header's charset, else ``<meta>``) and decodes with ``errors="replace"``: a
+        Windows-1258 page declared UTF-8 lost its Vietnamese letters to replacement characters, UTF-8 served as
+        ISO-8859-1 loses the 0x90 byte of "Đ", a UTF-16 label on UTF-8 bytes gives noise. :func:`decode_html`
+        weighs header, ``<meta>`` and BOM against the bytes. For the usual page (UTF-8, already NFC) the body's own
+        bytes are kept.
         """
-        if codecs.lookup(response.encoding).name in ("utf-8", "utf-16", "utf-32"):
-            return response
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        text = decode_page(response.body, content_type)
-        return response.replace(body=text.encode("utf-8"), encoding="utf-8")
+        header = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        decoded = decode_html(response.body, header)
+        if decoded.problem:
+            self.fail(
+                response.url,
+                response.meta.get("govscraper_kind", "page"),
+                f"cannot decode the page: {decoded.problem}",
+                response.status,
+            )
+            return None
+        text = decoded.text
+        beyond = anchors_beyond(text, self.max_links) if self.max_links else None
+        if beyond is not None:
+            text = text[: beyond[0]]
+        body = response.body if decoded.exact and beyond is None else text.encode("utf-8")
+        page = response.replace(body=body, encoding="utf-8", **({"url": url} if url else {}))
+        if beyond is not None:
+            page.meta["govscraper_links_cut"] = True
+            self.too_many_links(page.url, beyond[1], beyond[1] - (self.max_links or 0))
+        return page
 
     def not_modified(self, response: Response) -> bool:
         """A 304 to a conditional request: counted, and for an article, recorded as seen and unchanged."""
@@ -274,7 +367,12 @@ class PortalSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("govscraper/pages")
         yield from self.feeds_on_start_page(page)
-        listing = self.read_list(page)
+        try:
+            listing = self.read_list(page)
+        except RecursionError:  # nesting within MAX_NESTING that a reader still could not walk
+            self.fail(page.url, response.meta.get("govscraper_kind", "list"), TOO_DEEP)
+            return
+        self.cap_links(listing, page.url)
         self.crawler.stats.inc_value("govscraper/list_items", len(listing.items))
         for entry in listing.items:
             if self.mode != "full" and self.is_known(entry.url):
@@ -316,9 +414,24 @@ class PortalSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("govscraper/pages")
         self.crawler.stats.inc_value("govscraper/article_pages")
-        item = self.make_item(self.read_article(page), page.url, listing)
+        try:
+            article = self.read_article(page)
+        except RecursionError:  # nesting within MAX_NESTING that a reader still could not walk
+            self.crawler.stats.inc_value("govscraper/extraction_failures")
+            self.fail(page.url, "article", TOO_DEEP)
+            return
+        item = self.make_item(article, page.url, listing)
         item.capture_id = response.meta.get("govscraper_capture_id")
         yield item
+
+    def cap_links(self, listing: ListPage, url: str) -> None:
+        """Keep at most ``GOVSCRAPER_MAX_LINKS_PER_PAGE`` of a list page's links (entries first, then its pager)."""
+        total = len(listing.items) + len(listing.pages)
+        if self.max_links is None or total <= self.max_links:
+            return
+        listing.items = listing.items[: self.max_links]
+        listing.pages = listing.pages[: self.max_links - len(listing.items)]
+        self.too_many_links(url, total, total - self.max_links)
 
     def make_item(self, article: Article, url: str, listing: ListItem | None = None) -> ArticleItem:
         """The item for an article page, with what its list entry added (teaser, thumbnail, fallback date)."""
@@ -391,6 +504,9 @@ class PortalSpider(scrapy.Spider):
 
         if stopping(self.crawler) or (failure.check(IgnoreRequest) and "robots.txt" in str(failure.value)):
             self.logger.debug("probe not sent: %s (%s)", failure.request.url, failure.value)
+            return
+        if isinstance(failure.value, OutOfScope):  # /sitemap.xml redirected off the site: worth a row
+            self.fail(failure.value.source, failure.request.meta.get("govscraper_kind", "sitemap"), str(failure.value))
             return
         error, _status = describe_failure(failure)
         self.logger.info("no sitemap at %s (%s)", failure.request.url, error)
@@ -561,4 +677,5 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         error, status = describe_failure(failure)
         referer = request.headers.get(b"Referer", b"").decode("latin-1") or None
-        self.fail(request.url, request.meta.get("govscraper_kind", "page"), error, status, referer)
+        url = failure.value.source if isinstance(failure.value, OutOfScope) else request.url  # the page that redirected
+        self.fail(url, request.meta.get("govscraper_kind", "page"), error, status, referer)

@@ -5,6 +5,11 @@ nobody wrote down. Links are sorted into likely articles, list pages and other p
 only a few hops deep (``GOVSCRAPER_GENERIC_MAX_DEPTH``) so calendars and search pages cannot trap the crawl.
 In incremental and resume crawls, links to archived articles are not followed; in incremental crawls every other
 page is asked for conditionally, so an unchanged site costs a round of 304s.
+
+Bounds (issue 12): at most ``GOVSCRAPER_MAX_LINKS_PER_PAGE`` links are read from a page (the rest are counted in a
+``fetch_failures`` row), and a page with more is not judged as an article: no article page links to thousands of
+pages, and judging one costs time and memory in proportion (a page of 200,000 links took 11 s and 300 MB). List
+pages reset the hop count, so a pager that never ends is bounded by the crawl's budgets (``govscraper.budget``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from govscraper.extract.generic import source_id as generic_source_id
 from govscraper.extract.links import discover_links
 from govscraper.items import ArticleItem
 from govscraper.model import ListItem
-from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, PortalSpider
+from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, TOO_DEEP, PortalSpider
 
 OTHER_PRIORITY = -10
 
@@ -76,13 +81,22 @@ class GenericSpider(PortalSpider):
         self.crawler.stats.inc_value("govscraper/pages")
         yield from self.feeds_on_start_page(page)
         selector = page.selector
-        article = article_on_page(selector, page.url)
+        try:
+            links = discover_links(selector, page.url, limit=self.max_links, hosts=self.portal.aliases)
+            cut = links.ignored or page.meta.get("govscraper_links_cut")
+            article = article_on_page(selector, page.url) if not cut else None
+        except RecursionError:  # nesting within MAX_NESTING that the extractor still could not walk
+            self.fail(page.url, response.meta.get("govscraper_kind", "page"), TOO_DEEP)
+            return
+        if links.ignored:
+            self.too_many_links(page.url, (self.max_links or 0) + links.ignored, links.ignored)
+        for url in links.non_public:
+            self.refused_link(url, "page", referer=page.url)
         if article is not None:
             self.crawler.stats.inc_value("govscraper/article_pages")
             item = self.make_item(article, page.url, listing)
             item.capture_id = response.meta.get("govscraper_capture_id")
             yield item
-        links = discover_links(selector, page.url)
         self.crawler.stats.inc_value("govscraper/list_items", len(links.articles))
         incremental = self.mode == "incremental"
         for url in links.articles:

@@ -75,10 +75,9 @@ class WarcImportMixin:
             record = self.warc_index.lookup(url)
             if record is None or not 300 <= record.status < 400:
                 break
-            location = next((v for n, v in record.headers if n.lower() == "location"), None)
-            if not location:
+            if not record.location:
                 break
-            url = urljoin(url, location.strip())
+            url = urljoin(url, record.location.strip())
         return url_key(url)
 
     def read_listings(self) -> dict[str, ListItem]:
@@ -91,8 +90,8 @@ class WarcImportMixin:
         for record in self.page_records():
             if self.is_article_url(record.url):
                 continue
-            try:
-                answer = self.warc_index.replay(record)
+            try:  # within the page limit, as when the page itself is requested
+                answer = self.warc_index.replay(record, max_size=self._page_limit())
             except ReplayFailed:
                 continue  # requested like every page: its failure is recorded then
             content_type = next((v for n, v in answer.headers if n.lower() == "content-type"), None)
@@ -102,6 +101,11 @@ class WarcImportMixin:
                 if key not in found or (entry.summary and not found[key].summary):
                     found[key] = entry
         return found
+
+    def _page_limit(self) -> int:
+        """The largest page a replay may decode: the page limit, under the ``DOWNLOAD_MAXSIZE`` ceiling."""
+        limits = [v for v in (getattr(self, "page_maxsize", 0), self.crawler.settings.getint("DOWNLOAD_MAXSIZE")) if v]
+        return min(limits) if limits else 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if getattr(self, "refused", None):

@@ -33,7 +33,8 @@ from govscraper.errors import describe_failure
 from govscraper.extract.detect import article_on_page
 from govscraper.items import ArticleItem
 from govscraper.model import Article
-from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, PortalSpider
+from govscraper.scope import Scope
+from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, TOO_DEEP, PortalSpider
 from govscraper.wayback import (
     DEFAULT_WAYBACK_URL,
     Capture,
@@ -68,6 +69,9 @@ class WaybackMixin:
         spider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[misc]
         settings = crawler.settings
         spider.wayback_url = (settings.get("GOVSCRAPER_WAYBACK_URL") or DEFAULT_WAYBACK_URL).rstrip("/")
+        # Its pages (the CDX index, the captures and the redirects between captures) come from the Wayback Machine.
+        portal = spider.portal
+        spider.scope = Scope([portal.base_url, *portal.category_urls, spider.wayback_url], aliases=portal.aliases)
         spider.wayback_from = settings.get("GOVSCRAPER_WAYBACK_FROM") or None
         spider.wayback_to = settings.get("GOVSCRAPER_WAYBACK_TO") or None
         spider.cdx_limit = settings.getint("GOVSCRAPER_WAYBACK_CDX_LIMIT", 5000)
@@ -211,12 +215,16 @@ class WaybackMixin:
     # The captures ----------------------------------------------------------------------------------------------
 
     def parse_capture(self, response: Response, capture: Capture) -> Iterable[ArticleItem]:
-        page = self.text_or_fail(response)  # type: ignore[attr-defined]
+        # At the original URL: links, photos and ids resolve as on the live portal.
+        page = self.text_or_fail(response, url=capture.url)  # type: ignore[attr-defined]
         if page is None:
             return
-        page = page.replace(url=capture.url)  # links, photos and ids resolve as on the live portal
         self.crawler.stats.inc_value("govscraper/pages")
-        article = self.read_capture(page)
+        try:
+            article = self.read_capture(page)
+        except RecursionError:  # nesting within MAX_NESTING that a reader still could not walk
+            self.fail(response.url, response.meta.get("govscraper_kind", "page"), TOO_DEEP)  # type: ignore[attr-defined]
+            return
         if article is None:
             return  # a generic portal's page that is not an article (a list, the home page)
         self.crawler.stats.inc_value("govscraper/article_pages")

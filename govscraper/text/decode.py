@@ -8,6 +8,13 @@ is trusted, and every result is NFC (Python's ``cp1258`` gives base letters plus
 TCVN3 and VNI pages (fonts ``.VnTime``/``VNI-Times``) usually declare latin-1 or windows-1252 and are decoded as
 windows-1252 here, as a browser does; their text is repaired later, per field, by
 :func:`govscraper.text.repair.repair_text`, because a page can mix such text with Unicode.
+
+The crawler reads every page through :func:`decode_html` (issue 12: a Windows-1258 page declared UTF-8 had been
+stored with replacement characters for its letters, because the crawl trusted Scrapy's choice whenever it was
+UTF-8). When no declaration fits the bytes, Windows-1258 and windows-1252 (for TCVN3/VNI repair) are weighed by how
+many Vietnamese syllables each reading gives. A page that is binary data under any reading (a PDF or image served
+as ``text/html``) is reported as such (:attr:`DecodedPage.problem`), so the crawl records it instead of archiving
+noise.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
@@ -34,6 +42,28 @@ _LEGACY_FONT = re.compile(rb"""(?i)[\s'",:;=]\.vn[a-z]|\bvni-[a-z]""")
 #: A UTF-8 page with a few broken bytes (a truncated teaser) is still UTF-8 when valid multibyte characters
 #: outnumber the broken ones this many times.
 _UTF8_MAJORITY = 20
+#: Labels whose text is not ASCII-compatible: HTML in them has a NUL byte beside every ASCII character.
+_WIDE = ("utf-16", "utf-32", "utf_16", "utf_32")
+#: How much of a legacy page's non-ASCII lines is read to choose between Windows-1258 and windows-1252.
+_SAMPLE = 65536
+_TAG = re.compile(r"<[^>]*>")
+#: C0 controls that text never holds (tab, newlines and form feed are text; TCVN3 VN1 puts a few rare capitals
+#: at 0x01–0x17, far fewer than the threshold below).
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20)])
+
+
+@dataclass(frozen=True)
+class DecodedPage:
+    """A page's text and how it was read."""
+
+    text: str = field(repr=False)
+    #: The codec that read the bytes (``utf-8``, ``cp1258``, ``windows-1252``...).
+    encoding: str
+    #: Why the bytes are no text at all (binary data served as a page), or None.
+    problem: str | None = None
+    #: The text is the body read as strict UTF-8, nothing removed or normalised: the body's bytes stand for it.
+    exact: bool = False
 
 
 def _label(name: str | None) -> str | None:
@@ -53,11 +83,15 @@ def _label(name: str | None) -> str | None:
 
 
 def _is_utf8(body: bytes) -> bool:
+    return _utf8(body) is not None
+
+
+def _utf8(body: bytes) -> str | None:
+    """The body read as strict UTF-8, or None when it is not UTF-8 (read once, used as the text when chosen)."""
     try:
-        body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def _mostly_utf8(body: bytes) -> bool:
@@ -68,74 +102,125 @@ def _mostly_utf8(body: bytes) -> bool:
     return multibyte >= _UTF8_MAJORITY * max(broken, 1)
 
 
-def _decode_as(body: bytes, encoding: str, non_ascii: bool, utf8: bool) -> str | None:
-    """The body decoded as a declared encoding, or None when the bytes say the declaration is wrong.
+def _decode_as(body: bytes, encoding: str, non_ascii: bool, utf8: str | None) -> tuple[str, str] | None:
+    """``(text, codec)`` of the body read as a declared encoding, or None when the bytes say the declaration is wrong.
 
-    * a single-byte label on bytes that are valid UTF-8 with non-ASCII characters: UTF-8 (servers' ISO-8859-1
-      default, a stale windows-1258 declaration);
-    * windows-1252 never fails (browsers map its five undefined bytes to C1 controls);
+    * any label but UTF-16/32 on bytes that are valid UTF-8 with non-ASCII characters: UTF-8 (servers' ISO-8859-1
+      default, a stale windows-1258 declaration, a CJK label copied from a template: text in another encoding is
+      practically never valid UTF-8);
+    * UTF-16/32 on bytes without a NUL byte: not trusted (HTML in them has one beside every ASCII character);
+    * windows-1252 never fails (browsers map its five undefined bytes to C1 controls), but Vietnamese bytes under
+      it may be Windows-1258 as well as TCVN3/VNI: the reading with more Vietnamese syllables wins;
     * UTF-8 on bytes that are not: only kept when the page is UTF-8 but for a few broken bytes;
     * any other encoding must decode the bytes strictly.
     """
-    if non_ascii and utf8 and not encoding.startswith(_MULTIBYTE):
-        return body.decode("utf-8")
+    wide = encoding.startswith(_WIDE)
+    if utf8 is not None and (encoding == "utf-8" or (non_ascii and not wide)):
+        return utf8, "utf-8"
+    if wide and b"\x00" not in body:
+        return None
     if encoding == _WINDOWS_1252:
-        return decode_windows1252(body)
-    if encoding == "utf-8" and not utf8:
-        return body.decode("utf-8", errors="replace") if _mostly_utf8(body) else None
+        return _legacy_choice(body, labelled=True) if non_ascii else (decode_windows1252(body), _WINDOWS_1252)
+    if encoding == "utf-8" and utf8 is None:
+        return (body.decode("utf-8", errors="replace"), "utf-8") if _mostly_utf8(body) else None
     try:
-        return body.decode(encoding)
+        return body.decode(encoding), encoding
     except UnicodeDecodeError:
         return None
 
 
 def decode_page(body: bytes, content_type: str | None = None) -> str:
-    """The page's text, NFC, from its bytes and the HTTP ``Content-Type`` header (if any).
+    """The page's text, NFC, from its bytes and the HTTP ``Content-Type`` header (if any): :func:`decode_html`."""
+    return decode_html(body, content_type).text
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> DecodedPage:
+    """The page's text, NFC, from its bytes and the HTTP ``Content-Type`` header (if any), and how it was read.
 
     Trust, in order: the header's charset, the page's ``<meta charset>``/``http-equiv``, with sanity checks
     (see :func:`_decode_as`): a declaration the bytes contradict is skipped, and a latin-1/windows-1252 header
     (Apache's old ``AddDefaultCharset`` default) yields to a page that declares something else. A byte-order mark
     wins over both, because no declaration can explain it (cp1252 would show "ï»¿" at the start), as in
     browsers. With nothing usable: UTF-8 when the bytes are UTF-8; windows-1252 when the page names a TCVN3/VNI
-    font (``.VnTime``, ``VNI-Times``), so that :func:`~govscraper.text.repair.repair_text` can read it; else
-    Windows-1258 (the Vietnamese Windows code page) if it decodes, else windows-1252. A BOM is never part of the
-    text.
+    font (``.VnTime``, ``VNI-Times``), so that :func:`~govscraper.text.repair.repair_text` can read it; UTF-8 when
+    the page is UTF-8 but for a few broken bytes; else Windows-1258 (the Vietnamese Windows code page) or
+    windows-1252, whichever reading gives more Vietnamese syllables once repaired (:func:`_legacy_choice`). A BOM is
+    never part of the text. ``problem`` is set when the result is binary data, not text (:func:`_binary`).
     """
     bom_encoding, bom = read_bom(body)
     if bom_encoding is not None and bom is not None:
-        return unicodedata.normalize("NFC", body[len(bom) :].decode(bom_encoding, errors="replace"))
+        text = unicodedata.normalize("NFC", body[len(bom) :].decode(bom_encoding, errors="replace"))
+        return DecodedPage(text, codecs.lookup(bom_encoding).name, _binary(text))
 
     non_ascii = not body.isascii()
-    utf8 = _is_utf8(body)
+    utf8 = _utf8(body)
     header = _label(http_content_type_encoding(content_type)) if content_type else None
     declared = _label(html_body_declared_encoding(body))
-    if declared is not None and declared.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
+    if declared is not None and declared.startswith(_WIDE):
         declared = "utf-8"  # a page that could read its own <meta> is not UTF-16 (WHATWG)
     if header == _WINDOWS_1252 and declared not in (None, _WINDOWS_1252):
         header = None  # the servers' default label yields to what the page says about itself (checked below)
     for encoding in dict.fromkeys(e for e in (header, declared) if e):
-        text = _decode_as(body, encoding, non_ascii, utf8)
-        if text is not None:
+        found = _decode_as(body, encoding, non_ascii, utf8)
+        if found is not None:
             break
     else:
-        text = _fallback(body, utf8)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return unicodedata.normalize("NFC", text)
+        found = _fallback(body, utf8)
+    raw, codec = found
+    text = raw[1:] if raw.startswith("\ufeff") else raw
+    text = unicodedata.normalize("NFC", text)
+    problem = _binary(text) if codec.startswith(_WIDE) else _binary_bytes(body)
+    return DecodedPage(text, codec, problem, exact=text is raw and raw is utf8)
 
 
-def _fallback(body: bytes, utf8: bool) -> str:
-    if utf8:
-        return body.decode("utf-8")
+def _fallback(body: bytes, utf8: str | None) -> tuple[str, str]:
+    if utf8 is not None:
+        return utf8, "utf-8"
     if _LEGACY_FONT.search(body):
-        return decode_windows1252(body)
-    try:
-        return body.decode("cp1258")
-    except UnicodeDecodeError:
-        pass
+        return decode_windows1252(body), _WINDOWS_1252
     if _mostly_utf8(body):
-        return body.decode("utf-8", errors="replace")
-    return decode_windows1252(body)
+        return body.decode("utf-8", errors="replace"), "utf-8"
+    return _legacy_choice(body)
+
+
+def _legacy_choice(body: bytes, labelled: bool = False) -> tuple[str, str]:
+    """Windows-1258 or windows-1252 for 8-bit Vietnamese bytes: the reading with more Vietnamese syllables.
+
+    Windows-1258 text is right as decoded; TCVN3 and VNI text is read as windows-1252 and repaired per field later,
+    so that reading is judged after :func:`~govscraper.text.repair.repair_text`. Only the lines holding non-ASCII
+    bytes are judged (markup and scripts read the same either way), tags left out, at most :data:`_SAMPLE` bytes:
+    the cost falls on legacy pages only. A tie goes to windows-1252 when the page was ``labelled`` so (a Portuguese
+    "São" stays "São"), else to Windows-1258, the code page Vietnamese Windows wrote.
+    """
+    latin = decode_windows1252(body)
+    try:
+        vietnamese = body.decode("cp1258")
+    except UnicodeDecodeError:
+        return latin, _WINDOWS_1252  # bytes Windows-1258 leaves undefined: not Windows-1258
+    sample = b"\n".join(line for line in body.splitlines() if not line.isascii())[:_SAMPLE]
+    as_cp1258 = unicodedata.normalize("NFC", _TAG.sub(" ", sample.decode("cp1258")))
+    as_legacy = repair_text(_TAG.sub(" ", decode_windows1252(sample)))
+    legacy_score, cp1258_score = vietnamese_score(as_legacy), vietnamese_score(as_cp1258)
+    if legacy_score > cp1258_score or (labelled and legacy_score == cp1258_score):
+        return latin, _WINDOWS_1252
+    return vietnamese, "cp1258"
+
+
+def _binary(text: str) -> str | None:
+    """Why ``text`` is binary data rather than a page: NUL bytes, or control characters in numbers no text has."""
+    return _judge(text.count("\x00"), len(_CONTROLS.findall(text)), len(text))
+
+
+def _binary_bytes(body: bytes) -> str | None:
+    """:func:`_binary` counted on the bytes of an ASCII-compatible encoding (a control byte is a control character
+    in UTF-8 and in every 8-bit code page read here); ``bytes.translate`` keeps it cheap on every page."""
+    return _judge(body.count(b"\x00"), len(body) - len(body.translate(None, _CONTROL_BYTES)), len(body))
+
+
+def _judge(nuls: int, controls: int, size: int) -> str | None:
+    if nuls >= 8 or controls > max(16, size // 20):
+        return f"binary data, not text ({controls} control characters in {size})"
+    return None
 
 
 def decode_document_text(data: bytes) -> str:
@@ -163,4 +248,4 @@ def decode_document_text(data: bytes) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-__all__ = ["decode_document_text", "decode_page"]
+__all__ = ["DecodedPage", "decode_document_text", "decode_html", "decode_page"]
