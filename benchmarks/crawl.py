@@ -9,7 +9,7 @@ and of the same with ``--no-warc``, each in its own process. Prints, per crawler
 pages/s (HTML list and article pages), responses/s (everything fetched, robots.txt included), articles/s, and peak
 RSS of the crawling process; then the ratio govscraper / bare.
 
-Targets (issue 2): govscraper's pages/s at least 0.8x the bare spider's; peak RSS at most 300 MB.
+Targets: govscraper's pages/s at least 0.8x the bare spider's; peak RSS at most 300 MB.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ with every field, JSON lines with three fields, JSON lines for a search query (`
 JSON lines with ``--images DIR`` into an empty folder (the rate includes writing every file). Prints articles/s for
 each and the peak RSS.
 
-Target (issue 7): at least 20,000 articles/s for every-field JSON lines on 100,000 articles.
+Target: at least 20,000 articles/s for every-field JSON lines on 100,000 articles.
 """
 
 from __future__ import annotations

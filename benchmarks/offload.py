@@ -18,7 +18,7 @@ each in its own process, and prints per crawl, the median over the rounds of:
 * peak RSS (``wait4`` of the crawl process; Linux counts the worker processes it waited for in it);
 * what became of each heavy document's text (``attachments.text_error``).
 
-Target (issue 12): pages/s with the heavy documents within 10% of pages/s without them.
+Target: pages/s with the heavy documents within 10% of pages/s without them.
 
 ``--inline`` adds one round of the heavy site with ``GOVSCRAPER_DOCUMENT_WORKERS=0`` (text read in the reactor, as
 before the workers) to show what the workers are for. ``--threads`` first measures why the workers are processes:

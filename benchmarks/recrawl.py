@@ -8,7 +8,7 @@ default once a crawl finished); a re-crawl after the replica published ``--add``
 re-crawl that revisits every article page with conditional requests. Beside govscraper's own counts (``crawl_runs``)
 it prints what the replica answered (its request and status counters), so the two tell the same story.
 
-Targets (issue 5): an unchanged re-crawl makes at most 5% of the first crawl's requests; after adding N articles the
+Targets: an unchanged re-crawl makes at most 5% of the first crawl's requests; after adding N articles the
 re-crawl archives exactly those N (N new, 0 updated).
 """
 

@@ -25,7 +25,7 @@ written; for a few queries its match counts are printed beside ours: ``LIKE '%mo
 Export: ``govscraper.export.export_articles`` writing JSON lines for every article, in articles/s. Index size:
 the FTS5 shadow tables (``dbstat``), the database and the text it indexes, in MB.
 
-Targets (from the issue): search p50 at most 10 ms and p95 at most 50 ms, over all the queries (exact and folded
+Targets: search p50 at most 10 ms and p95 at most 50 ms, over all the queries (exact and folded
 together; each kind is printed apart too); export at least 20,000 articles/s. Exits 1 if one is missed.
 ``--window`` runs ``search`` with another ranking window than :data:`govscraper.search.RANK_WINDOW`, to compare.
 """

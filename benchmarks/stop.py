@@ -16,7 +16,7 @@ Starts the replica portal (its own process, on 127.0.0.1) and runs, each in its 
   (``portal.invalid``), with the politeness above; measured: seconds until the command ended, its exit status, the
   requests it made, and the line it printed last.
 
-Targets (issue 11): a stop within 10 s whatever the politeness, nothing new sent after the signal, exit 130; an
+Targets: a stop within 10 s whatever the politeness, nothing new sent after the signal, exit 130; an
 unreachable portal reported within seconds, as ``unreachable``.
 """
 

@@ -1,4 +1,4 @@
-"""Which network addresses a crawl may talk to: pure functions, no Scrapy or Twisted (issue 12).
+"""Which network addresses a crawl may talk to: pure functions, no Scrapy or Twisted.
 
 A portal on the public web hands the crawler URLs it does not control the meaning of: links, redirects, meta
 refreshes, and host names whose DNS answers it chooses. Without a rule, a portal (or an open redirect on it, or a

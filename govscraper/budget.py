@@ -1,4 +1,4 @@
-"""Crawl budgets: how many requests, and how many pages, one crawl may send before it ends (issue 12).
+"""Crawl budgets: how many requests, and how many pages, one crawl may send before it ends.
 
 A site can be endless: one page with 200,000 links to itself made a generic crawl send 132,000 requests in 15
 minutes, its memory growing, until it was killed. Links per page are bounded where pages are read

@@ -415,7 +415,7 @@ def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, v
     portal = get_portal(portal_id) if portal_id else None
     settings = scrapy_settings(db_path, {})
     try:
-        # The live crawl's ceiling bounds every record read and every body decoded (issue 12: hostile files).
+        # The live crawl's ceiling bounds every record read and every body decoded (hostile files).
         index = WarcIndex.build(list(files), max_size=settings.getint("DOWNLOAD_MAXSIZE"))
         hosts = index.hosts()
         if not hosts:

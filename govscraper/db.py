@@ -216,13 +216,13 @@ def _initial(db: sqlite_utils.Database) -> None:
 
 
 def _sources_and_credits(db: sqlite_utils.Database) -> None:
-    """Issue 3: the publication an article credits, and who took each photo, in fields of their own."""
+    """The publication an article credits, and who took each photo, in fields of their own."""
     db["articles"].add_column("source", str)
     db["article_images"].add_column("credit", str)
 
 
 def _captures_and_versions(db: sqlite_utils.Database) -> None:
-    """Issue 4: raw captures in WARC files, the capture behind each stored thing, article versions, document text."""
+    """Raw captures in WARC files, the capture behind each stored thing, article versions, document text."""
     db["captures"].create(
         {
             "id": int,
@@ -299,7 +299,7 @@ def _captures_and_versions(db: sqlite_utils.Database) -> None:
 
 
 def _operations(db: sqlite_utils.Database) -> None:
-    """Issue 5: how each run crawled, what it saw, the layout canary; HTTP validators for conditional requests."""
+    """How each run crawled, what it saw, the layout canary; HTTP validators for conditional requests."""
     for column, kind in (
         ("mode", str),  # full | incremental | resume
         ("articles_seen", int),  # list entries and article pages the run recognised
@@ -318,7 +318,7 @@ def _operations(db: sqlite_utils.Database) -> None:
 
 
 def _search(db: sqlite_utils.Database) -> None:
-    """Issue 6: the full-text index (exact and folded Vietnamese), filled for the articles already archived."""
+    """The full-text index (exact and folded Vietnamese), filled for the articles already archived."""
     from govscraper.search.index import create_index, rebuild
 
     create_index(db.conn)
@@ -333,7 +333,7 @@ def _search(db: sqlite_utils.Database) -> None:
 
 
 def _provenance(db: sqlite_utils.Database) -> None:
-    """Issue 7: where an article's page came from (the portal, the Wayback Machine, an imported WARC file)."""
+    """Where an article's page came from (the portal, the Wayback Machine, an imported WARC file)."""
     for table in ("articles", "article_versions"):
         db[table].add_column("origin", str)  # live | wayback | warc
         db[table].add_column("origin_url", str)  # the Wayback capture's URL, or "<warc file>#<record id>"
@@ -343,13 +343,13 @@ def _provenance(db: sqlite_utils.Database) -> None:
 
 
 def _administrative_units(db: sqlite_utils.Database) -> None:
-    """Issue 7: the portal's administrative code and its place before and after the 2025 reform."""
+    """The portal's administrative code and its place before and after the 2025 reform."""
     for column in ("code", "formed_from", "became", "province_after"):  # lists one item a line, like start_urls
         db["portals"].add_column(column, str)
 
 
-def _hostile_input(db: sqlite_utils.Database) -> None:
-    """Issue 12: WARC records an import could not read (skipped, with where and why), and file names as received."""
+def _import_failures_and_raw_filenames(db: sqlite_utils.Database) -> None:
+    """WARC records an import could not read (skipped, with where and why), and attachments' file names as received."""
     db["import_failures"].create(
         {
             "id": int,
@@ -380,7 +380,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0005_search", _search),
     ("0006_provenance", _provenance),
     ("0007_administrative_units", _administrative_units),
-    ("0008_hostile_input", _hostile_input),
+    ("0008_import_failures_and_raw_filenames", _import_failures_and_raw_filenames),
 ]
 
 

@@ -1,6 +1,6 @@
 """Crawl scope: pages come from the portal's own site, and nothing comes from addresses a public portal must not reach.
 
-Before issue 12, a crawl followed any redirect or meta refresh, including to another host or port, and archived
+Earlier versions of govscraper followed any redirect or meta refresh, including to another host or port, and archived
 what it found there as the portal's articles; the on-site check compared host names without ports; and a portal
 could make the crawler fetch this machine or the local network by linking, redirecting or resolving there. Now:
 

@@ -106,7 +106,7 @@ GOVSCRAPER_MAX_ARTICLES = 0
 #: Hops through pages that are neither lists nor articles, for crawls of sites not in the registry.
 GOVSCRAPER_GENERIC_MAX_DEPTH = 3
 
-# Crawl scope and budgets (govscraper.scope, govscraper.budget; issue 12) -------------------------------------------
+# Crawl scope and budgets (govscraper.scope, govscraper.budget) ------------------------------------------------
 #: Non-public networks (CIDR, or single addresses) that a crawl of a portal on the public web may still connect to,
 #: e.g. ["10.1.2.0/24"] for an intranet mirror known by name. Empty: none (loopback, private, link-local and other
 #: non-public addresses are refused unless the portal's own URL names such an address).

@@ -20,7 +20,7 @@ Real files differ, and the index takes them as they are:
 * several captures of one URL: the newest complete one answers (by WARC-Date). Older captures stay in the copied
   file, byte for byte, where any replay tool finds them.
 
-Files may also be damaged or hostile (issue 12), and nothing in them may cost unbounded memory or lose the records
+Files may also be damaged or hostile, and nothing in them may cost unbounded memory or lose the records
 after a bad one. The files are read by :mod:`govscraper.warcread`, which bounds every line, header block, gzip
 member and body, and steps over a bad record instead of stopping. Each record (or stretch of bytes) that cannot be
 imported becomes an :class:`ImportFailure`: one warning line naming its file, offset and URL, and one

@@ -31,6 +31,9 @@ SHELL_LANGUAGES = ("sh", "bash", "shell", "console")
 RUNNABLE = ("govscraper", ".venv/bin/govscraper", "scrapy", ".venv/bin/python", "python", "sqlite3")
 #: Steps that set a machine up: ``.ci/run`` performs them from a clean clone; the suite cannot rerun itself.
 LEFT_TO_CI = ("python3 -m venv", ".venv/bin/pip install", "pip install", ".venv/bin/pytest", "bash .ci/run")
+#: Programs the documentation shows that no test runs (they change the shell, talk to a Scrapyd, serve or build this
+#: documentation, lint): a step starting with any other program that is not runnable is a mistake (a typo).
+NOT_RUN = ("cd", ".", "source", "curl", "scrapyd", "scrapyd-deploy", "mkdocs", "ruff", "pytest", "pip", "python3")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,18 @@ def variants(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def steps(documents: list[Path] | None = None) -> list[tuple[str, str]]:
+    """``(file:line, step)`` for every step of every command line shown, runnable or not (set-up steps included)."""
+    found: list[tuple[str, str]] = []
+    for path in documents or DOCUMENTS:
+        for number, line in code_lines(path):
+            for variant in variants(_without_comment(line)):
+                for step in variant.split("&&"):
+                    if step.strip():
+                        found.append((f"{path.relative_to(ROOT)}:{number}", step.strip()))
+    return list(dict.fromkeys(found))
+
+
 def commands(documents: list[Path] | None = None) -> list[Documented]:
     """Every runnable command of the documentation, split from its comments, ``&&`` chains and ``> file``."""
     found: list[Documented] = []
@@ -146,4 +161,135 @@ def _parse(where: str, step: str) -> Documented | None:
     return Documented(where, step, environment, tuple(words), stdout)
 
 
-__all__ = ["DOCUMENTS", "Documented", "code_lines", "commands", "variants"]
+# ------------------------------------------------------------------------------------------------ known commands
+
+
+def problems(step: str) -> list[str]:
+    """What is wrong with a documented step without running it: an unknown program, govscraper subcommand, option,
+    choice or setting, a script or module that does not exist or does not take an option shown. Empty: it is known.
+
+    Runs nothing and needs no archive, so every command of every page is checked in well under a second, including
+    the ones no test can run (installs, Scrapyd, curl)."""
+    words = shlex.split(step)
+    found = [f"{name}: {why}" for name, why in ((n, _setting_problem(n)) for n in _assignments(words)) if why]
+    if not words:
+        return found
+    if ">" in words:  # the shell's redirection, not an argument
+        at = words.index(">")
+        words = words[:at] + words[at + 2 :]
+    program, args = words[0], words[1:]
+    base = program.rsplit("/", 1)[-1]
+    if base == "govscraper":
+        found += _govscraper_problems(args)
+    elif base == "scrapy":
+        found += _scrapy_problems(args)
+    elif base in ("python", "python3") and args and args[0] == "-m":
+        found += _module_problems(args[1], args[2:]) if len(args) > 1 else ["python -m needs a module"]
+    elif base == "python" and args:
+        found += _script_problems(args[0], args[1:])
+    elif base == "pytest":
+        found += [f"no test file {word}" for word in args if word.endswith(".py") and not (ROOT / word).is_file()]
+    elif base == "sqlite3" or base in NOT_RUN:
+        pass
+    else:
+        found.append(f"unknown program {program!r} (runnable: {', '.join(RUNNABLE)}; shown only: {', '.join(NOT_RUN)})")
+    return found
+
+
+def _assignments(words: list[str]) -> list[str]:
+    """Remove the leading ``NAME=value`` words of ``words`` (in place); return the names."""
+    names = []
+    while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", words[0]):
+        names.append(words.pop(0).partition("=")[0])
+    return names
+
+
+def _setting_problem(name: str) -> str | None:
+    """A ``GOVSCRAPER_*`` variable must be a setting, the config file's variable, or one the tests read."""
+    from govscraper.config import CONFIG_VARIABLE, project_defaults
+
+    if not name.startswith("GOVSCRAPER_") or name in project_defaults() or name == CONFIG_VARIABLE:
+        return None
+    readers = [
+        path for path in (ROOT / "tests").glob("*.py") if path.stem not in ("documented", "test_documented_commands")
+    ]
+    if any(f'"{name}"' in path.read_text(encoding="utf-8") for path in readers):
+        return None
+    return "not a govscraper setting, nor a variable the tests read"
+
+
+def _govscraper_problems(args: list[str]) -> list[str]:
+    import click
+
+    from govscraper.cli import cli
+    from govscraper.config import ConfigError, default_of
+
+    if not args or args[0] in ("-h", "--help", "--version"):
+        return []
+    command = cli.commands.get(args[0])
+    if command is None:
+        return [f"no command govscraper {args[0]} (known: {', '.join(sorted(cli.commands))})"]
+    parser = command.make_parser(click.Context(command, info_name=args[0]))
+    try:
+        values, extra, _ = parser.parse_args(list(args[1:]))
+    except click.UsageError as exc:
+        return [f"govscraper {args[0]}: {exc.format_message()}"]
+    found = [f"govscraper {args[0]}: unexpected argument {word!r}" for word in extra]
+    for param in command.params:
+        value = values.get(param.name)
+        if value is None:
+            continue
+        if isinstance(param.type, click.Choice):
+            for one in value if isinstance(value, (list, tuple)) else [value]:
+                if one not in param.type.choices:
+                    found.append(f"govscraper {args[0]} {param.opts[0]}: {one!r} is not one of {param.type.choices}")
+        if "-s" in param.opts:
+            for assignment in value if isinstance(value, (list, tuple)) else [value]:
+                try:
+                    default_of(str(assignment).partition("=")[0], "-s")
+                except ConfigError as exc:
+                    found.append(f"govscraper {args[0]} -s {assignment}: {exc}")
+    return found
+
+
+def _scrapy_problems(args: list[str]) -> list[str]:
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    from govscraper import settings
+
+    if not args or args[0] != "crawl":
+        return [f"scrapy {' '.join(args[:1])}: only 'scrapy crawl' is documented and run"]
+    spiders = SpiderLoader(Settings({"SPIDER_MODULES": settings.SPIDER_MODULES})).list()
+    if len(args) < 2 or args[1] not in spiders:
+        return [f"scrapy crawl: no spider {args[1:2]} (known: {', '.join(spiders)})"]
+    return []
+
+
+def _options_taken(source: str, args: list[str]) -> list[str]:
+    """The ``--options`` of ``args`` that the script's source never names (argparse's ``add_argument("--x")``)."""
+    options = [word.partition("=")[0] for word in args if re.fullmatch(r"--?[a-zA-Z][\w-]*(=.*)?", word)]
+    return [option for option in options if f'"{option}"' not in source and f"'{option}'" not in source]
+
+
+def _script_problems(script: str, args: list[str]) -> list[str]:
+    path = ROOT / script
+    if not path.is_file():
+        return [f"no script {script}"]
+    return [f"{script} takes no option {option}" for option in _options_taken(path.read_text("utf-8"), args)]
+
+
+def _module_problems(module: str, args: list[str]) -> list[str]:
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    if spec is None:
+        return [f"no module {module}"]
+    if module in ("venv", "pip", "pytest", "scrapy", "govscraper"):
+        return []
+    main = importlib.util.find_spec(f"{module}.__main__") if spec.submodule_search_locations else spec
+    source = Path(main.origin).read_text("utf-8") if main and main.origin else ""
+    return [f"python -m {module} takes no option {option}" for option in _options_taken(source, args)]
+
+
+__all__ = ["DOCUMENTS", "NOT_RUN", "Documented", "code_lines", "commands", "problems", "steps", "variants"]

@@ -1,4 +1,4 @@
-"""A hostile web site for crawl tests (issue 12): small threaded HTTP servers on 127.0.0.1 and 127.0.0.2.
+"""A hostile web site for crawl tests: small threaded HTTP servers on 127.0.0.1 and 127.0.0.2.
 
 * ``portal``: the site crawled. Each case of :data:`CASES` has its pages under ``/<case>/``: a list page (the
   crawl's start URL) linking to one ordinary article (so every crawl has something to archive) and to what

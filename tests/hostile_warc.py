@@ -1,4 +1,4 @@
-"""Hostile and damaged WARC files, built in the test (issue 12): bombs, endless lines and members, lying lengths,
+"""Hostile and damaged WARC files, built in the test: bombs, endless lines and members, lying lengths,
 garbage, cut files.
 
 Each case is a real WARC file with a normal article page before the hostile record and another after it (their

@@ -1,4 +1,4 @@
-"""Budgets (issue 12): a crawl of an endless site ends, its memory bounded, its run saying so.
+"""Budgets: a crawl of an endless site ends, its memory bounded, its run saying so.
 
 Each test crawls a case of the hostile site (``tests/hostile_site.py``) with a real ``govscraper crawl`` process into a
 real archive; peak memory is asserted where memory is the point (the page of 200,000 links), and printed with the

@@ -16,7 +16,7 @@ from tests.hostile_site import cp1258
 FIXTURES = Path(__file__).parent / "fixtures"
 LIFERAY = FIXTURES / "liferay62"
 LAYOUTS = FIXTURES / "layouts"
-MO_DUC_CP1258 = b"M\xf4\xf2 \xd0\xfd\xecc"  # VIETNAMESE.md case 3
+MO_DUC_CP1258 = b"M\xf4\xf2 \xd0\xfd\xecc"  # "Mộ Đức" in Windows-1258: base letters + combining tones
 QUANG_NGAI_UTF8 = "<p>Quảng Ngãi</p>".encode()
 
 

@@ -1,4 +1,4 @@
-"""Decoding that does not trust labels blindly (issue 12), in the decoder and in a real crawl.
+"""Decoding that does not trust labels blindly, in the decoder and in a real crawl.
 
 Before, the crawl used govscraper's decoder only when Scrapy had chosen a single-byte encoding: a Windows-1258 page
 declared UTF-8 was stored with replacement characters for its letters, and a UTF-8 page declared UTF-16 was dropped

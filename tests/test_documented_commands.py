@@ -26,11 +26,13 @@ from govscraper.registry import load_registry
 from govscraper.replica import ReplicaServer, build_site
 from govscraper.replica.wayback import WaybackServer, build_wayback
 from tests.crawl_process import CliProcess
-from tests.documented import ROOT, Documented, commands
+from tests.documented import DOCUMENTS, ROOT, Documented, commands, problems, steps
 from tests.serving import OPENER, announced, get
 from tests.waiting import wait_for
 
 DOCUMENTED = commands()
+#: Every step of every command line shown, also those no test can run (installs, Scrapyd, curl).
+SHOWN = steps()
 #: Benchmarks run small: whether they run is the point here, not their figures.
 SMALL = {"--articles": "60", "--rounds": "1", "--repeat": "1", "--add": "2", "--crawl": "40", "--heavy": "2"}
 #: A benchmark whose default size is large gets a small one.
@@ -253,5 +255,40 @@ def test_commands_are_read_from_the_documentation_as_a_reader_would():
     line = 'govscraper search "#1 tin" --limit 5   # the first'
     assert _without_comment(line) == 'govscraper search "#1 tin" --limit 5'
     readme = [d for d in DOCUMENTED if d.where.startswith("README.md")]
-    assert any(d.argv[:2] == ("govscraper", "demo") for d in readme)  # the install-and-demo line's last step
+    # the install-and-demo line's last step, .venv/bin/govscraper demo
+    assert any(d.argv[0].endswith("govscraper") and d.argv[1:2] == ("demo",) for d in readme)
     assert not any(d.argv[0].endswith("pytest") for d in DOCUMENTED)  # the suite itself is left to .ci/run
+
+
+@pytest.mark.parametrize(("where", "step"), SHOWN, ids=[f"{where} {step}" for where, step in SHOWN])
+def test_every_documented_command_is_known(where, step):
+    """Parsed, not run (so also the steps no test can run): a program the documentation means, a govscraper command
+    with options and choices that exist, settings that exist, a script or module that takes the options shown."""
+    assert not problems(step), f"{where}: {step}\n" + "\n".join(problems(step))
+
+
+def test_every_setting_the_documentation_names_exists():
+    """A GOVSCRAPER_* name in the prose is a setting (or a variable the tests read): a renamed setting cannot
+    leave its old name in the documentation."""
+    from tests.documented import _setting_problem
+
+    unknown = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in DOCUMENTS
+        for name in sorted(set(re.findall(r"\bGOVSCRAPER_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8"))))
+        if _setting_problem(name)
+    ]
+    assert not unknown, unknown
+
+
+def test_the_known_check_finds_what_a_reader_would_trip_on():
+    assert problems("govscraper crawl qni-moduc --limit 20 --db x.db") == []
+    assert problems("govscrapper demo")  # a typo of the program
+    assert problems("govscraper serch mo duc")  # of a command
+    assert problems("govscraper crawl qni-moduc --limt 20")  # of an option
+    assert problems("govscraper export --format xml")  # a choice that is not one
+    assert problems("govscraper crawl qni-moduc -s DOWNLAOD_DELAY=3")  # a setting
+    assert problems("GOVSCRAPER_CONTAKT=x govscraper crawl qni-moduc")  # an environment variable
+    assert problems(".venv/bin/python benchmarks/crawl.py --articls 3")  # a script's option
+    assert problems(".venv/bin/python benchmarks/nope.py")  # a script
+    assert problems("scrapy crawl portall -a portal=qni-moduc")  # a spider

@@ -1,4 +1,4 @@
-"""``govscraper import-warc`` on hostile and damaged WARC files (issue 12): bounded memory, one bad record skipped.
+"""``govscraper import-warc`` on hostile and damaged WARC files: bounded memory, one bad record skipped.
 
 Every case of ``tests/hostile_warc.py`` is built here, in the test, and imported as a user imports it, in a process
 of its own whose peak memory is measured (``tests/measured.py``). Each must end with exit status 4 (imported, but a

@@ -83,7 +83,7 @@ def test_every_letter_round_trips_through_tcvn3(letter):
 @pytest.mark.parametrize(
     ("tcvn3", "expected"),
     [
-        ("T«i ®i häc", "Tôi đi học"),  # VIETNAMESE.md case 4
+        ("T«i ®i häc", "Tôi đi học"),  # TCVN3 (.VnTime fonts)
         ("V¨n Träng", "Văn Trọng"),
         ("B¶o Th¾ng", "Bảo Thắng"),
         ("M\u00adêng Kh\u00ad¬ng", "Mường Khương"),  # ư is 0xAD: a soft hyphen to latin-1
@@ -192,7 +192,7 @@ def test_every_letter_round_trips_through_vni(letter):
 @pytest.mark.parametrize(
     ("vni", "expected"),
     [
-        ("Toâi ñi hoïc", "Tôi đi học"),  # VIETNAMESE.md case 4
+        ("Toâi ñi hoïc", "Tôi đi học"),  # VNI (VNI-Times fonts)
         ("Vieät Nam", "Việt Nam"),
         ("Ñöùc Phoå", "Đức Phổ"),
         ("xuaân", "xuân"),  # u then aâ
@@ -222,7 +222,7 @@ def test_decode_windows1252_as_browsers_do():
 @pytest.mark.parametrize(
     ("viqr", "expected"),
     [
-        ("To^i ddi ho.c", "Tôi đi học"),  # VIETNAMESE.md case 4
+        ("To^i ddi ho.c", "Tôi đi học"),  # VIQR (Vietnamese in ASCII)
         ("Ha` No^.i.", "Hà Nội."),  # the final dot is punctuation: the syllable has its tone
         ("DDa(ng Vu+o+ng", "Đăng Vương"),
         ("Vie^.t Nam", "Việt Nam"),

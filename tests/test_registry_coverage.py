@@ -3,8 +3,8 @@
 Expected values come from the sources, not from the registry: the 34 units and their codes from GSO's list
 (``vietnam-provinces``), the 63 former provinces and where each former commune went from the old → new mapping
 (``vietnam-address-converter``), and the facts written below from Resolution 202/2025/QH15 (6 centrally-run
-cities, 11 units left as they were, Kon Tum merged into Quảng Ngãi) and the brief's list of Quảng Ngãi's
-former district-level units.
+cities, 11 units left as they were, Kon Tum merged into Quảng Ngãi); Quảng Ngãi's 13 former district-level units are
+the ones that mapping names for the province.
 """
 
 from __future__ import annotations

@@ -78,9 +78,9 @@ def test_vietnamese_score_of_texts():
 # ---------------------------------------------------------------------------------------- detection and repair
 DAMAGED = [
     # (damaged text, kind, repaired)
-    ("T«i ®i häc", "tcvn3", "Tôi đi học"),  # VIETNAMESE.md case 4
+    ("T«i ®i häc", "tcvn3", "Tôi đi học"),  # TCVN3 (.VnTime fonts)
     ("Toâi ñi hoïc", "vni", "Tôi đi học"),
-    ("Quáº£ng NgÃ£i", "mojibake", "Quảng Ngãi"),  # VIETNAMESE.md case 5
+    ("Quáº£ng NgÃ£i", "mojibake", "Quảng Ngãi"),  # UTF-8 read as windows-1252
     ("V¨n Träng", "tcvn3", "Văn Trọng"),  # an author line
     ("Minh Tuaán", "vni", "Minh Tuấn"),
     ("Toâi", "vni", "Tôi"),  # one VNI word that looks like Vietnamese letters only

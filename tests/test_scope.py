@@ -1,4 +1,4 @@
-"""Crawl scope (issue 12): pages stay on the portal's scheme, host and port; a public portal never leads the crawler to
+"""Crawl scope: pages stay on the portal's scheme, host and port; a public portal never leads the crawler to
 loopback, private or link-local addresses.
 
 The first tests check the rules themselves (:mod:`govscraper.scope`, :mod:`govscraper.addresses`, the registry's

@@ -1,4 +1,4 @@
-"""Normalisation, on the cases of ../shared/VIETNAMESE.md (dates and view counts: tests/test_dates.py)."""
+"""Normalisation, on the reference cases of scraped Vietnamese text (dates and view counts: tests/test_dates.py)."""
 
 from __future__ import annotations
 

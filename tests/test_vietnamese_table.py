@@ -1,9 +1,13 @@
-"""One table for Vietnamese text handling: every case of ../shared/VIETNAMESE.md, and the cases around them.
+"""One table for Vietnamese text handling: sixteen reference cases of scraped text, and the cases around them.
 
-Each row is ``(operation, input, expected)``; the operations are the public functions of ``govscraper.text`` and
-the content reader of the extractors (for bylines, captions, credits and source lines). Expected values are written
-from the text, as VIETNAMESE.md states them or as a reader of the input would. The date parser has its own, larger
-table (tests/date_cases.py); the dates of VIETNAMESE.md are repeated here so that this table covers the document.
+The reference cases (numbered 1-16 below) are what scraped portal text looks like and what the archive must make of
+it: NFD text, "Ð" (U+00D0) typed for "Đ", Windows-1258 bytes, TCVN3 and VNI (legacy 8-bit font encodings), UTF-8
+read as windows-1252, HTML entities, invisible characters, bylines, photo credits, skip links, dates, a "Theo ..."
+sentence that is body text, and the folded search form. Each row is ``(operation, input, expected)``; the operations
+are the public functions of ``govscraper.text`` and the content reader of the extractors (for bylines, captions,
+credits and source lines). Expected values are written from the text, as a reader of the input would. The date
+parser has its own, larger table (tests/date_cases.py); the date forms seen on real portals are repeated here so
+that this table covers them too.
 """
 
 from __future__ import annotations
@@ -56,13 +60,13 @@ OPERATIONS = {
 
 PHOTO = '<p style="text-align:center"><img src="/anh/1.jpg"></p>'
 TABLE: list[tuple[str, object, object]] = [
-    # --- VIETNAMESE.md test cases 1-16, in order ---------------------------------------------------------------
+    # --- the reference cases 1-16, in order --------------------------------------------------------------------
     ("normalize", "Mo\u0323\u0302 \u0110u\u031b\u0301c", "Mộ Đức"),  # 1: NFD → NFC
     ("normalize", "Ðảm bảo", "Đảm bảo"),  # 2: U+00D0 typed for Đ
     ("decode", b"M\xf4\xf2 \xd0\xfd\xecc", "Mộ Đức"),  # 3: cp1258 bytes (decoded, then NFC)
     ("tcvn3", "T«i ®i häc", "Tôi đi học"),  # 4: TCVN3
     ("vni", "Toâi ñi hoïc", "Tôi đi học"),  # 4: VNI
-    ("viqr", "To^i ddi ho.c", "Tôi đi học"),  # VIQR, from the same paragraph of VIETNAMESE.md
+    ("viqr", "To^i ddi ho.c", "Tôi đi học"),  # VIQR, the ASCII spelling of the same sentence
     ("repair", "Quáº£ng NgÃ£i", "Quảng Ngãi"),  # 5: mojibake
     ("normalize", "c&oacute; kh&oacute;a đ&agrave;o tạo", "có khóa đào tạo"),  # 6: entities
     ("normalize", "Đ\u200bức", "Đức"),  # 7: zero-width space
@@ -104,7 +108,7 @@ TABLE: list[tuple[str, object, object]] = [
     ("fold", "thể", "the"),  # 16: folding merges thể/thế ...
     ("fold", "thế", "the"),
     ("tones", "thể", "thể"),  # ... the exact form keeps them apart, so exact matches can rank first
-    # --- VIETNAMESE.md's date table ----------------------------------------------------------------------------
+    # --- date forms seen on real portals ----------------------------------------------------------------------
     ("date", "09/01/2022", "2022-01-09"),
     ("date", "21/07/2022 | 10:00 AM", "2022-07-21T10:00:00+07:00"),
     ("date", "Ngày đăng 09/09/2020 | 05:07 PM | View count: 842", "2020-09-09T17:07:00+07:00"),

@@ -17,17 +17,17 @@ would. Expected values come from the replica's manifest and from the bytes put i
   ``WARC-Refers-To-Target-URI`` and ``WARC-Refers-To-Date``, the block is the HTTP headers only). Heritrix records
   what came over the wire, so a chunked, gzipped answer stays chunked and gzipped.
 * **wget 1.2x** (:func:`wget_warc`, ``--warc-file``): WARC/1.0, uncompressed with ``--no-warc-compression`` or one
-  gzip member per record; ``WARC-Target-URI`` in angle brackets (wget 1.17 and later; openwayback issue 421,
-  webarchive-discovery issue 159); a ``warcinfo`` (``software: Wget/1.21.3 (linux-gnu)``, ``format``,
+  gzip member per record; ``WARC-Target-URI`` in angle brackets (wget 1.17 and later; iipc/openwayback issue 421,
+  ukwa/webarchive-discovery issue 159); a ``warcinfo`` (``software: Wget/1.21.3 (linux-gnu)``, ``format``,
   ``conformsTo``, ``robots: classic``, ``wget-arguments``); for each URL the ``request`` first, then the
   ``response`` with ``WARC-Concurrent-To`` the request; at the end a ``metadata`` record of the manifest and
   ``resource`` records of the arguments and of the log (``metadata://gnu.org/software/wget/warc/wget.log``).
 * **Browsertrix-crawler 1.x** (:func:`browsertrix_warc`, CDP capture with warcio.js): one gzip member per record;
-  the response record's fields in the order of a real record shown in browsertrix issue 452 (Type, Record-ID,
-  Target-URI plain, Date without fraction, IP, Content-Type, Content-Length, Payload- then Block-Digest), the
-  ``warcinfo`` first (added in crawler PR 556); the ``request`` after its response, ``WARC-Concurrent-To`` it. Pages
-  come from the browser over HTTP/2: header names in lower case, no ``transfer-encoding``, the body with its
-  ``content-encoding`` (gzip here) as the network delivered it.
+  the response record's fields in the order of a real record shown in webrecorder/browsertrix-crawler issue 452
+  (Type, Record-ID, Target-URI plain, Date without fraction, IP, Content-Type, Content-Length, Payload- then
+  Block-Digest), the ``warcinfo`` first (added in browsertrix-crawler PR 556); the ``request`` after its response,
+  ``WARC-Concurrent-To`` it. Pages come from the browser over HTTP/2: header names in lower case, no
+  ``transfer-encoding``, the body with its ``content-encoding`` (gzip here) as the network delivered it.
 
 govscraper's own WARC files are not built here: the tests make one by crawling the replica.
 """

@@ -1,8 +1,8 @@
 """The generic extractor: any Vietnamese government portal page → :class:`~govscraper.model.Article`.
 
 Used for portals that have no platform profile (``govscraper crawl --url URL``) and as the fallback when a profile
-finds nothing. It relies on what the portal layouts of ../shared/PLATFORMS.md have in common, not on their class
-names (which are only hints):
+finds nothing. It relies on what Vietnamese portal layouts (Liferay, SharePoint, the "/upload/<siteId>/" CMS,
+ASP.NET and .NET portals, print views) have in common, not on their class names (which are only hints):
 
 * **One pass.** The page is parsed once and walked once, cutting it into text segments (the text each block-level
   element holds itself) and caching, per element, its document position, subtree span, class/id words, text and

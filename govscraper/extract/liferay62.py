@@ -1,4 +1,4 @@
-"""Liferay 6.2 Asset Publisher: list pages and article pages (selectors in ../shared/PLATFORMS.md).
+"""Liferay 6.2 Asset Publisher (portlet ``101``): list pages and article pages.
 
 Read off real pages of sotttt.hanoi.gov.vn (tests/fixtures/liferay62). The same markup serves many provincial and
 district portals of 2014-2022, including the 2021 Quảng Ngãi portal. Pure functions: they take the page's text (or

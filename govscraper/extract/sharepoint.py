@@ -4,7 +4,7 @@ SharePoint 2010/2013 publishing sites give themselves away by their master page:
 (``/_layouts/1066/`` is the Vietnamese language pack), the ``MSOWebPartPage_PostbackSource`` and
 ``__REQUESTDIGEST`` hidden fields of the ASP.NET form, ``_spPageContextInfo``, and the rich-text field class
 ``ms-rtestate-field``. The news itself is rendered by each portal's own web parts, in one of two variants that
-working public scrapers read (../shared/PLATFORMS.md):
+working public scrapers read:
 
 * **dongnai** (``Pages/tintucsukien.aspx?gId=2`` lists, ``Pages/newsdetail.aspx?NewsId=<id>&CatId=<cat>``
   articles): list entries ``div.news1`` (the lead entry) and ``div.lnew`` (link + ``<span>(dd/mm/yyyy)</span>``);

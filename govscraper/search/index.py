@@ -3,9 +3,12 @@
 ``articles_fts`` (rowid = ``articles.id``) holds each searchable text twice: as published with tone placement
 unified (``title``, ``sapo``, ``body``, ``captions``, ``author``, ``attachments``) and folded (the same names with
 ``_f``: lowercase, no diacritics, đ → d). SQLite's ``unicode61`` tokenizer runs with ``remove_diacritics 0``, so
-the exact columns keep every mark and the folded ones hold what :func:`govscraper.text.fold.fold` made; see
-``../shared/VIETNAMESE.md`` for why SQLite's own folding is not enough. The folding happens in Python, when the
-row is written, so any SQLite (Datasette, the sqlite3 shell) can query the index without a custom function.
+the exact columns keep every mark and the folded ones hold what :func:`govscraper.text.fold.fold` made. SQLite's
+own folding is not enough: ``remove_diacritics 1`` leaves letters with two marks ("huyện", "mộ") unfolded, and
+``remove_diacritics 2`` cannot fold "đ", which has no Unicode decomposition ("Đức" stays "đuc", so "duc" finds
+nothing); at ``remove_diacritics 0`` NFD input would add duplicate terms, so only NFC text is indexed. The folding
+happens in Python, when the row is written, so any SQLite (Datasette, the sqlite3 shell) can query the index
+without a custom function.
 
 :func:`index_article` is called by the archive whenever an article is inserted or its content changes (a new
 version), inside the transaction that writes it: a reader never sees an article without its index row, or the

@@ -19,7 +19,7 @@ aside and requested when link-following has run out (``spider_idle``), so an art
 once, with its list entry's teaser and thumbnail, and the sitemap adds only what no list links. A sitemap or feed
 that cannot be read is recorded in ``fetch_failures`` (kind ``sitemap`` or ``feed``) and the crawl goes on.
 
-Hostile sites (issue 12): pages stay within the portal's scope (:class:`govscraper.scope.Scope`: its scheme, host and
+Hostile sites: pages stay within the portal's scope (:class:`govscraper.scope.Scope`: its scheme, host and
 port, and the registry's aliases; redirects that leave it are refused by ``ScopeMiddleware`` and recorded here under
 the page that redirected); links to loopback, private or link-local hosts from a portal on the public web are
 recorded as refused; every page is decoded by govscraper's own rules (:func:`govscraper.text.decode.decode_html`),

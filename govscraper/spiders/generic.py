@@ -6,7 +6,7 @@ only a few hops deep (``GOVSCRAPER_GENERIC_MAX_DEPTH``) so calendars and search 
 In incremental and resume crawls, links to archived articles are not followed; in incremental crawls every other
 page is asked for conditionally, so an unchanged site costs a round of 304s.
 
-Bounds (issue 12): at most ``GOVSCRAPER_MAX_LINKS_PER_PAGE`` links are read from a page (the rest are counted in a
+Bounds: at most ``GOVSCRAPER_MAX_LINKS_PER_PAGE`` links are read from a page (the rest are counted in a
 ``fetch_failures`` row), and a page with more is not judged as an article: no article page links to thousands of
 pages, and judging one costs time and memory in proportion (a page of 200,000 links took 11 s and 300 MB). List
 pages reset the hop count, so a pager that never ends is bounded by the crawl's budgets (``govscraper.budget``).

@@ -1,9 +1,9 @@
 """Vietnamese portal dates → ISO 8601 in Vietnam time (UTC+07:00, no daylight saving).
 
-Portals write dates a dozen ways (../shared/VIETNAMESE.md, "Dates"): always day first, 12- or 24-hour clocks,
+Portals write dates a dozen ways, always day first: 12- or 24-hour clocks,
 the time before or after the date, weekday names, "ngày 05 tháng 01 năm 2022", labels ("Ngày đăng",
 "Publish date", "Cập nhật lúc") and view counts on the same line. The table in tests/date_cases.py holds every
-form seen in VIETNAMESE.md, in the test pages and in the replica, plus the other forms portals write.
+form seen on real portals, in the test pages and in the replica, plus the other forms portals write.
 
 Why our own parser and not dateparser: benchmarks/DATES.md measures both on that table. dateparser 1.5 (``vi``,
 day first, past, Vietnam time) refuses whole lines with labels or view counts ("Ngày đăng", "Cập nhật", "View

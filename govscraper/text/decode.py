@@ -9,10 +9,10 @@ TCVN3 and VNI pages (fonts ``.VnTime``/``VNI-Times``) usually declare latin-1 or
 windows-1252 here, as a browser does; their text is repaired later, per field, by
 :func:`govscraper.text.repair.repair_text`, because a page can mix such text with Unicode.
 
-The crawler reads every page through :func:`decode_html` (issue 12: a Windows-1258 page declared UTF-8 had been
-stored with replacement characters for its letters, because the crawl trusted Scrapy's choice whenever it was
-UTF-8). When no declaration fits the bytes, Windows-1258 and windows-1252 (for TCVN3/VNI repair) are weighed by how
-many Vietnamese syllables each reading gives. A page that is binary data under any reading (a PDF or image served
+The crawler reads every page through :func:`decode_html`: a crawl that trusted Scrapy's choice whenever it was
+UTF-8 had stored a Windows-1258 page declared UTF-8 with replacement characters for its letters. When no declaration
+fits the bytes, Windows-1258 and windows-1252 (for TCVN3/VNI repair) are weighed by how many Vietnamese syllables
+each reading gives. A page that is binary data under any reading (a PDF or image served
 as ``text/html``) is reported as such (:attr:`DecodedPage.problem`), so the crawl records it instead of archiving
 noise.
 """

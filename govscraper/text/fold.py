@@ -1,6 +1,7 @@
 """Search keys made from stored text: the folded form, and one spelling for tone placement.
 
-Stored text keeps the portal's spelling. Search needs two derived forms (../shared/VIETNAMESE.md, "Search"):
+Stored text keeps the portal's spelling. Search needs two derived forms, made from it and never stored in its
+place:
 
 * :func:`fold`: lowercase, no diacritics, đ → d. "Ủy ban nhân dân huyện Mộ Đức" → "uy ban nhan dan huyen mo duc".
   SQLite's ``remove_diacritics 2`` is not enough: "đ" has no Unicode decomposition, so "Đức" would stay "đuc".

@@ -1,8 +1,12 @@
-"""Canonical Unicode for stored Vietnamese text (see ../shared/VIETNAMESE.md, "Encodings and Unicode").
+"""Canonical Unicode for stored Vietnamese text.
 
 The archive keeps text as the portal published it, only made canonical: NFC, real letters for look-alikes,
 no invisible junk, one space where the page had a run of them, and text damaged on its way to the page
 (TCVN3 or VNI pasted from old documents, UTF-8 read as windows-1252) repaired (``govscraper.text.repair``).
+What that relies on: some CMSs emit decomposed text (NFD), which NFC composes; NFC does not unify tone placement
+("hoà" and "hòa" stay two strings); U+00D0 (Icelandic eth) is often typed for Đ (U+0110); zero-width spaces, soft
+hyphens and stray BOMs split words in a full-text index; TCVN3 (.VnTime fonts) and VNI (VNI-Times) are legacy
+8-bit font encodings with no Python codec, so text in them has to be mapped back to Unicode.
 Spelling choices (tone placement, typographic quotes and dashes) are never changed here; folding for search lives
 elsewhere (``govscraper.text.fold``) and never replaces stored text.
 """
