@@ -4,10 +4,10 @@ A hand-written list of tables and columns drifts the day a migration adds a colu
 ``reference/schema.md`` is never a file in the repository: :func:`on_files` makes it at build time by creating a
 fresh archive with govscraper's own code (``open_db`` and ``close_db``, in a temporary folder that is removed
 afterwards) and reading back what SQLite holds: every table, its columns with their declared types, primary and
-foreign keys, and its indexes. Which migration built what comes from replaying ``govscraper.db.MIGRATIONS`` one at
-a time on a database in memory and comparing the schema after each; the replay must end where ``open_db`` ends, or
-the build warns (and ``mkdocs build --strict`` fails). Column descriptions are the ones ``govscraper serve`` gives
-Datasette (``govscraper.serve.TABLES``), so the documentation and the researchers' browser say the same thing.
+foreign keys, and its indexes. Which migration built what comes from replaying ``govscraper.archive.schema.MIGRATIONS``
+one at a time on a database in memory and comparing the schema after each; the replay must end where ``open_db`` ends,
+or the build warns (and ``mkdocs build --strict`` fails). Column descriptions are the ones ``govscraper serve`` gives
+Datasette (``govscraper.publish.serve.TABLES``), so the documentation and the researchers' browser say the same thing.
 
 :func:`on_page_markdown` keeps the hand-written overview in ``archive.md`` honest: every column of every table
 must be named in that table's row there, so a new column that nobody described fails the build.
@@ -91,7 +91,7 @@ def _schema(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
 
 def _fresh_archive_schema() -> dict[str, dict[str, Any]]:
     """The schema of an archive as ``govscraper`` creates it (open_db, close_db), read back read-only."""
-    from govscraper.db import close_db, open_db
+    from govscraper.archive.schema import close_db, open_db
 
     with tempfile.TemporaryDirectory(prefix="govscraper-docs-") as folder:
         path = Path(folder) / "archive.db"
@@ -108,7 +108,7 @@ def _replayed() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]], dict[
     migration created it and which added each column and index; and the final schema."""
     import sqlite_utils
 
-    from govscraper.db import MIGRATIONS
+    from govscraper.archive.schema import MIGRATIONS
 
     db = sqlite_utils.Database(memory=True)
     made_by: dict[str, dict[str, str]] = {}
@@ -156,9 +156,9 @@ def _comparable(schema: dict[str, dict[str, Any]]) -> dict[str, Any]:
 def _descriptions() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """Table and column descriptions: govscraper serve's (what Datasette shows), the search index's columns from
     its own constants, and article_versions' copied fields from the articles table."""
-    from govscraper.search.index import FTS_TABLE, WEIGHTS
+    from govscraper.archive.fulltext import FTS_TABLE, WEIGHTS
+    from govscraper.publish.serve import TABLES
     from govscraper.search.query import FOLDED_COLUMNS, TEXT_COLUMNS
-    from govscraper.serve import TABLES
 
     tables = {name: table.get("description", "") for name, table in TABLES.items()}
     tables.update(OTHER_TABLES)
@@ -197,7 +197,7 @@ def schema_markdown(real: dict[str, dict[str, Any]]) -> str:
     if _comparable(replayed) != _comparable(real):
         log.warning(
             "the migrations replayed one by one do not give the schema open_db creates: "
-            "docs/hooks.py replays them as govscraper.db.migrate does; bring it in line"
+            "docs/hooks.py replays them as govscraper.archive.schema.migrate does; bring it in line"
         )
     table_text, column_text = _descriptions()
     out = [
@@ -205,12 +205,12 @@ def schema_markdown(real: dict[str, dict[str, Any]]) -> str:
         "",
         "Generated when the documentation is built (`docs/hooks.py`): a fresh archive is created with govscraper's "
         "own code in a temporary folder and its schema read back, so this page is always the schema of the code it "
-        "was built from. Descriptions are the ones `govscraper serve` gives Datasette (`govscraper/serve.py`, "
+        "was built from. Descriptions are the ones `govscraper serve` gives Datasette (`govscraper/publish/serve.py`, "
         "`TABLES`). The overview with the meaning of each table is in [The archive](../archive.md#tables).",
         "",
         "## Migrations",
         "",
-        "Applied in this order, each in one transaction with its row in `_migrations` (`govscraper/db.py`, "
+        "Applied in this order, each in one transaction with its row in `_migrations` (`govscraper/archive/schema.py`, "
         "`MIGRATIONS`). A released migration is never edited: a change of schema is a new migration.",
         "",
         "| migration | why (its docstring) | what it changes |",

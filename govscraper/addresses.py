@@ -11,7 +11,7 @@ A portal whose own address is such an address (the replica on ``127.0.0.1``, a m
 as an address or ``localhost`` in its URL) was put there by the archivist: its crawl may use non-public addresses.
 So may a host the archivist configured by address (a Wayback Machine stand-in on ``127.0.0.1``), and networks listed
 in ``GOVSCRAPER_ALLOW_NETWORKS`` (an intranet mirror known by name). A *name* is never trusted for what it resolves
-to: the DNS answer is checked (``govscraper.scope.GuardedResolver``).
+to: the DNS answer is checked (``govscraper.crawl.scope.GuardedResolver``).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ A config file is TOML whose top-level keys are setting names (``DOWNLOAD_DELAY =
 the wrong type or an invalid file is a :class:`ConfigError`: one line naming the file and key, the environment
 variable, or ``-s``. Environment and ``-s`` values are text, read by the type of the setting's default.
 
-``govscraper crawl``, ``import-warc`` and ``demo`` apply the layers in :func:`govscraper.crawl.scrapy_settings`;
+``govscraper crawl``, ``import-warc`` and ``demo`` apply the layers in :func:`govscraper.crawl.process.scrapy_settings`;
 ``scrapy crawl`` and Scrapyd, which load ``govscraper.settings`` themselves, through :class:`SettingsAddon` (the
 ``ADDONS`` setting). Settings read outside Scrapy (``GOVSCRAPER_REGISTRY``, ``GOVSCRAPER_CONTACT`` for ``probe``,
 the default of ``--db``) come from :func:`effective_value`. ``govscraper config`` shows the result.
@@ -111,7 +111,7 @@ class Layer:
 
 @dataclass(frozen=True)
 class Layered:
-    """A value given to :func:`govscraper.crawl.scrapy_settings` with its layer; a bare value there is the command
+    """A value given to :func:`.process.scrapy_settings` with its layer; a bare value there is the command
     line."""
 
     value: Any
@@ -261,7 +261,7 @@ def check(name: str, value: Any, where: str) -> Any:
     elif name in _CHOICES and value not in _CHOICES[name]:
         raise ConfigError(where, f"{name} must be one of {', '.join(_CHOICES[name])}; got {value!r}")
     elif name in ("GOVSCRAPER_WAYBACK_FROM", "GOVSCRAPER_WAYBACK_TO") and value:
-        from govscraper.wayback import WaybackError, check_timestamp
+        from govscraper.sources.cdx import WaybackError, check_timestamp
 
         try:
             return check_timestamp(str(value))

@@ -12,11 +12,11 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 from twisted.python.failure import Failure
 
-from govscraper.archive import archive_for
-from govscraper.jobs import CrawlBusy, JobDir, jobs_directory, recover_warc
+from govscraper.archive.writer import archive_for
+from govscraper.crawl.jobs import CrawlBusy, JobDir, jobs_directory, recover_warc
+from govscraper.crawl.stopping import StoppedBeforeArchived, stopping
 from govscraper.progress import ProgressLine
 from govscraper.signals import article_unchanged, fetch_failed
-from govscraper.stopping import StoppedBeforeArchived, stopping
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,6 @@ _RUN_SETTINGS = (
     "GOVSCRAPER_MAX_PAGES",
     "GOVSCRAPER_MAX_LINKS_PER_PAGE",
 )
-#: Run statuses that ``--resume`` continues: killed (still ``running``), stopped by a signal, or ended at a budget.
-RESUMABLE = ("running", "interrupted", "budget reached")
 
 
 def run_status(reason: str) -> str:
@@ -46,7 +44,7 @@ def run_status(reason: str) -> str:
         return "interrupted"
     if reason == "unreachable":  # the portal (or the Wayback Machine) could not be talked to at all
         return "unreachable"
-    if reason == "budget_reached":  # GOVSCRAPER_MAX_REQUESTS/PAGES (govscraper.budget): incomplete, resumable
+    if reason == "budget_reached":  # GOVSCRAPER_MAX_REQUESTS/PAGES (govscraper.crawl.budget): incomplete, resumable
         return "budget reached"
     return "failed"
 
@@ -56,7 +54,7 @@ class ArchiveRun:
 
     It also holds the portal's job lock for the life of the crawl, chooses the crawl mode (``GOVSCRAPER_MODE``:
     auto means incremental once the portal has a finished crawl, full before that; resume continues the run an
-    interrupted crawl, or one that reached its budget (``budget reached``, govscraper.budget), left in the job
+    interrupted crawl, or one that reached its budget (``budget reached``, govscraper.crawl.budget), left in the job
     directory), and at the end runs the layout canary: a crawl that recognised no article at all, or whose article
     pages failed extraction above ``GOVSCRAPER_CANARY_FAILURE_RATE``, is flagged ``layout-changed?`` in its row.
     """
@@ -123,13 +121,8 @@ class ArchiveRun:
         )
 
     def _resumable(self, run_id: int, portal_id: str) -> bool:
-        """A run of this portal that did not finish: killed, stopped, or ended at its budget (:data:`RESUMABLE`)."""
-        row = (
-            archive_for(self.crawler)
-            .db.conn.execute("SELECT status FROM crawl_runs WHERE id = ? AND portal_id = ?", [run_id, portal_id])
-            .fetchone()
-        )
-        return row is not None and row[0] in RESUMABLE
+        """A run of this portal that did not finish: killed, stopped, or ended at its budget."""
+        return archive_for(self.crawler).resumable(run_id, portal_id)
 
     def _recover_warc_files(self, portal_id: str, run_id: int) -> None:
         from govscraper.middlewares import warc_directory

@@ -97,7 +97,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     and the reason, instead of retrying every start page with the full backoff and then calling the silence a
     layout change.
 
-    Backoff waits end early when the crawl is stopping (:mod:`govscraper.stopping`).
+    Backoff waits end early when the crawl is stopping (:mod:`govscraper.crawl.stopping`).
     """
 
     @classmethod
@@ -113,7 +113,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return middleware
 
     async def process_request(self, request: Request) -> None:
-        from govscraper.stopping import CrawlStopped, stopping
+        from govscraper.crawl.stopping import CrawlStopped, stopping
 
         if stopping(self.crawler):
             # Released by a middleware before this one (robots.txt answered) after the stop began: not sent.
@@ -162,7 +162,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def unreachable(self, request: Request, exception: Exception) -> None:
         """A host that never answered failed its last quick retry: if the crawl needs it, end the crawl now."""
-        from govscraper.errors import describe_reason
+        from govscraper.crawl.failures import describe_reason
 
         spider = self.crawler.spider
         essential = getattr(spider, "essential_hosts", None)
@@ -180,7 +180,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.crawler.signals.send_catch_log(fetch_failed, url=request.url, kind=kind, error=describe_reason(exception))
         from scrapy.utils.defer import deferred_from_coro
 
-        from govscraper.stopping import stop_crawl
+        from govscraper.crawl.stopping import stop_crawl
 
         stop_crawl(self.crawler, "unreachable")  # what waits for the host is dropped, not recorded as failed
         engine = self.crawler.engine
@@ -215,8 +215,8 @@ class WarcMiddleware:
 
     def _recorder(self):
         if self.recorder is None:
-            from govscraper.archive import archive_for
-            from govscraper.warc import WarcRecorder, warcinfo
+            from govscraper.archive.warc import WarcRecorder, warcinfo
+            from govscraper.archive.writer import archive_for
 
             archive = archive_for(self.crawler)
             settings = self.crawler.settings
@@ -238,7 +238,7 @@ class WarcMiddleware:
         return self.recorder
 
     def process_response(self, request: Request, response: Response) -> Response:
-        from govscraper.archive import archive_for
+        from govscraper.archive.writer import archive_for
 
         recorder = self._recorder()
         capture = recorder.record(exchange_of(request, response))
@@ -255,7 +255,7 @@ class WarcMiddleware:
     def spider_closed(self, spider: Any) -> None:
         if self.recorder is None:
             return
-        from govscraper.archive import archive_for
+        from govscraper.archive.writer import archive_for
 
         self.recorder.close()
         files = [relative_to_archive(p, self.crawler.settings.get("GOVSCRAPER_DB")) for p in self.recorder.files]
@@ -287,7 +287,7 @@ def exchange_of(request: Request, response: Response):
     Twisted has already undone chunked transfer coding, so ``Transfer-Encoding`` is left out of the recorded headers
     (the body that follows them is not chunked any more); every other header is kept as received.
     """
-    from govscraper.warc import Exchange
+    from govscraper.archive.warc import Exchange
 
     def pairs(headers: Any, skip: tuple[bytes, ...] = ()) -> list[tuple[str, str]]:
         out = []
@@ -340,7 +340,7 @@ class ConditionalRequestMiddleware:
 
     def _known(self) -> dict[str, tuple[str | None, str | None]]:
         if self._validators is None:
-            from govscraper.archive import archive_for
+            from govscraper.archive.writer import archive_for
 
             self._validators = archive_for(self.crawler).validators()
         return self._validators
@@ -373,7 +373,7 @@ class ConditionalRequestMiddleware:
         """The article is archived: its page's validators may answer for it from now on."""
         pair = self._pending.pop(getattr(item, "url", None), None)
         if pair is not None:
-            from govscraper.archive import archive_for
+            from govscraper.archive.writer import archive_for
 
             # Rides with the next transaction (the next article or the run's end), like captures.
             archive_for(self.crawler).store_validators(item.url, *pair)
@@ -388,7 +388,7 @@ class ConditionalRequestMiddleware:
         failed = sum(stats.get_value(f"govscraper/failures/{kind}", 0) for kind in ("list", "article", "page"))
         if reason != "finished" or failed or getattr(spider, "max_articles", None) is not None or not self._pending:
             return
-        from govscraper.archive import archive_for
+        from govscraper.archive.writer import archive_for
 
         archive = archive_for(self.crawler)
         with archive.db.conn:
@@ -417,7 +417,7 @@ class WaybackMiddleware:
     KINDS = frozenset(("image", "attachment"))
 
     def __init__(self, crawler: Crawler):
-        from govscraper.wayback import DEFAULT_WAYBACK_URL
+        from govscraper.sources.cdx import DEFAULT_WAYBACK_URL
 
         settings = crawler.settings
         self.crawler = crawler
@@ -442,7 +442,7 @@ class WaybackMiddleware:
             or "govscraper_wayback_original" in meta
         ):
             return None
-        from govscraper.wayback import id_url, iso_timestamp
+        from govscraper.sources.cdx import id_url, iso_timestamp
 
         timestamp = iso_timestamp(meta["govscraper_origin_date"])
         return request.replace(
@@ -496,7 +496,7 @@ class WarcReplayMiddleware:
         from scrapy.http import Headers
         from scrapy.responsetypes import responsetypes
 
-        from govscraper.warcimport import ReplayFailed
+        from govscraper.sources.warc_index import ReplayFailed
 
         index = getattr(self.crawler.spider, "warc_index", None)
         if index is None:
@@ -532,14 +532,12 @@ class WarcReplayMiddleware:
             return None
         if record.record_id in self._captures:
             return self._captures[record.record_id]
-        from govscraper.archive import archive_for
-        from govscraper.warcimport import capture_of
+        from govscraper.archive.writer import archive_for
+        from govscraper.sources.warc_index import capture_of
 
         archive = archive_for(self.crawler)
-        found = archive.db.conn.execute("SELECT id FROM captures WHERE record_id = ?", [record.record_id]).fetchone()
-        if found is not None:
-            capture_id = found[0]
-        else:
+        capture_id = archive.capture_for_record(record.record_id)
+        if capture_id is None:
             source = index.files[record.file].source
             stored_as = relative_to_archive(source, self.crawler.settings.get("GOVSCRAPER_DB"))
             capture_id = archive.store_capture(capture_of(record, stored_as, refers_to), stored_as)

@@ -17,8 +17,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-#: Platforms that have a spider profile. ``generic`` is the any-portal path (link following + generic extractor).
-PLATFORMS = ("liferay62", "liferay7", "sharepoint", "uploadcms", "generic")
+from govscraper.extract.profiles import PLATFORMS
+
 LEVELS = ("tỉnh", "huyện", "xã")
 STATUSES = ("live", "offline", "unverified")
 _ID = re.compile(r"^[a-z]{2,4}-[a-z0-9][a-z0-9-]*$")
@@ -90,7 +90,7 @@ class Portal:
     #: the portals table: it says where to look, not what the portal is).
     feeds: tuple[str, ...] = ()
     #: Other host names of the portal (``www.`` and without, an old domain still served), on the base URL's scheme
-    #: and port: a crawl follows links and redirects to them as to the portal itself (govscraper.scope). Not stored
+    #: and port: a crawl follows links and redirects to them as to the portal itself (see .scope). Not stored
     #: in the portals table, like feeds.
     aliases: tuple[str, ...] = ()
     status: str = "unverified"

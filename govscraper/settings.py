@@ -55,7 +55,7 @@ GOVSCRAPER_RETRY_BACKOFF_MAX = 60.0
 GOVSCRAPER_UNREACHABLE_RETRIES = 2
 GOVSCRAPER_UNREACHABLE_BACKOFF = 0.5
 
-# Stopping (Ctrl-C, SIGTERM; govscraper.stopping) --------------------------------------------------------------
+# Stopping (Ctrl-C, SIGTERM; govscraper.crawl.stopping) --------------------------------------------------------------
 #: Seconds that requests already on the wire get to finish after the first Ctrl-C/SIGTERM before they are abandoned.
 GOVSCRAPER_STOP_GRACE = 5.0
 
@@ -67,7 +67,7 @@ GOVSCRAPER_PAGE_MAXSIZE = 10 * 1024 * 1024  # an HTML page larger than this is r
 GOVSCRAPER_IMAGE_MAXSIZE = 25 * 1024 * 1024
 GOVSCRAPER_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 
-# Documents' text, read off the reactor (govscraper.offload) ---------------------------------------------------
+# Documents' text, read off the reactor (govscraper.files.offload) ---------------------------------------------------
 #: Worker processes reading documents' text beside the crawl (0: in the crawl's own process, downloads waiting).
 GOVSCRAPER_DOCUMENT_WORKERS = 2
 #: Seconds one document may take: the reader stops between pages at 60% of it, keeping what it read; at 100% the
@@ -106,7 +106,7 @@ GOVSCRAPER_MAX_ARTICLES = 0
 #: Hops through pages that are neither lists nor articles, for crawls of sites not in the registry.
 GOVSCRAPER_GENERIC_MAX_DEPTH = 3
 
-# Crawl scope and budgets (govscraper.scope, govscraper.budget) ------------------------------------------------
+# Crawl scope and budgets (govscraper.crawl.scope, govscraper.crawl.budget) --------------------------------------------
 #: Non-public networks (CIDR, or single addresses) that a crawl of a portal on the public web may still connect to,
 #: e.g. ["10.1.2.0/24"] for an intranet mirror known by name. Empty: none (loopback, private, link-local and other
 #: non-public addresses are refused unless the portal's own URL names such an address).
@@ -115,7 +115,7 @@ GOVSCRAPER_ALLOW_NETWORKS = []
 #: The answers are checked like DNS answers (GOVSCRAPER_ALLOW_NETWORKS).
 GOVSCRAPER_RESOLVE = {}
 #: Scrapy's cached threaded resolver, with GOVSCRAPER_RESOLVE and the address rules applied to every connection.
-TWISTED_DNS_RESOLVER = "govscraper.scope.GuardedResolver"
+TWISTED_DNS_RESOLVER = "govscraper.crawl.scope.GuardedResolver"
 #: Budgets per crawl (0: none). They fit the largest real portal with room to spare: a provincial portal holds about
 #: 100,000 articles, so a full crawl asks for about 100,000 article pages, some 10,000-20,000 list pages walked per
 #: category and a few thousand other pages (under 150,000 pages), and with about three photos and a few documents per
@@ -140,7 +140,7 @@ GOVSCRAPER_PROGRESS = False
 GOVSCRAPER_PROGRESS_INTERVAL = 10.0
 
 ITEM_PIPELINES = {
-    "govscraper.pipelines.normalize.NormalizePipeline": 100,
+    "govscraper.pipelines.clean.NormalizePipeline": 100,
     "govscraper.pipelines.validate.ValidatePipeline": 200,
     "govscraper.pipelines.media.ImagesPipeline": 300,
     "govscraper.pipelines.media.AttachmentsPipeline": 350,
@@ -152,7 +152,7 @@ EXTENSIONS = {
 }
 DOWNLOADER_MIDDLEWARES = {
     # First of all: once a stop began (Ctrl-C, SIGTERM), nothing more is sent.
-    "govscraper.stopping.StopMiddleware": 10,
+    "govscraper.crawl.stopping.StopMiddleware": 10,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govscraper.middlewares.BackoffRetryMiddleware": 550,
     # Before the cache-less downloader: adds If-None-Match / If-Modified-Since to pages the archive holds.
@@ -163,18 +163,18 @@ DOWNLOADER_MIDDLEWARES = {
     "govscraper.middlewares.WaybackMiddleware": 50,
     # Pages stay on the portal's site; a public portal never leads to loopback, private or link-local addresses.
     # After the Wayback rewrite (50), before robots.txt (100): a refused host's robots.txt is not asked for either.
-    "govscraper.scope.ScopeMiddleware": 60,
+    "govscraper.crawl.scope.ScopeMiddleware": 60,
     # Just before DownloaderStats (850): counts what is really sent, ends the crawl at GOVSCRAPER_MAX_REQUESTS/PAGES.
-    "govscraper.budget.BudgetMiddleware": 840,
+    "govscraper.crawl.budget.BudgetMiddleware": 840,
 }
 
 #: Config files and GOVSCRAPER_* environment variables (govscraper.config) for crawls Scrapy starts itself (scrapy
-#: crawl, Scrapyd); govscraper's own commands apply the same layers in govscraper.crawl.scrapy_settings.
+#: crawl, Scrapyd); govscraper's own commands apply the same layers in govscraper.crawl.process.scrapy_settings.
 ADDONS = {"govscraper.config.SettingsAddon": 0}
-#: Scrapy's HTTP/1.1 handler, with a way for a stop to abandon the downloads on the wire (govscraper.stopping).
+#: Scrapy's HTTP/1.1 handler, with a way for a stop to abandon the downloads on the wire (govscraper.crawl.stopping).
 DOWNLOAD_HANDLERS = {
-    "http": "govscraper.stopping.StoppableDownloadHandler",
-    "https": "govscraper.stopping.StoppableDownloadHandler",
+    "http": "govscraper.crawl.stopping.StoppableDownloadHandler",
+    "https": "govscraper.crawl.stopping.StoppableDownloadHandler",
 }
 
 #: Dropped articles are logged by their URL and reason (Scrapy's default dumps the whole item).

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from govscraper.db import MIGRATIONS, open_db
+from govscraper.archive.schema import MIGRATIONS, open_db
 from govscraper.search import count, parse, search
 from tests.waiting import NeverHappened, wait_for
 

@@ -17,7 +17,7 @@ import pytest
 import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
-from govscraper.lookup import capture_bytes
+from govscraper.archive.lookup import capture_bytes
 from govscraper.replica import ReplicaServer, build_site
 from tests.conftest import registry_entry, run_cli
 

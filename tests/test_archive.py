@@ -10,8 +10,8 @@ import sys
 import pytest
 import sqlite_utils
 
-from govscraper.archive import Archive, content_sha256
-from govscraper.db import MIGRATIONS, ArchiveError, open_db
+from govscraper.archive.schema import MIGRATIONS, ArchiveError, open_db
+from govscraper.archive.writer import Archive, content_sha256
 from govscraper.items import ArticleItem
 from govscraper.model import AttachmentRef, ImageRef
 from govscraper.registry import Portal
@@ -155,7 +155,7 @@ def test_foreign_keys_hold(archive):
 def test_an_archive_from_an_older_version_is_brought_forward(tmp_path):
     import sqlite_utils
 
-    from govscraper import db as schema
+    from govscraper.archive import schema
 
     path = tmp_path / "old.db"
     old = sqlite_utils.Database(path)
@@ -182,7 +182,7 @@ def test_processes_opening_a_new_archive_together_bring_it_forward_once(tmp_path
     # once all are ready the test closes the pipe's writing end, and every reader wakes at that one event (EOF).
     script = (
         "import os, sys\n"
-        "from govscraper.db import open_db\n"
+        "from govscraper.archive.schema import open_db\n"
         "print('ready', flush=True)\n"
         "os.read(int(sys.argv[2]), 1)\n"
         "db = open_db(sys.argv[1])\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from govscraper.budget import BudgetMiddleware
+from govscraper.crawl.budget import BudgetMiddleware
 from govscraper.extensions import run_status
 from govscraper.extract.links import anchors_beyond
 from govscraper.settings import GOVSCRAPER_MAX_LINKS_PER_PAGE, GOVSCRAPER_MAX_PAGES, GOVSCRAPER_MAX_REQUESTS

@@ -18,10 +18,11 @@ import pytest
 from scrapy.settings import Settings
 
 from govscraper import config
-from govscraper.cli import crawl_overrides, setting_options
-from govscraper.crawl import import_settings, scrapy_settings
+from govscraper.cli.common import setting_options
+from govscraper.cli.crawling import crawl_overrides
+from govscraper.crawl.process import import_settings, scrapy_settings
 from govscraper.replica import build_site
-from govscraper.replica.wayback import WaybackServer, build_wayback
+from govscraper.replica.fake_wayback import WaybackServer, build_wayback
 from govscraper.settings import WAYBACK_SETTINGS
 from tests.conftest import ROOT, run_cli
 

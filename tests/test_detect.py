@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from govscraper.extract import liferay62
 from govscraper.extract.detect import decode_page, detect_platform, extract_article
+from govscraper.extract.profiles import liferay62
 from govscraper.text import decode as text_decode
 
 FIXTURES = Path(__file__).parent / "fixtures"

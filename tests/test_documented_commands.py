@@ -24,7 +24,7 @@ import pytest
 
 from govscraper.registry import load_registry
 from govscraper.replica import ReplicaServer, build_site
-from govscraper.replica.wayback import WaybackServer, build_wayback
+from govscraper.replica.fake_wayback import WaybackServer, build_wayback
 from tests.crawl_process import CliProcess
 from tests.documented import DOCUMENTS, ROOT, Documented, commands, problems, steps
 from tests.serving import OPENER, announced, get

@@ -25,9 +25,9 @@ from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P, S
 from pypdf import PdfReader, PdfWriter
 
-from govscraper.documents import DocumentText, Limits, document_kind, extract_document_text
+from govscraper.files.documents import DocumentText, Limits, document_kind, extract_document_text
 from govscraper.replica import build_site
-from govscraper.replica.documents import document_bytes, pdf_file
+from govscraper.replica.sample_documents import document_bytes, pdf_file
 from govscraper.replica.urls import fold_ascii
 from govscraper.text import encode_tcvn3, encode_vni, normalize_block
 from tests.hostile_site import cp1258

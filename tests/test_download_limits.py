@@ -17,9 +17,9 @@ from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError
 from twisted.python.failure import Failure
 
-from govscraper.errors import describe_failure
+from govscraper.crawl.failures import describe_failure
 from govscraper.middlewares import backoff_delay
-from govscraper.replica.documents import pdf_bytes
+from govscraper.replica.sample_documents import pdf_bytes
 from tests.conftest import run_cli
 from tests.serving import QuietHandler, http_server, send
 

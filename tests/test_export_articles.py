@@ -18,7 +18,7 @@ import unicodedata
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from govscraper.export import export_articles, valid_fields
+from govscraper.publish.export import export_articles, valid_fields
 from govscraper.search.engine import Filters
 from govscraper.search.query import SearchError, parse
 from govscraper.text.fold import fold

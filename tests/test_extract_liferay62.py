@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from govscraper.extract import liferay62
+from govscraper.extract.profiles import liferay62
 from govscraper.text import parse_views, parse_vn_datetime
 
 FIXTURES = Path(__file__).parent / "fixtures" / "liferay62"

@@ -1,4 +1,4 @@
-"""Sitemaps and feeds read by ``govscraper.extract.feeds``: the formats as their specifications write them, and
+"""Sitemaps and feeds read by ``govscraper.sources.feeds``: the formats as their specifications write them, and
 the hostile or broken files a crawler meets (entity bombs, external entities, gzip bombs, HTML, malformed XML).
 
 Every document is written here, after sitemaps.org 0.9, Google's news and image sitemap extensions, RSS 2.0
@@ -13,8 +13,9 @@ from datetime import datetime
 import pytest
 from lxml import etree
 
-from govscraper.extract import feeds
-from govscraper.extract.feeds import (
+from govscraper.replica.syndication import BILLION_LAUGHS, external_entity, gzip_bomb
+from govscraper.sources import feeds
+from govscraper.sources.feeds import (
     FeedError,
     NotAFeed,
     feed_links,
@@ -26,7 +27,6 @@ from govscraper.extract.feeds import (
     unpack,
     w3c_datetime,
 )
-from govscraper.replica.syndication import BILLION_LAUGHS, external_entity, gzip_bomb
 from govscraper.text.dates import VN_TZ
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=VN_TZ)

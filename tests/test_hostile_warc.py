@@ -23,7 +23,7 @@ import pytest
 import sqlite_utils
 
 from govscraper.replica import ReplicaServer, build_site
-from govscraper.warcread import decode_body
+from govscraper.sources.warc_reader import decode_body
 from tests import hostile_warc as hostile
 from tests import warc_samples as samples
 from tests.conftest import run_cli

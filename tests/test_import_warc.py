@@ -16,9 +16,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+from govscraper.archive.warc import read_record
 from govscraper.cli import cli
 from govscraper.replica import ReplicaServer, build_site
-from govscraper.warc import read_record
 from tests import warc_samples as samples
 from tests.conftest import run_cli
 
@@ -480,7 +480,7 @@ def test_a_different_file_with_an_imported_name_is_refused(tmp_path, exchanges, 
 
 
 def test_index_refuses_truncated_records_and_reports_bad_digests(tmp_path, exchanges, chosen):
-    from govscraper.warcimport import ReplayFailed, WarcIndex
+    from govscraper.sources.warc_index import ReplayFailed, WarcIndex
 
     page, photo = exchanges[url(chosen[0]["url"])], exchanges[url(chosen[0]["images"][0]["url"])]
     path = tmp_path / "odd.warc"

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from govscraper.media import NotAcceptable, filename_for, inspect_document, inspect_image
+from govscraper.files.sniff import NotAcceptable, filename_for, inspect_document, inspect_image
 
 
 def image_bytes(fmt: str, size: tuple[int, int] = (40, 30)) -> bytes:

@@ -2,7 +2,7 @@
 
 A server chooses the name (Content-Disposition, or the URL's last segment): it can hold directory parts, "..",
 control characters, right-to-left overrides that make "gpj.exe" display as "exe.jpg", Windows device names or a
-thousand characters. ``attachments.filename`` holds the name made safe (:func:`govscraper.media.safe_filename`),
+thousand characters. ``attachments.filename`` holds the name made safe (:func:`govscraper.files.sniff.safe_filename`),
 ``attachments.filename_raw`` the name as received, and exports write the safe one. Expected values are written out
 by hand.
 """
@@ -17,8 +17,8 @@ import sqlite_utils
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govscraper.media import MAX_FILENAME_BYTES, filename_for, safe_filename
-from govscraper.replica.documents import pdf_bytes
+from govscraper.files.sniff import MAX_FILENAME_BYTES, filename_for, safe_filename
+from govscraper.replica.sample_documents import pdf_bytes
 from tests.conftest import run_cli
 from tests.serving import QuietHandler, http_server, send
 

@@ -1,6 +1,6 @@
 """Documents' text read off the reactor: worker processes with time and memory limits, cancelled by a stop.
 
-The pool is exercised directly (:class:`govscraper.offload.DocumentReader`) with real documents, hostile ones
+The pool is exercised directly (:class:`govscraper.files.offload.DocumentReader`) with real documents, hostile ones
 included, and through real crawls of a replica that serves a 2,000-page PDF, a million-cell spreadsheet, a PDF
 that keeps pypdf busy for minutes and a DOCX zip bomb (``add_heavy_documents``). Tests wait for events (a task
 running, a worker gone, CPU time spent by a worker) and never measure the clock: pages/s with and without such
@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from pebble import ProcessExpired
 
-from govscraper.documents import extract_document_text
-from govscraper.offload import DocumentReader, pool_failure
+from govscraper.files.documents import extract_document_text
+from govscraper.files.offload import DocumentReader, pool_failure
 from govscraper.replica import ReplicaServer, build_site
-from govscraper.replica.documents import add_heavy_documents, document_bytes, spinning_pdf
+from govscraper.replica.sample_documents import add_heavy_documents, document_bytes, spinning_pdf
 from tests.conftest import run_cli
 from tests.crawl_process import CliProcess, read, run_status
 from tests.test_documents import bomb_docx

@@ -15,12 +15,12 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from govscraper.errors import describe_failure
+from govscraper.crawl.failures import describe_failure
+from govscraper.files.sniff import NotAcceptable
 from govscraper.items import ArticleItem
-from govscraper.media import NotAcceptable
 from govscraper.middlewares import backoff_delay
 from govscraper.model import AttachmentRef, ImageRef
-from govscraper.pipelines.normalize import NormalizePipeline
+from govscraper.pipelines.clean import NormalizePipeline
 from govscraper.pipelines.validate import ValidatePipeline
 
 

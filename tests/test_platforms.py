@@ -22,8 +22,8 @@ import pytest
 import sqlite_utils
 from PIL import Image
 
-from govscraper.extract import liferay7, liferay62, sharepoint, uploadcms
 from govscraper.extract.detect import detect_platform, extract_article
+from govscraper.extract.profiles import liferay7, liferay62, sharepoint, uploadcms
 from govscraper.registry import PLATFORMS as REGISTRY_PLATFORMS
 from govscraper.spiders import spider_for_platform
 from govscraper.text import decode_page

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 import sqlite_utils
 
-from govscraper.probe import (
+from govscraper.ops.probe import (
     ProbeResult,
     guess_level,
     guess_province,

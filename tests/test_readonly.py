@@ -200,7 +200,7 @@ def test_a_pending_wal_that_cannot_be_read_is_one_clear_line(crawled, tmp_path):
 def test_an_archive_too_old_to_read_says_how_to_upgrade_it(tmp_path):
     import sqlite_utils
 
-    from govscraper import db as schema
+    from govscraper.archive import schema
 
     path = tmp_path / "old" / "archive.db"
     path.parent.mkdir()

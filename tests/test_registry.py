@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from govscraper.registry import RegistryError, UnknownPortal, get_portal, load_registry, parse_registry, portal_for_url
+from govscraper.registry import (
+    RegistryError,
+    UnknownPortal,
+    get_portal,
+    load_registry,
+    parse_registry,
+    portal_for_url,
+)
 
 ENTRY = """
 [[portal]]

@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from vietnam_address_converter.data import DEFAULT_DATA
 from vietnam_provinces import Province, ProvinceCode, Ward
 
-from govscraper.archive import Archive
+from govscraper.archive.schema import MIGRATIONS, open_db
+from govscraper.archive.writer import Archive
 from govscraper.cli import cli
-from govscraper.db import MIGRATIONS, open_db
 from govscraper.registry import Portal, RegistryError, load_registry, parse_registry
 from tests.conftest import ROOT
 

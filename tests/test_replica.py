@@ -35,9 +35,9 @@ from parsel import Selector
 from PIL import Image, UnidentifiedImageError
 
 from govscraper.replica import FAULT_KINDS, ReplicaServer, build_site
-from govscraper.replica import documents as documents_module
 from govscraper.replica import images as images_module
 from govscraper.replica import render as render_module
+from govscraper.replica import sample_documents as documents_module
 from govscraper.replica import server as server_module
 from govscraper.replica.render import Renderer
 from govscraper.replica.site import ReplicaSite

@@ -26,17 +26,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from govscraper.cli import cli
-from govscraper.registry import (
-    DEFAULT_INTERVAL,
-    RegistryError,
-    UnknownPortal,
-    format_interval,
-    load_registry,
-    parse_interval,
-    parse_registry,
-)
-from govscraper.replica import ReplicaServer, build_site
-from govscraper.schedule import (
+from govscraper.ops.schedule import (
     LastRun,
     Scheduler,
     cron_fields,
@@ -49,6 +39,16 @@ from govscraper.schedule import (
     systemd_units,
     timer_period,
 )
+from govscraper.registry import (
+    DEFAULT_INTERVAL,
+    RegistryError,
+    UnknownPortal,
+    format_interval,
+    load_registry,
+    parse_interval,
+    parse_registry,
+)
+from govscraper.replica import ReplicaServer, build_site
 from tests.conftest import ROOT, registry_entry
 from tests.waiting import wait_for
 
@@ -377,7 +377,7 @@ def test_exit_statuses_are_logged_and_only_errors_count_as_failures(tmp_path, ca
     statuses = {"qni-a1": 0, "qni-b": 3, "qni-c": 1}
     for portal_id, status in statuses.items():
         scheduler.launcher.children[portal_id].status = status
-    with caplog.at_level("INFO", logger="govscraper.schedule"):
+    with caplog.at_level("INFO", logger="govscraper.ops.schedule"):
         scheduler.reap()
     lines = {r.getMessage().split(":")[0]: r for r in caplog.records}
     assert lines["finished qni-a1"].levelname == "INFO"
@@ -404,7 +404,7 @@ def test_shutdown_terminates_then_kills_what_does_not_stop(tmp_path, caplog):
     stubborn.kill = noted_kill
     scheduler.request_stop(signal.SIGTERM)
     assert scheduler.step(scheduler.due()) == []  # nothing new starts once stopping
-    with caplog.at_level("INFO", logger="govscraper.schedule"):
+    with caplog.at_level("INFO", logger="govscraper.ops.schedule"):
         asked, looked = elapsed.now, stubborn.polls
         scheduler.shutdown(timeout=0.3)
     assert obeying.signals == [signal.SIGTERM]

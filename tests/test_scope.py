@@ -1,7 +1,7 @@
 """Crawl scope: pages stay on the portal's scheme, host and port; a public portal never leads the crawler to
 loopback, private or link-local addresses.
 
-The first tests check the rules themselves (:mod:`govscraper.scope`, :mod:`govscraper.addresses`, the registry's
+The first tests check the rules themselves (:mod:`crawl.scope`, :mod:`crawl.addresses`, the registry's
 ``aliases``, the resolver); the others crawl the hostile site (``tests/hostile_site.py``) with real ``govscraper
 crawl`` processes into real archives, and check what was archived, what was recorded as failed, and what the other
 servers were asked (nothing).
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from govscraper.addresses import AddressPolicy, address_kind, host_kind, literal_address, parse_networks
+from govscraper.crawl.scope import AddressRefused, GuardedResolver, Scope, resolve_map
 from govscraper.extract.links import discover_links
 from govscraper.registry import RegistryError, parse_registry, portal_for_url
-from govscraper.scope import AddressRefused, GuardedResolver, Scope, resolve_map
 from tests.hostile_site import (  # noqa: F401  (fixtures: one of each per module)
     OK_ARTICLE,
     TITLE,
@@ -137,7 +137,7 @@ def test_a_public_portal_refuses_non_public_addresses_unless_allowed_or_configur
 
 def test_the_resolver_maps_names_and_refuses_private_answers_for_a_public_portal(monkeypatch):
     """GOVSCRAPER_RESOLVE answers without DNS (like curl --resolve); the answer is checked like a DNS answer."""
-    from govscraper import scope
+    from govscraper.crawl import scope
 
     policy = AddressPolicy.for_hosts("portal.example", {"portal.example"}, parse_networks(["127.0.0.1/32"]))
     monkeypatch.setattr(scope, "_POLICIES", [policy])

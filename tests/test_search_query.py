@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govscraper.search.index import create_index, index_row
+from govscraper.archive.fulltext import create_index, index_row
 from govscraper.search.query import SearchError, parse
 from govscraper.search.snippet import snippet
 

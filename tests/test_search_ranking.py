@@ -14,10 +14,10 @@ import hashlib
 
 import pytest
 
-from govscraper.db import open_db
+from govscraper.archive.fulltext import FTS_TABLE, bm25_call, index_article
+from govscraper.archive.schema import open_db
 from govscraper.replica import build_site
 from govscraper.search import Filters, count, parse, search
-from govscraper.search.index import FTS_TABLE, bm25_call, index_article
 
 QUERIES = (
     "hội nghị",

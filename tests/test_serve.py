@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from govscraper import datasette_plugin
+from govscraper.publish import datasette_plugin
+from govscraper.publish.serve import HIDDEN_TABLES, QUERIES, TABLES, database_name, metadata
 from govscraper.search import SearchError, parse
-from govscraper.serve import HIDDEN_TABLES, QUERIES, TABLES, database_name, metadata
 from govscraper.text.fold import canonical_tones, fold
 from tests.conftest import run_cli
 from tests.serving import get, start_serve, stop

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from govscraper.stats import format_table, portal_stats
+from govscraper.publish.stats import format_table, portal_stats
 from tests.conftest import run_cli
 
 

@@ -10,8 +10,8 @@ import pytest
 from scrapy.http import HtmlResponse, Request, Response
 from warcio.archiveiterator import ArchiveIterator
 
+from govscraper.archive.warc import Exchange, WarcRecorder, cdxj_line, payload_digest, raw_payload, record_payload
 from govscraper.middlewares import exchange_of
-from govscraper.warc import Exchange, WarcRecorder, cdxj_line, payload_digest, raw_payload, record_payload
 
 INFO = {"software": "govscraper/test", "isPartOf": "test run"}
 
@@ -140,7 +140,7 @@ def test_the_cdxj_index_is_sorted_and_points_at_records(recorder):
 
 
 def test_cdxj_line_of_a_revisit():
-    from govscraper.warc import Capture
+    from govscraper.archive.warc import Capture
 
     capture = Capture(
         "http://x.vn/a",
@@ -212,7 +212,7 @@ def test_non_http_responses_are_recorded_too(tmp_path):
 
 
 def test_recover_cuts_a_record_left_half_written_and_indexes_the_rest(tmp_path):
-    from govscraper.jobs import recover_warc
+    from govscraper.crawl.jobs import recover_warc
 
     recorder = WarcRecorder(tmp_path, "qni-test-00003", INFO)
     kept = [recorder.record(exchange(f"http://127.0.0.1/{i}", f"trang {i}".encode() * 500)) for i in range(3)]

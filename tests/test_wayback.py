@@ -1,9 +1,9 @@
 """Wayback crawls: the CDX index read as documented, captures chosen, pages and files fetched from ``id_`` addresses.
 
-Unit tests feed :mod:`govscraper.wayback` CDX answers written from the CDX server's documentation
+Unit tests feed :mod:`govscraper.sources.cdx` CDX answers written from the CDX server's documentation
 (internetarchive/wayback, ``wayback-cdx-server/README.md``: a header row naming the fields, rows of strings, and with
 ``showResumeKey=true`` an empty row and ``[resumeKey]``). End-to-end tests run ``govscraper crawl ID --source
-wayback`` in a process against :class:`~govscraper.replica.wayback.WaybackServer`, a local stand-in that serves a
+wayback`` in a process against :class:`~govscraper.replica.fake_wayback.WaybackServer`, a local stand-in that serves a
 replica portal's captures (several dates, repeated identical captures, non-HTML and non-200 captures, an article
 changed between captures, a photo never captured, 429s and a 503), and compare the archive with what the captures
 hold.
@@ -20,8 +20,16 @@ import pytest
 
 from govscraper import settings
 from govscraper.replica import build_site
-from govscraper.replica.wayback import EARLY, LATE, MAIN, ArchivedCapture, WaybackArchive, WaybackServer, build_wayback
-from govscraper.wayback import (
+from govscraper.replica.fake_wayback import (
+    EARLY,
+    LATE,
+    MAIN,
+    ArchivedCapture,
+    WaybackArchive,
+    WaybackServer,
+    build_wayback,
+)
+from govscraper.sources.cdx import (
     Capture,
     WaybackError,
     cdx_query_url,
@@ -219,7 +227,7 @@ def test_a_platform_key_makes_one_article_of_two_urls():
 
 
 def test_wayback_crawls_are_polite_to_the_internet_archive_unless_on_loopback():
-    from govscraper.cli import crawl_overrides
+    from govscraper.cli.crawling import crawl_overrides
     from govscraper.config import plain
 
     polite = plain(crawl_overrides(False, None, None, False, "wayback"))

@@ -16,20 +16,12 @@ from __future__ import annotations
 
 from parsel import Selector
 
-from govscraper.extract import liferay7, liferay62, sharepoint, uploadcms
 from govscraper.extract.generic import extract_generic, extract_if_article
 from govscraper.extract.pages import as_selector
+from govscraper.extract.profiles import PLATFORMS, PROFILES, liferay7, liferay62, sharepoint, uploadcms
 from govscraper.model import Article
 from govscraper.text.decode import decode_page
 
-PLATFORMS = ("liferay62", "liferay7", "sharepoint", "uploadcms", "generic")
-#: The profiles' article readers, by platform.
-PROFILES = {
-    "liferay62": liferay62.parse_article,
-    "liferay7": liferay7.parse_article,
-    "sharepoint": sharepoint.parse_article,
-    "uploadcms": uploadcms.parse_article,
-}
 #: Asset Publisher markup: the portlet's wrapper id/class, its full-content view and its list entries.
 _ASSET_PUBLISHER = (
     "//*[starts-with(@id, 'p_p_id_101_')]"
@@ -59,7 +51,7 @@ def extract_article(page: str | Selector, url: str, platform: str | None = None)
     sel = as_selector(page)
     platform = platform or detect_platform(sel, url)
     if platform in PROFILES:
-        article = PROFILES[platform](sel, url)
+        article = PROFILES[platform].parse_article(sel, url)
         if article.title and article.body:
             return article
     elif platform not in PLATFORMS:

@@ -1,1 +1,1 @@
-"""Item pipelines, one job each, in ``ITEM_PIPELINES`` order: normalize → validate → images → attachments → store."""
+"""Item pipelines, one job each, in ``ITEM_PIPELINES`` order: clean → validate → images → attachments → store."""

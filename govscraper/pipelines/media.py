@@ -4,7 +4,7 @@ Built on Scrapy's MediaPipeline, which downloads each URL once per crawl however
 routes the requests through the same downloader (robots.txt, retries, throttling) as pages. Bytes are stored
 as received, never re-encoded, keyed by sha256; a URL archived by an earlier crawl is not downloaded again.
 
-Documents' text is read in worker processes (:mod:`govscraper.offload`), not in the reactor: downloads go on
+Documents' text is read in worker processes (:mod:`govscraper.files.offload`), not in the reactor: downloads go on
 while a 2,000-page PDF is read, and a read over its time or memory limit ends in a ``text_error`` with the file
 archived all the same. Image checks stay in the reactor: Pillow reads the header and verifies PNG chunk
 checksums without decoding (measured: 0.04 ms for the replica's photos, 0.06 ms for a 27 MB JPEG, 9 ms for a
@@ -25,14 +25,14 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, threads
 from twisted.python.failure import Failure
 
-from govscraper.archive import StoredBlob, archive_for
-from govscraper.documents import DocumentText
-from govscraper.errors import describe_failure
+from govscraper.archive.writer import StoredBlob, archive_for
+from govscraper.crawl.failures import describe_failure
+from govscraper.crawl.stopping import CrawlStopped, StoppedBeforeArchived, stopping
+from govscraper.files.documents import DocumentText
+from govscraper.files.offload import DocumentReader
+from govscraper.files.sniff import NotAcceptable, filename_for, inspect_document, inspect_image, safe_filename
 from govscraper.items import ArticleItem
-from govscraper.media import NotAcceptable, filename_for, inspect_document, inspect_image, safe_filename
-from govscraper.offload import DocumentReader
 from govscraper.signals import fetch_failed
-from govscraper.stopping import CrawlStopped, StoppedBeforeArchived, stopping
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ class AttachmentsPipeline(_BlobPipeline):
     """Official documents linked from articles (PDF, DOC, DOCX, XLS, ...), up to GOVSCRAPER_ATTACHMENT_MAXSIZE, with
     their text extracted for search where a well-kept library can read the format.
 
-    The text is read in worker processes (:class:`govscraper.offload.DocumentReader`): the article waits for it,
+    The text is read in worker processes (:class:`govscraper.files.offload.DocumentReader`): the article waits for it,
     the crawl does not. A stop (Ctrl-C, SIGTERM, an unreachable portal) cancels every read in progress, and the
     articles waiting for them are left whole for ``--resume``, like those whose files were not downloaded.
     """
@@ -214,11 +214,11 @@ class AttachmentsPipeline(_BlobPipeline):
             sha = (await maybe_deferred_to_future(threads.deferToThread(hashlib.sha256, body))).hexdigest()
         else:
             sha = hashlib.sha256(body).hexdigest()
-        if archive.db.execute("SELECT 1 FROM attachments WHERE sha256 = ?", [sha]).fetchone():
+        if archive.has_attachment(sha):
             self.crawler.stats.inc_value("govscraper/attachments_text_known")
             return {}
         reading = self.reader.read(response.body, described["mime"], described["filename"])
-        # A stop cancels what waits (govscraper.stopping.StopControl.drop_waiting): the read, and its worker.
+        # A stop cancels what waits (govscraper.crawl.stopping.StopControl.drop_waiting): the read, and its worker.
         waits = getattr(self.crawler, "govscraper_waits", None)
         if waits is None:
             waits = self.crawler.govscraper_waits = set()

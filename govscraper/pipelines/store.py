@@ -6,7 +6,7 @@ import logging
 
 from scrapy.crawler import Crawler
 
-from govscraper.archive import archive_for
+from govscraper.archive.writer import archive_for
 from govscraper.items import ArticleItem
 
 logger = logging.getLogger(__name__)

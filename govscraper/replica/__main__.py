@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     if args.heavy_documents:
-        from govscraper.replica.documents import add_heavy_documents
+        from govscraper.replica.sample_documents import add_heavy_documents
 
         add_heavy_documents(site, args.heavy_documents)  # built now: the server answers at once
     try:

@@ -46,9 +46,9 @@ from types import FrameType, TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from govscraper.replica.documents import document_bytes
 from govscraper.replica.images import image_bytes
 from govscraper.replica.render import LOGIN_PAGE, UNAVAILABLE_PAGE, Renderer
+from govscraper.replica.sample_documents import document_bytes
 from govscraper.replica.site import ReplicaArticle, ReplicaSite
 from govscraper.replica.syndication import Syndication
 from govscraper.replica.urls import parse_article_path, parse_image_query, parse_list_query

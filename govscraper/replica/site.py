@@ -63,7 +63,7 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "doc": "application/msword",
-    # Heavy and hostile documents, only with add_heavy_documents (govscraper/replica/documents.py).
+    # Heavy and hostile documents, only with add_heavy_documents (govscraper/replica/sample_documents.py).
     "pdf-pages": "application/pdf",
     "pdf-spin": "application/pdf",
     "xlsx-rows": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -2,7 +2,7 @@
 
 Ranking: the articles that match the query as written come first, then those found only once folded (see
 :mod:`govscraper.search.query`); within each group, FTS5's bm25 with per-column weights
-(:data:`govscraper.search.index.WEIGHTS`). Scoring costs about a microsecond per matching article, so a query that
+(:data:`govscraper.archive.fulltext.WEIGHTS`). Scoring costs about a microsecond per matching article, so a query that
 matches a large part of the archive ("huyện" matches nearly every article) is ranked over its
 :data:`RANK_WINDOW` most recently archived matches: such a word says little about relevance anyway, and the
 search stays within milliseconds. ``order="newest"``/``"oldest"`` sorts every match by publication date instead.
@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from govscraper.search.index import FTS_TABLE, bm25_call
+from govscraper.archive.fulltext import FTS_TABLE, bm25_call
 from govscraper.search.query import Query, SearchError
 from govscraper.search.snippet import snippet
 from govscraper.text.fold import fold

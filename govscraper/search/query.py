@@ -1,6 +1,6 @@
 """Researchers' search queries, parsed and turned into safe FTS5 expressions for Vietnamese text.
 
-The full-text index (:mod:`govscraper.search.index`) holds every text twice: as published, with one spelling for
+The full-text index (:mod:`govscraper.archive.fulltext`) holds every text twice: as published, with one spelling for
 tone placement ("exact" columns), and folded ("_f" columns: lowercase, no diacritics, đ → d). A query word decides
 where it may match:
 
@@ -23,11 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from govscraper.archive.fulltext import FOLDED_COLUMNS, TEXT_COLUMNS
 from govscraper.text.fold import canonical_tones, fold
-
-#: Text columns of the index, in order; each has a folded twin named with ``_f``.
-TEXT_COLUMNS = ("title", "sapo", "body", "captions", "author", "attachments")
-FOLDED_COLUMNS = tuple(f"{column}_f" for column in TEXT_COLUMNS)
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32

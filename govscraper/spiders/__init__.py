@@ -1,33 +1,23 @@
 """Spiders: one per portal platform over the shared :class:`~govscraper.spiders.base.PortalSpider`.
 
-``portal`` picks the right one from the registry: ``scrapy crawl portal -a portal=qni-moduc``.
+``portal`` picks the right one from the registry: ``scrapy crawl portal -a portal=qni-moduc``. The platforms with
+a profile have theirs in :mod:`.platforms`; any other portal goes to :mod:`.generic_portal`. The sources other
+than the live portal have their own: :mod:`.wayback` and :mod:`.warcimport`.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from govscraper.spiders.base import PortalSpider
-
-#: platform → (module, class). Spiders import their extractors; import only the one a crawl needs.
-SPIDER_MODULES = {
-    "liferay62": "liferay62",
-    "liferay7": "liferay7",
-    "sharepoint": "sharepoint",
-    "uploadcms": "uploadcms",
-    "generic": "generic",
-}
-SPIDER_CLASSES = {
-    "liferay62": "Liferay62Spider",
-    "liferay7": "Liferay7Spider",
-    "sharepoint": "SharePointSpider",
-    "uploadcms": "UploadCmsSpider",
-    "generic": "GenericSpider",
-}
 
 
 def spider_for_platform(platform: str) -> type[PortalSpider]:
-    """The spider class that crawls ``platform``."""
-    module = import_module(f"govscraper.spiders.{SPIDER_MODULES[platform]}")
-    spider: type[PortalSpider] = getattr(module, SPIDER_CLASSES[platform])
-    return spider
+    """The spider class that crawls ``platform`` (one of ``govscraper.extract.profiles.PLATFORMS``)."""
+    from govscraper.extract.profiles import GENERIC
+    from govscraper.spiders.generic_portal import GenericSpider
+    from govscraper.spiders.platforms import Liferay7Spider, Liferay62Spider, SharePointSpider, UploadCmsSpider
+
+    spiders: dict[str, type[PortalSpider]] = {
+        spider.platform: spider for spider in (Liferay62Spider, Liferay7Spider, SharePointSpider, UploadCmsSpider)
+    }
+    spiders[GENERIC] = GenericSpider
+    return spiders[platform]

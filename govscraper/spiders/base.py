@@ -4,7 +4,7 @@ A platform spider only says how to read its pages (the pure functions in ``govsc
 pages, de-duplicating, staying on the portal's host, limits, failure recording and the crawl modes are done here
 once, the way city-scrapers builds each site on a platform mixin.
 
-Crawl modes (``spider.mode``, chosen by the run: see ``govscraper.jobs``):
+Crawl modes (``spider.mode``, chosen by the run: see ``govscraper.crawl.jobs``):
 
 * ``full``: every list page of every category, every article page (articles archived before are asked for with
   ``If-None-Match``/``If-Modified-Since``; a 304 marks them seen and unchanged);
@@ -14,12 +14,12 @@ Crawl modes (``spider.mode``, chosen by the run: see ``govscraper.jobs``):
 
 Sitemaps and feeds (``GOVSCRAPER_SITEMAPS``, on by default): the ``Sitemap:`` lines of the robots.txt Scrapy fetches
 anyway, a probe for ``/sitemap.xml`` (a 404 is no failure), the registry entry's ``feeds`` and the feed links of the
-start pages are read with the safe parsers of ``govscraper.extract.feeds``. The article URLs they name are kept
+start pages are read with the safe parsers of ``govscraper.sources.feeds``. The article URLs they name are kept
 aside and requested when link-following has run out (``spider_idle``), so an article found both ways is fetched
 once, with its list entry's teaser and thumbnail, and the sitemap adds only what no list links. A sitemap or feed
 that cannot be read is recorded in ``fetch_failures`` (kind ``sitemap`` or ``feed``) and the crawl goes on.
 
-Hostile sites: pages stay within the portal's scope (:class:`govscraper.scope.Scope`: its scheme, host and
+Hostile sites: pages stay within the portal's scope (:class:`govscraper.crawl.scope.Scope`: its scheme, host and
 port, and the registry's aliases; redirects that leave it are refused by ``ScopeMiddleware`` and recorded here under
 the page that redirected); links to loopback, private or link-local hosts from a portal on the public web are
 recorded as refused; every page is decoded by govscraper's own rules (:func:`govscraper.text.decode.decode_html`),
@@ -44,14 +44,14 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from govscraper.addresses import AddressPolicy, host_kind, parse_networks
-from govscraper.errors import describe_failure
-from govscraper.extract import feeds
+from govscraper.crawl.failures import describe_failure
+from govscraper.crawl.scope import OutOfScope, Scope
 from govscraper.extract.links import anchors_beyond, classify, is_file, is_trap
 from govscraper.items import ArticleItem
 from govscraper.model import Article, ImageRef, ListItem, ListPage
 from govscraper.registry import Portal, get_portal
-from govscraper.scope import OutOfScope, Scope
 from govscraper.signals import article_unchanged, fetch_failed
+from govscraper.sources import feeds
 from govscraper.text.dates import VN_TZ
 from govscraper.text.decode import decode_html
 
@@ -178,16 +178,10 @@ class PortalSpider(scrapy.Spider):
             self.last_crawl = self._last_finished_crawl()
 
     def _last_finished_crawl(self) -> datetime | None:
-        from govscraper.archive import archive_for
+        from govscraper.archive.writer import archive_for
 
-        row = (
-            archive_for(self.crawler)
-            .db.conn.execute(
-                "SELECT max(started_at) FROM crawl_runs WHERE portal_id = ? AND status = 'finished'", [self.portal.id]
-            )
-            .fetchone()
-        )
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        started = archive_for(self.crawler).last_finished_run(self.portal.id)
+        return datetime.fromisoformat(started) if started else None
 
     # Requests ----------------------------------------------------------------------------------------------
 
@@ -500,7 +494,7 @@ class PortalSpider(scrapy.Spider):
         Whether robots.txt kept us from it, the server answered 5xx or the host could not be reached (then the
         start page's own failure says so), it is logged and the crawl goes on by following links.
         """
-        from govscraper.stopping import stopping
+        from govscraper.crawl.stopping import stopping
 
         if stopping(self.crawler) or (failure.check(IgnoreRequest) and "robots.txt" in str(failure.value)):
             self.logger.debug("probe not sent: %s (%s)", failure.request.url, failure.value)
@@ -669,7 +663,7 @@ class PortalSpider(scrapy.Spider):
         )
 
     def on_error(self, failure: Failure) -> None:
-        from govscraper.stopping import stopping
+        from govscraper.crawl.stopping import stopping
 
         if stopping(self.crawler):
             self.logger.debug("not fetched, the crawl is stopping: %s (%s)", failure.request.url, failure.value)

@@ -25,9 +25,9 @@ from scrapy.http import Response, TextResponse
 from govscraper.extract.detect import article_on_page
 from govscraper.items import ArticleItem
 from govscraper.model import Article, ListItem
+from govscraper.sources.warc_index import IndexedRecord, ReplayFailed, WarcIndex, origin_url, url_key
 from govscraper.spiders.base import PortalSpider
 from govscraper.text import decode_page
-from govscraper.warcimport import IndexedRecord, ReplayFailed, WarcIndex, origin_url, url_key
 
 #: Redirects followed inside the WARC files to find where a redirecting URL ends.
 MAX_REDIRECTS = 10

@@ -3,7 +3,7 @@
 For portals that closed (district portals, after 1 July 2025) the Internet Archive may hold the only copies. The
 spider is the portal's own platform spider with another way in (:func:`wayback_spider` makes the class): instead
 of walking category lists on the portal, it pages through the CDX index of the portal's host
-(``govscraper.wayback``), keeps the newest capture of each article URL in the date range, and fetches each one's
+(``govscraper.sources.cdx``), keeps the newest capture of each article URL in the date range, and fetches each one's
 original bytes from ``/web/<timestamp>id_/<url>``. Each page is read by the platform's own hooks on a response
 whose URL is the article's original URL, so links, photos and ids resolve as they did on the live portal.
 
@@ -29,13 +29,12 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from govscraper.errors import describe_failure
+from govscraper.crawl.failures import describe_failure
+from govscraper.crawl.scope import Scope
 from govscraper.extract.detect import article_on_page
 from govscraper.items import ArticleItem
 from govscraper.model import Article
-from govscraper.scope import Scope
-from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, TOO_DEEP, PortalSpider
-from govscraper.wayback import (
+from govscraper.sources.cdx import (
     DEFAULT_WAYBACK_URL,
     Capture,
     WaybackError,
@@ -49,6 +48,7 @@ from govscraper.wayback import (
     same_host,
     timestamp_iso,
 )
+from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, TOO_DEEP, PortalSpider
 
 
 class WaybackMixin:
@@ -180,13 +180,10 @@ class WaybackMixin:
     def held_moments(self) -> dict[str, str]:
         """Article identity → the moment (14-digit UTC) of the copy the archive holds: the Wayback capture's date
         for copies from the Wayback Machine, the last visit for copies from the live portal."""
-        from govscraper.archive import archive_for
+        from govscraper.archive.writer import archive_for
 
         held: dict[str, str] = {}
-        rows = archive_for(self.crawler).db.conn.execute(
-            "SELECT url, origin, origin_date, last_seen_at FROM articles WHERE portal_id = ?", [self.portal.id]
-        )
-        for url, origin, origin_date, last_seen_at in rows:
+        for url, origin, origin_date, last_seen_at in archive_for(self.crawler).article_moments(self.portal.id):
             moment = origin_date if origin != "live" and origin_date else last_seen_at
             if not moment:
                 continue
@@ -199,7 +196,7 @@ class WaybackMixin:
         return held
 
     def cdx_failed(self, failure: Failure) -> None:
-        from govscraper.stopping import stopping
+        from govscraper.crawl.stopping import stopping
 
         if stopping(self.crawler):
             return  # not read because the crawl is stopping: --resume reads it

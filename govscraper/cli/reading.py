@@ -1,0 +1,339 @@
+"""Commands that read the archive and never write it: ``search``, ``show``, ``history``, ``export``, ``stats``, and
+``extract`` (a saved page through the extractor, no archive at all).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from govscraper.archive.schema import open_reader
+from govscraper.cli.common import cli, db_option, user_errors
+from govscraper.extract.profiles import PLATFORMS
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", required=True, help="The URL the page was saved from (resolves links, names the site).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--platform", type=click.Choice(["auto", *PLATFORMS]), default="auto", show_default=True)
+@click.option("--content-type", help="The Content-Type header the page was served with, if known.")
+@user_errors
+def extract(file: Path, url: str, as_json: bool, platform: str, content_type: str | None) -> None:
+    """Run the extractor on a saved page and print the fields.
+
+    Reads the page's bytes and honours its declared encoding (header, BOM, <meta charset>).
+
+    Example: govscraper extract page.html --url https://moduc.quangngai.gov.vn/... --json
+    """
+    from govscraper.extract.detect import decode_page, detect_platform, extract_article
+
+    text = decode_page(file.read_bytes(), content_type)
+    chosen = detect_platform(text, url) if platform == "auto" else platform
+    article = extract_article(text, url, chosen)
+    fields = {
+        "title": article.title,
+        "published": article.published,
+        "author": article.author,
+        "source": article.source,
+        "sapo": article.sapo,
+        "body": article.body,
+        "category": article.category,
+        "views": article.views,
+        "images": [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in article.images],
+        "attachments": [{"url": a.url, "title": a.title} for a in article.attachments],
+        "platform": article.platform or chosen,
+    }
+    if as_json:
+        click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
+        return
+    for name, value in fields.items():
+        if name in ("images", "attachments"):
+            click.echo(f"{name}: {len(value)}")
+            for entry in value:
+                click.echo(
+                    f"  - {entry['url']}" + "".join(f"\n    {k}: {v}" for k, v in entry.items() if k != "url" and v)
+                )
+        elif name == "body":
+            click.echo(f"body:\n{value or ''}")
+        else:
+            click.echo(f"{name}: {'' if value is None else value}")
+
+
+def search_filters(portals: tuple[str, ...], since: str | None, until: str | None, category: str | None) -> Any:
+    from govscraper.search import Filters
+
+    return Filters(portals=portals, since=since, until=until, category=category)
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@db_option
+@click.option("--portal", "portals", multiple=True, metavar="ID", help="Only this portal's articles (repeatable).")
+@click.option("--since", metavar="DATE", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", metavar="DATE", help="Published on or before (the whole year, month or day).")
+@click.option("--category", help="Only this category (case and diacritics ignored).")
+@click.option("--limit", type=click.IntRange(min=1, max=10_000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N hits (the next page).")
+@click.option(
+    "--order", type=click.Choice(["rank", "newest", "oldest"]), default="rank", show_default=True,
+    help="rank: exact matches first, then by relevance; newest/oldest: by publication date.",
+)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@user_errors
+def search(
+    query: tuple[str, ...],
+    db_path: Path,
+    portals: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    category: str | None,
+    limit: int,
+    offset: int,
+    order: str,
+    fmt: str,
+) -> None:
+    """Search the archive, with or without diacritics ("mo duc" finds "Mộ Đức"; "hội nghị" only itself).
+
+    Words are ANDed; "quotes" make a phrase; word* a prefix; OR, NOT and (parentheses) combine. Articles that
+    match as typed come before those that match only without diacritics. Matches are marked [like this].
+
+    Example: govscraper search "giải phóng mặt bằng" --portal qni-moduc --since 2021 --until 2021
+    """
+    from govscraper.search import SearchError, count, parse
+    from govscraper.search import search as run_search
+    from govscraper.search.output import write_csv, write_json, write_table
+
+    db = open_reader(db_path)
+    try:
+        parsed = parse(" ".join(query))
+        filters = search_filters(portals, since, until, category)
+        out = click.get_text_stream("stdout")
+        marks = ("\x1b[1;33m", "\x1b[0m") if fmt == "table" and out.isatty() else ("[", "]")
+        hits = run_search(db.conn, parsed, filters, limit=limit, offset=offset, order=order, marks=marks)
+        total = count(db.conn, parsed, filters) if fmt == "table" else len(hits)
+    except SearchError as exc:
+        raise click.ClickException(f"search: {exc}") from None
+    finally:
+        db.conn.close()
+    if fmt == "json":
+        write_json(hits, out)
+    elif fmt == "csv":
+        write_csv(hits, out)
+    else:
+        write_table(hits, total, offset, out, width=min(shutil.get_terminal_size((100, 20)).columns, 120))
+
+
+@cli.command()
+@click.argument("reference")
+@db_option
+@click.option("--raw", is_flag=True, help="Print the archived bytes of the captured page (from its WARC file).")
+@click.option("--version", "number", type=click.IntRange(min=1), help="Show version N (1 = first archived).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@user_errors
+def show(reference: str, db_path: Path, raw: bool, number: int | None, as_json: bool) -> None:
+    """Show an archived article (by id or URL), or with --raw the page exactly as captured.
+
+    Example: govscraper show 12 --version 1 --raw > page.html
+    """
+    from govscraper.archive.lookup import NotFound, capture_bytes, capture_location, find_article, versions
+
+    db = open_reader(db_path)
+    try:
+        article = find_article(db, reference)
+        found = versions(db, article)
+        if number is not None and number > len(found):
+            raise NotFound(f"article {article['id']} has versions 1 to {len(found)}, not {number}")
+        chosen = found[(number or len(found)) - 1]
+        if raw:
+            if not chosen.fields.get("capture_id"):
+                raise click.ClickException(f"version {chosen.number} of article {article['id']} has no raw capture")
+            sys.stdout.buffer.write(capture_bytes(db, db_path, chosen.fields["capture_id"]))
+            return
+        capture = None
+        if chosen.fields.get("capture_id"):
+            capture = capture_location(db, chosen.fields["capture_id"])
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.conn.close()
+    fields = {
+        "id": article["id"],
+        "version": chosen.number,
+        "versions": len(found),
+        "captured_at": chosen.captured_at,
+        "run_id": chosen.run_id,
+        **{k: v for k, v in chosen.fields.items() if k != "capture_id"},
+        "images": chosen.images,
+        "attachments": chosen.attachments,
+    }
+    if capture:
+        fields["capture"] = capture
+    if as_json:
+        click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
+        return
+    for name, value in fields.items():
+        if name in ("body", "images", "attachments"):
+            continue
+        if value is not None:
+            click.echo(f"{name}: {value if not isinstance(value, dict) else json.dumps(value, ensure_ascii=False)}")
+    for image in chosen.images:
+        click.echo(f"image: {image['url']}" + "".join(f" | {k}: {image[k]}" for k in ("caption", "credit") if image[k]))
+    for attachment in chosen.attachments:
+        click.echo(f"attachment: {attachment['url']}" + (f" | {attachment['title']}" if attachment["title"] else ""))
+    click.echo(f"\n{chosen.fields['body'] or ''}")
+
+
+@cli.command()
+@click.argument("reference")
+@db_option
+@user_errors
+def history(reference: str, db_path: Path) -> None:
+    """List an article's versions, with a unified diff of the body between each version and the next.
+
+    Example: govscraper history https://moduc.quangngai.gov.vn/-/view_content/1106300-tong-ket.html
+    """
+    from govscraper.archive.lookup import NotFound, body_diff, field_changes, find_article, versions
+
+    db = open_reader(db_path)
+    try:
+        article = find_article(db, reference)
+        found = versions(db, article)
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.conn.close()
+    click.echo(f"article {article['id']}: {article['url']}")
+    for entry in found:
+        marker = " (current)" if entry.current else ""
+        click.echo(
+            f"version {entry.number}{marker}: captured {entry.captured_at}, run {entry.run_id}, "
+            f"sha256 {entry.fields['content_sha256'][:12]}, {entry.fields['title']}"
+        )
+    for older, newer in itertools.pairwise(found):
+        click.echo(f"\nversion {older.number} -> {newer.number}:")
+        for change in field_changes(older, newer):
+            click.echo(change)
+        click.echo(body_diff(older, newer) or "(body unchanged)")
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), required=True,
+    help="jsonl or csv: articles with their fields; warc: one portal's raw captures.",
+)  # fmt: skip
+@click.option(
+    "--portal", "portal_ids", multiple=True, metavar="ID",
+    help="Only this portal's articles (repeatable); for warc, the one portal whose captures to export.",
+)  # fmt: skip
+@click.option("--since", metavar="DATE", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", metavar="DATE", help="Published on or before (the whole year, month or day).")
+@click.option("--category", help="Only this category (case and diacritics ignored).")
+@click.option("--query", "query_text", metavar="TEXT", help='Only the articles this search finds, e.g. "mo duc".')
+@click.option("--fields", "fields_text", metavar="A,B,...", help="Only these fields, in this order (default: all).")
+@click.option(
+    "--images", "images_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+    help="Also write the exported articles' images into DIR as <sha256>.<ext>.",
+)  # fmt: skip
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option(
+    "--csv-raw", is_flag=True,
+    help="csv: write text cells exactly as stored, also those starting with = + - @ tab or CR, which are otherwise "
+    "written with a ' in front so that a spreadsheet does not run them as formulas.",
+)  # fmt: skip
+@user_errors
+def export(
+    db_path: Path,
+    fmt: str,
+    portal_ids: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    category: str | None,
+    query_text: str | None,
+    fields_text: str | None,
+    images_dir: Path | None,
+    output: Path | None,
+    csv_raw: bool,
+) -> None:
+    """Export articles as JSON lines or CSV (filtered like search), or a portal's raw captures as WARC.
+
+    jsonl/csv: every column of articles plus images and attachments (lists; JSON text in a CSV cell), or --fields;
+    --images DIR writes the image files too. Attachments' file names are written made safe. csv: a text cell that
+    starts with = + - @ tab or CR gets a ' in front (OWASP's CSV-injection advice) unless --csv-raw; jsonl is
+    exact. warc: the raw captures of exactly one --portal, as one WARC file.
+
+    Example: govscraper export --format jsonl --portal qni-moduc --since 2021 --query "mo duc" --output moduc.jsonl
+    """
+    from govscraper.progress import ProgressLine
+
+    if csv_raw and fmt != "csv":
+        raise click.UsageError("--csv-raw: only for --format csv (JSON lines are always written exactly)")
+    if fmt != "warc":
+        from govscraper.publish.export import ExportError, export_articles_to
+        from govscraper.search.query import SearchError
+
+        try:
+            done = export_articles_to(
+                db_path, output, fmt, query_text=query_text, portals=portal_ids, since=since, until=until,
+                category=category, fields_text=fields_text, images_dir=images_dir, progress=ProgressLine("export"),
+                csv_raw=csv_raw,
+            )  # fmt: skip
+        except (ExportError, SearchError) as exc:
+            raise click.ClickException(f"export: {exc}") from None
+        click.echo(done.summary(images_dir) + (f" -> {output}" if output else ""), err=True)
+        return
+    from govscraper.publish.export import export_warc, output_file
+
+    given = {"--since": since, "--until": until, "--category": category, "--query": query_text}
+    given.update({"--fields": fields_text, "--images": images_dir})
+    extra = [name for name, value in given.items() if value is not None]
+    if extra:
+        raise click.UsageError(f"{', '.join(extra)}: only for --format jsonl or csv")
+    if len(portal_ids) != 1:
+        raise click.UsageError("--format warc exports one portal: give --portal ID once")
+    portal_id = portal_ids[0]
+    if output is None and sys.stdout.isatty():
+        raise click.UsageError("a WARC file is binary: give --output FILE or redirect standard output")
+    try:
+        if output is None:
+            summary = export_warc(db_path, portal_id, sys.stdout.buffer, ProgressLine("export"))
+        else:
+            with output_file(output) as out:
+                summary = export_warc(db_path, portal_id, out, ProgressLine("export"))
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"{summary.records} records of {summary.captures} captures, {summary.bytes} bytes"
+        + (f" -> {output}" if output else ""),
+        err=output is None,
+    )
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list: one object per portal, then the total.")
+@user_errors
+def stats(db_path: Path, as_json: bool) -> None:
+    """Per portal: articles, images and attachments (distinct files), first and last publication day; a total.
+
+    Example: govscraper stats --db data/archive.db
+    """
+    from govscraper.publish.stats import format_table, portal_stats
+
+    db = open_reader(db_path)
+    try:
+        rows = portal_stats(db.conn)
+    finally:
+        db.conn.close()
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=1))
+        return
+    for line in format_table(rows):
+        click.echo(line)

@@ -1,0 +1,215 @@
+"""Datasette plugin: the archive's Vietnamese search inside Datasette (``govscraper serve``, or plain ``datasette``).
+
+Registered through the ``datasette`` entry point in ``pyproject.toml``, so any Datasette installed beside
+govscraper loads it. On every SQLite connection Datasette opens it adds SQL functions:
+
+* ``vn_fts(q)``: the FTS5 expression for a researcher's query, as ``govscraper search`` reads it
+  (:func:`govscraper.search.parse`): ``articles_fts MATCH vn_fts('mo duc')`` finds "Mộ Đức", "hoà" finds "hòa",
+  a word with diacritics matches only itself; phrases, prefixes, AND/OR/NOT. An empty query matches nothing;
+  one that cannot be read is an error;
+* ``vn_fts_exact(q)``: only the articles that match as written (``govscraper search`` ranks them first);
+* ``vn_fold(text)``: lowercase, no diacritics, đ → d (how the ``*_f`` columns of the index hold text);
+* ``vn_snippet(text, q)``: the part of ``text`` where the query matched, the matching words in [brackets].
+
+On an archive's connections (those with an ``articles_fts`` table) it also replaces Datasette's ``escape_fts``,
+the function Datasette's table search (``?_search=``) passes the search box through, with ``vn_fts``: the search
+box of the articles table reads queries exactly as ``govscraper search`` does. ``?_searchmode=raw`` still hands a
+raw FTS5 expression to SQLite.
+
+SQLite reports any error raised inside a Python function as "user-defined function raised exception", whatever
+the exception says. So that a researcher still learns what is wrong with a query, the plugin re-reads the search
+parameters of a failed request: the table page's error then says why (:func:`handle_exception`), and a query page
+(a canned query, or SQL calling ``vn_fts(:param)``) shows the reason above its error (:func:`extra_template_vars`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from datasette import hookimpl
+
+from govscraper.archive.fulltext import FTS_TABLE
+from govscraper.search.query import Query, SearchError, parse
+from govscraper.search.snippet import snippet
+from govscraper.text.fold import fold
+
+#: What an empty query turns into: an empty phrase, which FTS5 accepts and which matches no row.
+MATCH_NOTHING = '""'
+#: SQLite's message for any exception raised by a Python function.
+UDF_ERROR = "user-defined function raised exception"
+#: The functions that read a query, and the named parameters SQL passes to them (``vn_fts(:q)``).
+_QUERY_CALL = re.compile(r"\bvn_(?:fts|fts_exact|snippet)\s*\(([^()]*)\)", re.IGNORECASE)
+_PARAMETER = re.compile(r":(\w+)")
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(text: str) -> Query:
+    return parse(text)
+
+
+def _query(text: object) -> Query | None:
+    """The parsed query, or None for an empty one; :class:`SearchError` for one that cannot be read."""
+    if text is None or not str(text).strip():
+        return None
+    return _parsed(str(text))
+
+
+def vn_fts(text: object) -> str:
+    """Every article the query finds, exact or folded (``articles_fts MATCH vn_fts(:q)``)."""
+    query = _query(text)
+    return MATCH_NOTHING if query is None else query.fts_full
+
+
+def vn_fts_exact(text: object) -> str:
+    """The articles that match the query as written."""
+    query = _query(text)
+    return MATCH_NOTHING if query is None else query.fts_exact
+
+
+def vn_fold(text: object) -> str | None:
+    """Text as the folded columns of the index hold it: lowercase, no diacritics, đ → d."""
+    return None if text is None else fold(str(text))
+
+
+def vn_snippet(text: object, query_text: object) -> str | None:
+    """About 200 characters of ``text`` around the first match, the matching words in [brackets]."""
+    if text is None:
+        return None
+    query = _query(query_text)
+    return snippet(str(text), query.terms if query else [])
+
+
+def search_problem(text: object) -> str | None:
+    """Why a query cannot be searched, or None when it can (an empty query can: it finds nothing)."""
+    try:
+        _query(text)
+    except SearchError as exc:
+        return str(exc)
+    return None
+
+
+def _is_archive(conn: sqlite3.Connection) -> bool:
+    try:
+        return (
+            conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [FTS_TABLE]).fetchone()
+            is not None
+        )
+    except sqlite3.Error:
+        return False
+
+
+@hookimpl(trylast=True)  # after Datasette's own sql_functions plugin, whose escape_fts this replaces
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    conn.create_function("vn_fts", 1, vn_fts, deterministic=True)
+    conn.create_function("vn_fts_exact", 1, vn_fts_exact, deterministic=True)
+    conn.create_function("vn_fold", 1, vn_fold, deterministic=True)
+    conn.create_function("vn_snippet", 2, vn_snippet, deterministic=True)
+    if _is_archive(conn):
+        conn.create_function("escape_fts", 1, vn_fts, deterministic=True)
+
+
+def query_parameters(sql: str) -> list[str]:
+    """The named parameters that ``sql`` passes to the query-reading functions, in order."""
+    names: list[str] = []
+    for call in _QUERY_CALL.finditer(sql or ""):
+        names.extend(name for name in _PARAMETER.findall(call.group(1)) if name not in names)
+    return names
+
+
+def problems(args: Iterable[tuple[str, str]]) -> list[str]:
+    """One line per searched text that cannot be read: ``name: why``."""
+    found = []
+    for name, value in args:
+        problem = search_problem(value)
+        if problem:
+            found.append(f"{name}: {problem}")
+    return found
+
+
+def _table_search_args(request) -> list[tuple[str, str]]:
+    return [(key, request.args[key]) for key in request.args if key.startswith("_search") and key != "_searchmode"]
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """A table search that failed on an unreadable query: say why, instead of SQLite's generic message."""
+    if UDF_ERROR not in str(exception) or request is None:
+        return None
+    found = problems(_table_search_args(request))
+    if not found:
+        return None
+    from datasette.handle_exception import handle_exception as default_handler
+    from datasette.views.base import DatasetteError
+
+    message = "This search cannot be run: " + "; ".join(found)
+    return default_handler(datasette, request, DatasetteError(message, title="Invalid search", status=400))
+
+
+@hookimpl
+def extra_template_vars(template, database, request, datasette):
+    """On a query page whose SQL reads a query parameter that cannot be searched, show why, above the error."""
+    if template != "query.html" or request is None:
+        return None
+
+    async def inner():
+        sql = request.args.get("sql")
+        if sql is None and database:
+            from datasette.utils import tilde_decode
+
+            name = tilde_decode(request.url_vars.get("table") or "")
+            canned = await datasette.get_canned_query(database, name, request.actor) if name else None
+            sql = (canned or {}).get("sql")
+        names = query_parameters(sql or "")
+        for line in problems((name, request.args.get(name, "")) for name in names):
+            datasette.add_message(request, "This search cannot be run: " + line, datasette.ERROR)
+        return {}
+
+    return inner
+
+
+#: Datasette lists the described columns above a table, which pushes the rows below the fold: fold the list into a
+#: "Column descriptions" disclosure, and show each description as its column header's tooltip instead.
+TABLE_PAGE_SCRIPT = """
+document.querySelectorAll("dl.column-descriptions").forEach(function (list) {
+  var details = document.createElement("details");
+  var summary = document.createElement("summary");
+  summary.textContent = "Column descriptions";
+  list.parentNode.insertBefore(details, list);
+  details.appendChild(summary);
+  details.appendChild(list);
+});
+document.querySelectorAll("th[data-column-description]").forEach(function (header) {
+  header.title = header.getAttribute("data-column-description");
+});
+"""
+
+
+@hookimpl
+def extra_body_script(template, database, datasette):
+    """On an archive's table pages: column descriptions folded away, and shown as tooltips."""
+    if template != "table.html" or not database:
+        return None
+
+    async def inner():
+        try:
+            archive = await datasette.get_database(database).table_exists(FTS_TABLE)
+        except KeyError:
+            archive = False
+        return TABLE_PAGE_SCRIPT if archive else ""
+
+    return inner
+
+
+__all__ = [
+    "MATCH_NOTHING",
+    "problems",
+    "query_parameters",
+    "search_problem",
+    "vn_fold",
+    "vn_fts",
+    "vn_fts_exact",
+    "vn_snippet",
+]

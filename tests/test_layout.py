@@ -1,0 +1,142 @@
+"""The package's layout holds: layers import downward only, no SQL outside storage, pure code stays pure.
+
+The folders follow the flow crawl -> extract -> store -> search / publish (docs/development.md, "Layout"). These
+tests read the source with :mod:`ast`, so a change that breaks the layout fails here, naming the file and the line,
+rather than years later in a reader's head.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "govscraper"
+
+#: Each part of the package and its rank: a module may import from its own part and from parts of a lower or equal
+#: rank, never from a higher one. Shared vocabulary at the bottom; the commands at the top.
+RANKS = {
+    "text": 0,
+    "addresses": 0,
+    "signals": 0,
+    "settings": 0,
+    "config": 0,
+    "progress": 0,
+    "model": 1,
+    "files": 2,
+    "extract": 2,
+    "registry": 3,
+    "archive": 4,
+    "sources": 4,
+    "search": 5,
+    "items": 6,
+    "crawl": 6,
+    "middlewares": 6,
+    "extensions": 6,
+    "logformatter": 6,
+    "pipelines": 6,
+    "spiders": 6,
+    "publish": 7,
+    "ops": 7,
+    "replica": 7,
+    "cli": 8,
+    "__main__": 9,
+}
+#: Lazy imports (inside a function) that may go upward, and why.
+LAZY_UPWARD = {
+    "config.py": "a setting's value is checked by the parser of the part that uses it (Wayback timestamps)",
+}
+#: Parts whose code must run without Scrapy or Twisted: the same functions serve crawls, ``extract``, imports,
+#: benchmarks and tests.
+PURE = ("text", "extract", "archive", "search", "addresses", "model", "registry")
+#: Parts that may hold SQL: the archive's own code, and the readers built on it.
+SQL_ALLOWED = ("archive", "search", "publish")
+SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WITH)\b", re.IGNORECASE)
+
+
+def part_of(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0].removesuffix(".py")
+
+
+def modules() -> list[Path]:
+    return sorted(path for path in PACKAGE.rglob("*.py") if path.name != "__init__.py" or path.parent != PACKAGE)
+
+
+def imports(path: Path, lazy: bool = True) -> list[tuple[int, str]]:
+    """Every ``govscraper.*`` module this file imports, with its line (also inside functions unless not ``lazy``)."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = ast.walk(tree) if lazy else iter(tree.body)
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "govscraper":
+                found += [(node.lineno, f"govscraper.{alias.name}") for alias in node.names]
+            elif node.module.startswith("govscraper."):
+                found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names if alias.name.startswith("govscraper.")]
+    return found
+
+
+def test_every_part_has_a_rank():
+    parts = {part_of(path) for path in modules()}
+    assert parts <= set(RANKS), f"give these a rank in RANKS: {sorted(parts - set(RANKS))}"
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_layers_import_downward_only(path):
+    here = part_of(path)
+    upward = [
+        f"{path.relative_to(PACKAGE)}:{line} imports {module} ({module.split('.')[1]} is above {here})"
+        for line, module in imports(path, lazy=str(path.relative_to(PACKAGE)) not in LAZY_UPWARD)
+        if module.split(".")[1] != here and RANKS[module.split(".")[1]] > RANKS[here]
+    ]
+    assert not upward, "\n".join(upward)
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_sql_only_in_storage_and_its_readers(path):
+    if part_of(path) in SQL_ALLOWED or part_of(path) == "replica":
+        return
+    statements = [
+        f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value[:60]!r}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and SQL.match(node.value)
+        and re.search(r"\b(FROM|INTO|TABLE|SET|VALUES)\b", node.value)
+    ]
+    assert not statements, "SQL outside archive/, search/ and publish/:\n" + "\n".join(statements)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in modules() if part_of(p) in PURE], ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_pure_parts_import_no_scrapy_or_twisted(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    names += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
+    assert not [name for name in names if name.split(".")[0] in ("scrapy", "twisted")]
+
+
+def test_no_two_modules_share_a_name():
+    names = Counter(path.name for path in modules() if path.name not in ("__init__.py", "__main__.py"))
+    assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_the_platforms_are_listed_once():
+    """The list of platforms is written in one place (``extract/profiles``); everything else takes it from there."""
+    from govscraper.extract.profiles import PLATFORMS
+
+    written = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set):
+                values = {elt.value for elt in node.elts if isinstance(elt, ast.Constant)}
+                if len(values & set(PLATFORMS)) >= 3:
+                    written.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert written == [], f"platforms written out again at {written}"
