@@ -28,17 +28,15 @@ from click.testing import CliRunner
 from govscraper.cli import cli
 from govscraper.ops.schedule import (
     LastRun,
-    Scheduler,
-    cron_fields,
     due_at,
     due_portals,
     jitter_fraction,
     plan_starts,
     select_portals,
     server_of,
-    systemd_units,
-    timer_period,
 )
+from govscraper.ops.supervisor import Scheduler
+from govscraper.ops.units import cron_fields, systemd_units, timer_period
 from govscraper.registry import (
     DEFAULT_INTERVAL,
     RegistryError,

@@ -468,6 +468,8 @@ def schedule(
     import shlex
 
     from govscraper.ops import schedule as scheduling
+    from govscraper.ops import supervisor
+    from govscraper.ops import units as unit_files
 
     if cron and systemd:
         raise click.UsageError("give --cron or --systemd, not both")
@@ -482,19 +484,19 @@ def schedule(
     if any(word == "--db" or word.startswith("--db=") for word in crawl_args):
         raise click.BadParameter("the archive is schedule's --db, not a crawl argument", param_hint="--crawl-arg")
     portals, offline = scheduling.select_portals(load_registry(), portal_ids)
-    scheduling.configure_logging(verbose)
+    supervisor.configure_logging(verbose)
     for portal in offline:
         scheduling.logger.warning("%s is offline since %s: not scheduled", portal.id, portal.offline_since)
     if not portals:
         raise click.ClickException("no portal to schedule (offline portals are not crawled)")
     if cron:
-        click.echo(scheduling.crontab(portals, db_path, crawl_args), nl=False)
+        click.echo(unit_files.crontab(portals, db_path, crawl_args), nl=False)
         return
     if systemd:
-        units = scheduling.systemd_units(portals, db_path, portal_ids, crawl_args, max_parallel, jitter, stop_timeout)
-        click.echo(scheduling.format_units(units), nl=False)
+        units = unit_files.systemd_units(portals, db_path, portal_ids, crawl_args, max_parallel, jitter, stop_timeout)
+        click.echo(unit_files.format_units(units), nl=False)
         return
-    status = scheduling.run_schedule(
+    status = supervisor.run_schedule(
         portals, db_path, crawl_args, max_parallel, jitter, seed, once=once, poll=poll, stop_timeout=stop_timeout
     )
     if status:
