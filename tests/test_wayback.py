@@ -192,6 +192,18 @@ def test_urls_spelled_differently_are_one():
     assert urlkey("http://www.h.vn/a") == urlkey("http://h.vn/a")
 
 
+def test_the_key_is_the_internet_archives_canonical_form():
+    """The rules the CDX server's urlkey field follows (the IA canonicalizer, which ``surt`` implements)."""
+    assert urlkey("http://www.Moduc.gov.vn:80/A?b=1&a=2") == "vn,gov,moduc)/a?a=2&b=1"
+    assert urlkey("moduc.quangngai.gov.vn/") == "vn,gov,quangngai,moduc)/"  # a CDX query's url=, no scheme
+    assert urlkey("http://h.vn:8080/") == "vn,h:8080)/"  # a port other than the default stays
+    assert urlkey("http://www2.h.vn/a") == "vn,h)/a"  # www, www2 ... are not part of the site's name
+    assert urlkey("http://h.vn/tin-tuc/") == urlkey("http://h.vn/tin-tuc") == "vn,h)/tin-tuc"
+    assert urlkey("http://h.vn/a%2Fb?p=%2Fx") == "vn,h)/a/b?p=/x"  # escapes of ordinary characters undone
+    assert urlkey("http://h.vn/tin tức") == "vn,h)/tin%20t%e1%bb%a9c"  # and the others escaped, in lowercase
+    assert urlkey("http://h.vn/a#top") == "vn,h)/a"
+
+
 def _capture(timestamp: str, original: str, status: str = "200", mime: str = "text/html") -> Capture:
     return Capture(timestamp, original, normalize_url(original), mime, status, "D" + timestamp, 10, urlkey(original))
 
