@@ -126,6 +126,7 @@ def test_bad_rows_are_skipped():
         [
             ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"],
             ["vn,gov,x)/", "2022", "http://x.gov.vn/", "text/html", "200", "D", "1"],  # not 14 digits
+            ["vn,gov,x)/", "20221301031245", "http://x.gov.vn/", "text/html", "200", "D", "1"],  # no 13th month
             ["vn,gov,x)/", "20220109031245", "", "text/html", "200", "D", "1"],  # no original
             ["vn,gov,x)/", "20220109031245", "http://x.gov.vn/"],  # short row
             ["vn,gov,x)/", "20220109031245", "http://x.gov.vn/", "text/html", "200", "D", "-"],
@@ -176,6 +177,8 @@ def test_ranges_are_inclusive_to_the_last_second():
     assert pad_timestamp("2021", end=True) == "20211231235959"
     assert pad_timestamp("202102", end=True) == "20210231235959"  # after every day of February
     assert pad_timestamp("20210215", end=True) == "20210215235959"
+    assert pad_timestamp("2021021503") == "20210215030000"
+    assert pad_timestamp("20210215031245", end=True) == "20210215031245"
 
 
 def test_urls_spelled_differently_are_one():

@@ -25,7 +25,7 @@ import surt
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date
+from warcio.timeutils import datetime_to_iso_date, iso_date_to_timestamp
 from warcio.warcwriter import GzippingWrapper, WARCWriter
 
 WARC_VERSION = "WARC/1.1"
@@ -57,9 +57,8 @@ def payload_digest(payload: bytes) -> str:
 
 
 def warc_timestamp(iso: str) -> str:
-    """``YYYYMMDDhhmmss`` of a WARC-Date, the key replay tools sort captures by."""
-    digits = "".join(ch for ch in iso if ch.isdigit())
-    return digits[:14]
+    """``YYYYMMDDhhmmss`` of a WARC-Date (UTC, seconds or microseconds), the key replay tools sort captures by."""
+    return iso_date_to_timestamp(iso)
 
 
 @dataclass
