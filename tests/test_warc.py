@@ -61,6 +61,8 @@ def test_a_file_starts_with_warcinfo_and_holds_response_and_request(recorder):
     assert "software: govscraper/test" in info
     assert "isPartOf: test run" in info
     assert found[0][2].protocol == "WARC/1.1"
+    warcinfo = recorder.current.read_bytes()[: capture.offset]  # a gzip member of its own, before the response
+    assert gzip.decompress(warcinfo).startswith(b"WARC/1.1\r\nWARC-Type: warcinfo\r\n")
     _kind, url, headers, payload = found[1]
     assert (url, payload) == ("http://127.0.0.1/tin-tuc/a.html", "<p>Mộ Đức</p>".encode())
     assert headers.get_header("WARC-Payload-Digest") == payload_digest(payload) == capture.payload_digest
