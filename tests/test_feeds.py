@@ -8,6 +8,7 @@ Every document is written here, after sitemaps.org 0.9, Google's news and image 
 from __future__ import annotations
 
 import gzip
+import zlib
 from datetime import datetime
 
 import pytest
@@ -220,6 +221,20 @@ def test_broken_gzip_is_refused_with_its_reason():
         unpack(data[:10] + b"\xff" * 40 + data[50:])
     with pytest.raises(FeedError, match=r"^not valid gzip: the compressed data is cut short$"):
         unpack(data[: len(data) // 2])
+
+
+def test_a_large_gzip_cut_short_or_with_a_wrong_checksum_is_refused_too():
+    """Past the first 64 KiB of output as well (where Scrapy's gunzip would return what it had inflated)."""
+    rows = b"".join(
+        b"<url><loc>http://h.gov.vn/tin/%s.html</loc></url>\n" % b"%x" % (i * 2654435761) for i in range(6000)
+    )
+    data = gzip.compress(b"<urlset>" + rows + b"</urlset>")
+    cut = data[: len(data) * 9 // 10]
+    assert len(zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(cut)) > 65_536
+    with pytest.raises(FeedError, match=r"^not valid gzip: the compressed data is cut short$"):
+        unpack(cut)
+    with pytest.raises(FeedError, match=r"^not valid gzip: .*incorrect data check"):
+        unpack(data[:-8] + bytes(4) + data[-4:])
 
 
 def test_parse_xml_keeps_no_comments_or_processing_instructions():

@@ -10,7 +10,15 @@ import pytest
 from scrapy.http import HtmlResponse, Request, Response
 from warcio.archiveiterator import ArchiveIterator
 
-from govscraper.archive.warc import Exchange, WarcRecorder, cdxj_line, payload_digest, raw_payload, record_payload
+from govscraper.archive.warc import (
+    Exchange,
+    WarcRecorder,
+    cdxj_line,
+    payload_digest,
+    raw_payload,
+    record_payload,
+    warc_timestamp,
+)
 from govscraper.middlewares import exchange_of
 
 INFO = {"software": "govscraper/test", "isPartOf": "test run"}
@@ -53,6 +61,8 @@ def test_a_file_starts_with_warcinfo_and_holds_response_and_request(recorder):
     assert "software: govscraper/test" in info
     assert "isPartOf: test run" in info
     assert found[0][2].protocol == "WARC/1.1"
+    warcinfo = recorder.current.read_bytes()[: capture.offset]  # a gzip member of its own, before the response
+    assert gzip.decompress(warcinfo).startswith(b"WARC/1.1\r\nWARC-Type: warcinfo\r\n")
     _kind, url, headers, payload = found[1]
     assert (url, payload) == ("http://127.0.0.1/tin-tuc/a.html", "<p>Mộ Đức</p>".encode())
     assert headers.get_header("WARC-Payload-Digest") == payload_digest(payload) == capture.payload_digest
@@ -161,6 +171,10 @@ def test_cdxj_line_of_a_revisit():
     key, timestamp, fields = cdxj_line(capture).split(" ", 2)
     assert (key, timestamp) == ("vn,x)/a", "20261128020305")
     assert json.loads(fields)["mime"] == "warc/revisit"
+
+
+def test_warc_dates_with_and_without_microseconds_give_the_same_cdxj_timestamp():
+    assert warc_timestamp("2026-11-28T02:03:05.983415Z") == warc_timestamp("2026-11-28T02:03:05Z") == "20261128020305"
 
 
 def test_exchange_of_a_scrapy_response_keeps_what_the_server_sent():

@@ -126,6 +126,7 @@ def test_bad_rows_are_skipped():
         [
             ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"],
             ["vn,gov,x)/", "2022", "http://x.gov.vn/", "text/html", "200", "D", "1"],  # not 14 digits
+            ["vn,gov,x)/", "20221301031245", "http://x.gov.vn/", "text/html", "200", "D", "1"],  # no 13th month
             ["vn,gov,x)/", "20220109031245", "", "text/html", "200", "D", "1"],  # no original
             ["vn,gov,x)/", "20220109031245", "http://x.gov.vn/"],  # short row
             ["vn,gov,x)/", "20220109031245", "http://x.gov.vn/", "text/html", "200", "D", "-"],
@@ -176,6 +177,8 @@ def test_ranges_are_inclusive_to_the_last_second():
     assert pad_timestamp("2021", end=True) == "20211231235959"
     assert pad_timestamp("202102", end=True) == "20210231235959"  # after every day of February
     assert pad_timestamp("20210215", end=True) == "20210215235959"
+    assert pad_timestamp("2021021503") == "20210215030000"
+    assert pad_timestamp("20210215031245", end=True) == "20210215031245"
 
 
 def test_urls_spelled_differently_are_one():
@@ -190,6 +193,18 @@ def test_urls_spelled_differently_are_one():
     assert normalize_url("http://h.vn:8080/") == "http://h.vn:8080/"
     assert normalize_url("http://WWW.h.vn:80/a", "https", "h.vn") == "https://h.vn/a"
     assert urlkey("http://www.h.vn/a") == urlkey("http://h.vn/a")
+
+
+def test_the_key_is_the_internet_archives_canonical_form():
+    """The rules the CDX server's urlkey field follows (the IA canonicalizer, which ``surt`` implements)."""
+    assert urlkey("http://www.Moduc.gov.vn:80/A?b=1&a=2") == "vn,gov,moduc)/a?a=2&b=1"
+    assert urlkey("moduc.quangngai.gov.vn/") == "vn,gov,quangngai,moduc)/"  # a CDX query's url=, no scheme
+    assert urlkey("http://h.vn:8080/") == "vn,h:8080)/"  # a port other than the default stays
+    assert urlkey("http://www2.h.vn/a") == "vn,h)/a"  # www, www2 ... are not part of the site's name
+    assert urlkey("http://h.vn/tin-tuc/") == urlkey("http://h.vn/tin-tuc") == "vn,h)/tin-tuc"
+    assert urlkey("http://h.vn/a%2Fb?p=%2Fx") == "vn,h)/a/b?p=/x"  # escapes of ordinary characters undone
+    assert urlkey("http://h.vn/tin tức") == "vn,h)/tin%20t%e1%bb%a9c"  # and the others escaped, in lowercase
+    assert urlkey("http://h.vn/a#top") == "vn,h)/a"
 
 
 def _capture(timestamp: str, original: str, status: str = "200", mime: str = "text/html") -> Capture:

@@ -25,15 +25,17 @@ import surt
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date
-from warcio.warcwriter import GzippingWrapper, WARCWriter
+from warcio.timeutils import datetime_to_iso_date, iso_date_to_timestamp
+from warcio.warcwriter import BufferWARCWriter
 
 WARC_VERSION = "WARC/1.1"
-#: zlib level of each record's gzip member. warcio writes level 9, which costs several times the CPU of the default
-#: level for a file a few percent smaller; a crawler's reactor thread has better uses for that time.
+#: zlib level of each record's gzip member (warcio's writer uses 9). Measured on the records of a crawl of the
+#: replica (``benchmarks/warc_gzip.py``, 2026-12-07): level 9 for all took 0.43 s for 3,183 records and 8.21 MB,
+#: these levels 0.37 s (0.87x) and 8.25 MB (+0.6%); on the fixtures' real HTML 9 costs 1.15x the time of 6 for the
+#: same size. A small saving (about 0.02 ms a record), kept because it costs no code: the gzip member is ours anyway.
 GZIP_LEVEL = 6
 #: For payloads that are compressed already (photos, PDFs, Office files, archives, gzip-encoded bodies) deflate gains
-#: nothing: the fastest level keeps the gzip member valid at a fraction of the cost.
+#: next to nothing (1% of their size in that crawl) for 1.1x-1.2x the time of the fastest level.
 GZIP_LEVEL_COMPRESSED = 1
 _COMPRESSED_TYPES = (
     "image/",
@@ -57,9 +59,8 @@ def payload_digest(payload: bytes) -> str:
 
 
 def warc_timestamp(iso: str) -> str:
-    """``YYYYMMDDhhmmss`` of a WARC-Date, the key replay tools sort captures by."""
-    digits = "".join(ch for ch in iso if ch.isdigit())
-    return digits[:14]
+    """``YYYYMMDDhhmmss`` of a WARC-Date (UTC, seconds or microseconds), the key replay tools sort captures by."""
+    return iso_date_to_timestamp(iso)
 
 
 @dataclass
@@ -76,18 +77,6 @@ class Exchange:
     body: bytes
     protocol: str = "HTTP/1.1"
     ip: str | None = None
-
-
-@dataclass
-class Plan:
-    """What an exchange will be written as, decided before writing (see :meth:`WarcRecorder.plan`)."""
-
-    digest: str
-    #: (url, WARC-Date, record id) of the record already holding this payload: the exchange becomes a revisit.
-    earlier: tuple[str, str, str] | None
-    record_id: str
-    request_record_id: str
-    warc_date: str
 
 
 @dataclass
@@ -112,26 +101,22 @@ class Capture:
     refers_to_record_id: str | None = None
 
 
-class _LevelledGzip(GzippingWrapper):
-    def __init__(self, out: BinaryIO, level: int):
-        self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        self.out = out
+def gzip_member(level: int, *parts: bytes) -> bytes:
+    """``parts`` as one gzip member at zlib ``level`` (a WARC record per member, so each can be read on its own)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return b"".join([*map(compressor.compress, parts), compressor.flush()])
 
 
-class LevelledWARCWriter(WARCWriter):
-    """warcio's writer, gzipping each record at a level chosen per record instead of 9 (one gzip member each)."""
+def warcinfo_member(filename: str, info: dict[str, str]) -> bytes:
+    """A ``warcinfo`` record made by warcio, as one gzip member at :data:`GZIP_LEVEL`.
 
-    #: Level for the next record (set by the recorder from the payload's type).
-    level = GZIP_LEVEL
-
-    def _write_warc_record(self, out, record):  # type: ignore[override]
-        if not self.gzip:
-            return super()._write_warc_record(out, record)
-        self.gzip = False
-        try:
-            return super()._write_warc_record(_LevelledGzip(out, self.level), record)
-        finally:
-            self.gzip = True
+    warcio's public API builds and serialises the record (``gzip=False`` into a buffer); the gzip member is ours,
+    since warcio's own always uses level 9 and choosing another would mean overriding its private
+    ``_write_warc_record``.
+    """
+    writer = BufferWARCWriter(gzip=False, warc_version=WARC_VERSION)
+    writer.write_record(writer.create_warcinfo_record(filename, info))
+    return gzip_member(GZIP_LEVEL, writer.get_contents())
 
 
 class WarcRecorder:
@@ -159,7 +144,6 @@ class WarcRecorder:
         self.started = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         self.files: list[Path] = []
         self._out: BinaryIO | None = None
-        self._writer: WARCWriter | None = None
         self._cdxj: list[Capture] = []
         #: payload digest → (url, WARC-Date, record id) of the record that holds that payload
         self._seen: dict[str, tuple[str, str, str]] = {}
@@ -176,13 +160,13 @@ class WarcRecorder:
         path = self.directory / name
         self.files.append(path)
         self._out = path.open("xb")
-        self._writer = LevelledWARCWriter(self._out, gzip=True, warc_version=WARC_VERSION)
         info = {
             **self.info,
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         }
-        self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+        self._out.write(warcinfo_member(name, info))
+        self._out.flush()
         self._cdxj = []
 
     def _close_file(self) -> None:
@@ -194,41 +178,15 @@ class WarcRecorder:
         # by SURT key then timestamp: pywb and other replay tools search CDXJ files by binary search.
         index.write_text("".join(sorted(map(cdxj_line, self._cdxj))), encoding="utf-8")
         self._out = None
-        self._writer = None
 
     def close(self) -> None:
         self._close_file()
 
     # Records -----------------------------------------------------------------------------------------------
 
-    def plan(self, exchange: Exchange) -> Plan:
-        """Decide what the exchange becomes (response or revisit) and name its records; nothing is written yet.
-
-        Split from :meth:`write` so that a crawl can plan in its reactor thread, where the archive's database is,
-        and write (gzip, digests, file I/O) in a thread of its own. Planning registers the payload at once, so a
-        second copy arriving before the first is written still becomes a revisit.
-        """
-        digest = payload_digest(exchange.body)
-        earlier = self._seen.get(digest) if exchange.body else None
-        if earlier is None and exchange.body and self.known_payload is not None:
-            earlier = self.known_payload(digest)
-        plan = Plan(
-            digest=digest,
-            earlier=earlier,
-            record_id=_record_id(),
-            request_record_id=_record_id(),
-            warc_date=datetime_to_iso_date(datetime.now(UTC).replace(tzinfo=None), use_micros=True),
-        )
-        if earlier is None and exchange.body:
-            self._seen[digest] = (exchange.url, plan.warc_date, plan.record_id)
-        return plan
-
     def record(self, exchange: Exchange) -> Capture:
-        """Plan and write an exchange: the response (or a revisit of an identical payload) and its request."""
-        return self.write(exchange, self.plan(exchange))
-
-    def write(self, exchange: Exchange, plan: Plan) -> Capture:
-        """Write the planned records into the current file (opening or rolling over files as needed).
+        """Write an exchange into the current file (opening or rolling over files as needed): the response, or a
+        revisit if its payload is archived already (in this run, or by ``known_payload``), and its request.
 
         The response (or revisit) and request records are serialised here rather than through warcio's generic
         record builder, which costs several times more per record than the crawl can spare: HTTP headers are
@@ -236,22 +194,31 @@ class WarcRecorder:
         writes them, and each record is its own gzip member. warcio writes the ``warcinfo`` records and reads
         everything back (``verify``, the tests' ``check_digests``), so any divergence from its format would show.
         """
+        digest = payload_digest(exchange.body)
+        # (url, WARC-Date, record id) of the record already holding this payload: the exchange becomes a revisit.
+        earlier = self._seen.get(digest) if exchange.body else None
+        if earlier is None and exchange.body and self.known_payload is not None:
+            earlier = self.known_payload(digest)
+        record_id, request_record_id = _record_id(), _record_id()
+        warc_date = datetime_to_iso_date(datetime.now(UTC).replace(tzinfo=None), use_micros=True)
+        if earlier is None and exchange.body:
+            self._seen[digest] = (exchange.url, warc_date, record_id)
         if self._out is None or self._out.tell() >= self.max_size:
             self._close_file()
             self._open()
         assert self._out is not None
         status_line = f"{exchange.status} {exchange.reason}".strip()
         http_block = StatusAndHeaders(status_line, exchange.response_headers, protocol=exchange.protocol).to_bytes()
-        fields = [("WARC-Target-URI", exchange.url), ("WARC-Date", plan.warc_date), ("WARC-Record-ID", plan.record_id)]
+        fields = [("WARC-Target-URI", exchange.url), ("WARC-Date", warc_date), ("WARC-Record-ID", record_id)]
         if exchange.ip:
             fields.append(("WARC-IP-Address", exchange.ip))
-        if plan.earlier is not None:
-            earlier_url, earlier_date, earlier_id = plan.earlier
+        if earlier is not None:
+            earlier_url, earlier_date, earlier_id = earlier
             block = http_block  # a revisit keeps the response headers, not the payload
             fields = [
                 ("WARC-Type", "revisit"),
                 *fields,
-                ("WARC-Payload-Digest", plan.digest),
+                ("WARC-Payload-Digest", digest),
                 ("WARC-Profile", REVISIT_PROFILE),
                 ("WARC-Refers-To-Target-URI", earlier_url),
                 ("WARC-Refers-To-Date", earlier_date),
@@ -259,7 +226,7 @@ class WarcRecorder:
             ]
         else:
             block = http_block + exchange.body
-            fields = [("WARC-Type", "response"), *fields, ("WARC-Payload-Digest", plan.digest)]
+            fields = [("WARC-Type", "response"), *fields, ("WARC-Payload-Digest", digest)]
         fields.append(("Content-Type", "application/http; msgtype=response"))
         level = GZIP_LEVEL_COMPRESSED if _precompressed(exchange.response_headers) else GZIP_LEVEL
         offset, length = self._write_record(fields, block, level)
@@ -274,9 +241,9 @@ class WarcRecorder:
         request_fields = [
             ("WARC-Type", "request"),
             ("WARC-Target-URI", exchange.url),
-            ("WARC-Date", plan.warc_date),
-            ("WARC-Record-ID", plan.request_record_id),
-            ("WARC-Concurrent-To", plan.record_id),
+            ("WARC-Date", warc_date),
+            ("WARC-Record-ID", request_record_id),
+            ("WARC-Concurrent-To", record_id),
             ("WARC-Payload-Digest", payload_digest(exchange.request_body)),
             ("Content-Type", "application/http; msgtype=request"),
         ]
@@ -284,20 +251,20 @@ class WarcRecorder:
 
         capture = Capture(
             url=exchange.url,
-            warc_type="revisit" if plan.earlier is not None else "response",
+            warc_type="revisit" if earlier is not None else "response",
             warc_file=self.current.name,
             offset=offset,
             length=length,
-            record_id=plan.record_id,
+            record_id=record_id,
             request_offset=request_offset,
             request_length=request_length,
-            request_record_id=plan.request_record_id,
-            warc_date=plan.warc_date,
+            request_record_id=request_record_id,
+            warc_date=warc_date,
             status=exchange.status,
             mime=_mime(exchange.response_headers),
-            payload_digest=plan.digest,
+            payload_digest=digest,
             payload_length=len(exchange.body),
-            refers_to_record_id=plan.earlier[2] if plan.earlier is not None else None,
+            refers_to_record_id=earlier[2] if earlier is not None else None,
         )
         self._cdxj.append(capture)
         return capture
@@ -308,9 +275,7 @@ class WarcRecorder:
         head = "".join(f"{name}: {value}\r\n" for name, value in fields)
         digest = "sha1:" + base64.b32encode(hashlib.sha1(block).digest()).decode("ascii")
         header = f"{WARC_VERSION}\r\n{head}WARC-Block-Digest: {digest}\r\nContent-Length: {len(block)}\r\n\r\n"
-        compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        member = compressor.compress(header.encode("utf-8")) + compressor.compress(block)
-        member += compressor.compress(b"\r\n\r\n") + compressor.flush()
+        member = gzip_member(level, header.encode("utf-8"), block, b"\r\n\r\n")
         offset = self._out.tell()
         self._out.write(member)
         # Handed to the OS now: the archive's row for this record may be committed before the next record, and a

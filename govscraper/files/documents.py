@@ -468,7 +468,9 @@ _PIECE = 64 * 1024
 
 
 def _verify_member(data: bytes, info: zipfile.ZipInfo, label: str) -> None:
-    """The member's compressed bytes inflate to no more than its declared size (in bounded pieces)."""
+    """The member's compressed bytes inflate to no more than its declared size (in bounded pieces).
+
+    Scrapy's bounded ``gunzip`` does not fit: ZIP members are raw deflate, with no gzip header or trailer."""
     if info.flag_bits & 0x1:
         raise _Failed(f"{label} is password-protected ({info.filename} is encrypted)")
     start = info.header_offset

@@ -135,6 +135,11 @@ def unpack(body: bytes, max_size: int = MAX_SIZE) -> bytes:
 
     Inflation stops as soon as the output passes ``max_size``, so a small ``.gz`` that would inflate to
     gigabytes costs no more than ``max_size`` bytes.
+
+    Not Scrapy's ``scrapy.utils.gz.gunzip(body, max_size=...)``: it bounds memory the same way (64 KiB steps,
+    stopping past ``max_size``), but once it has any output it returns what it inflated from a member cut short or
+    with a wrong CRC, by design, so a sitemap cut after its first 64 KiB would be read as whole and silently lose
+    its end (``tests/test_feeds.py`` holds such a file). This loop refuses both.
     """
     if len(body) > max_size:
         raise FeedError(f"larger than {_megabytes(max_size)}")

@@ -222,7 +222,9 @@ class _FileStream(_Stream):
 class _Member:
     """One gzip member of a file, inflated :data:`STEP` bytes at a time (zlib's ``max_length``): however much it
     would inflate to, what is held is one step. Knows where the member ends once its trailer is reached, and how far
-    into the compressed bytes it has got before that."""
+    into the compressed bytes it has got before that. (Scrapy's bounded ``gunzip`` does not fit: it takes a whole
+    body in memory and returns a whole output, and reads on across members, where this reads a file piece by piece
+    and must stop at the member's end.)"""
 
     def __init__(self, file: Any, offset: int):
         file.seek(offset)
@@ -933,7 +935,9 @@ class _Lenient:
 
 class _Inflate(_Lenient):
     """gzip or deflate content coding undone at most ``n`` bytes per read (zlib's ``max_length``); lenient as
-    :class:`_Lenient` says, and deflate is tried with and without its zlib wrapper."""
+    :class:`_Lenient` says, and deflate is tried with and without its zlib wrapper. (Scrapy's bounded ``gunzip``
+    and ``_inflate`` do not fit: they take the whole encoded body in memory, where this reads it from the record's
+    stream a step at a time.)"""
 
     def __init__(self, source: Any, coding: str):
         super().__init__(source)
