@@ -140,3 +140,13 @@ def test_the_platforms_are_listed_once():
                 if len(values & set(PLATFORMS)) >= 3:
                     written.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert written == [], f"platforms written out again at {written}"
+
+
+def test_no_two_public_classes_share_a_name():
+    """One name per concept: a class name says which one it is (a Wayback capture is not a WARC capture)."""
+    where: dict[str, list[str]] = {}
+    for path in modules():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                where.setdefault(node.name, []).append(str(path.relative_to(PACKAGE)))
+    assert {name: paths for name, paths in where.items() if len(paths) > 1} == {}

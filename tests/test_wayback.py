@@ -30,7 +30,7 @@ from govscraper.replica.fake_wayback import (
     build_wayback,
 )
 from govscraper.sources.cdx import (
-    Capture,
+    WaybackCapture,
     WaybackError,
     cdx_query_url,
     check_timestamp,
@@ -207,8 +207,10 @@ def test_the_key_is_the_internet_archives_canonical_form():
     assert urlkey("http://h.vn/a#top") == "vn,h)/a"
 
 
-def _capture(timestamp: str, original: str, status: str = "200", mime: str = "text/html") -> Capture:
-    return Capture(timestamp, original, normalize_url(original), mime, status, "D" + timestamp, 10, urlkey(original))
+def _capture(timestamp: str, original: str, status: str = "200", mime: str = "text/html") -> WaybackCapture:
+    return WaybackCapture(
+        timestamp, original, normalize_url(original), mime, status, "D" + timestamp, 10, urlkey(original)
+    )
 
 
 def test_the_newest_capture_of_each_page_in_range_is_chosen():

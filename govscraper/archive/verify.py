@@ -102,7 +102,7 @@ def check_search_index(conn: sqlite3.Connection) -> list[Problem]:
     return problems
 
 
-class Progress(Protocol):
+class ProgressReport(Protocol):
     """What verify reports its progress to (``govscraper.progress.ProgressLine`` on the command line)."""
 
     def show(self, text: str, force: bool = False) -> None: ...
@@ -110,7 +110,7 @@ class Progress(Protocol):
     def done(self, text: str) -> None: ...
 
 
-def verify_archive(db_path: Path, progress: Progress | None = None) -> Report:
+def verify_archive(db_path: Path, progress: ProgressReport | None = None) -> Report:
     report = Report()
 
     def tick() -> None:

@@ -42,7 +42,7 @@ class WaybackError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Capture:
+class WaybackCapture:
     """One line of the CDX index: a page as the Wayback Machine captured it at ``timestamp`` (UTC)."""
 
     timestamp: str  # yyyyMMddhhmmss, UTC
@@ -67,7 +67,7 @@ class Capture:
 class CdxPage:
     """One answer of the CDX server: its captures and, when more follow, the key to ask for them."""
 
-    captures: list[Capture]
+    captures: list[WaybackCapture]
     resume_key: str | None = None
 
 
@@ -241,7 +241,7 @@ def parse_cdx_page(body: bytes | str) -> CdxPage:
             continue
         length = fields.get("length", "")
         captures.append(
-            Capture(
+            WaybackCapture(
                 timestamp=timestamp,
                 original=original,
                 url=normalize_url(original),
@@ -256,13 +256,13 @@ def parse_cdx_page(body: bytes | str) -> CdxPage:
 
 
 def choose_captures(
-    captures: Iterable[Capture],
+    captures: Iterable[WaybackCapture],
     *,
     key: Callable[[str], str] = urlkey,
     accept: Callable[[str], bool] | None = None,
     start: str | None = None,
     end: str | None = None,
-) -> list[Capture]:
+) -> list[WaybackCapture]:
     """The newest capture of each page within [``start``, ``end``] (inclusive, any of the CDX timestamp lengths),
     newest first.
 
@@ -273,7 +273,7 @@ def choose_captures(
     """
     low = pad_timestamp(start) if start else None
     high = pad_timestamp(end, end=True) if end else None
-    newest: dict[str, Capture] = {}
+    newest: dict[str, WaybackCapture] = {}
     for capture in captures:
         if not capture.is_html_ok:
             continue

@@ -36,7 +36,7 @@ from govscraper.items import ArticleItem
 from govscraper.model import Article
 from govscraper.sources.cdx import (
     DEFAULT_WAYBACK_URL,
-    Capture,
+    WaybackCapture,
     WaybackError,
     cdx_query_url,
     choose_captures,
@@ -211,7 +211,7 @@ class WaybackMixin:
 
     # The captures ----------------------------------------------------------------------------------------------
 
-    def parse_capture(self, response: Response, capture: Capture) -> Iterable[ArticleItem]:
+    def parse_capture(self, response: Response, capture: WaybackCapture) -> Iterable[ArticleItem]:
         # At the original URL: links, photos and ids resolve as on the live portal.
         page = self.text_or_fail(response, url=capture.url)  # type: ignore[attr-defined]
         if page is None:
