@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from govscraper.documents import extract_document_text  # noqa: E402
-from govscraper.replica import build_site  # noqa: E402
-from govscraper.replica.documents import document_bytes  # noqa: E402
+from govscraper_replica.documents import document_bytes  # noqa: E402
+
+from govscraper_replica import build_site  # noqa: E402
 from tests.test_documents import HELVETICA, bomb_docx, make_ods, make_pdf  # noqa: E402
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from govscraper.export import export_articles
 from govscraper.search.index import FTS_TABLE
+
 from govscraper.search.query import parse
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -47,10 +47,11 @@ import time
 from pathlib import Path
 
 from govscraper.db import open_db, utcnow
-from govscraper.replica import build_site
-from govscraper.search import RANK_WINDOW, count, parse, search
 from govscraper.search.index import FTS_TABLE, index_article
+
+from govscraper.search import RANK_WINDOW, count, parse, search
 from govscraper.text.fold import fold
+from govscraper_replica import build_site
 
 #: (portal id, level, name). The replica's text is Mộ Đức's; each portal's articles name their own unit instead.
 PORTALS = (

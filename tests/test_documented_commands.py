@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from govscraper.registry import load_registry
-from govscraper.replica import ReplicaServer, build_site
-from govscraper.replica.fake_wayback import WaybackServer, build_wayback
+from govscraper_replica import ReplicaServer, build_site
+from govscraper_replica.fake_wayback import WaybackServer, build_wayback
 from tests.crawl_process import CliProcess
 from tests.documented import DOCUMENTS, ROOT, Documented, commands, problems, steps
 from tests.serving import OPENER, announced, get

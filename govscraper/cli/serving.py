@@ -53,7 +53,7 @@ def demo(db_path: Path, articles: int, faults: bool, seed: int, port: int) -> No
     """
     from govscraper.archive.lookup import EXAMPLE_QUERY, example_rows, run_failures
     from govscraper.crawl.process import run_crawl
-    from govscraper.replica import ReplicaServer, build_site
+    from govscraper_replica import ReplicaServer, build_site
 
     close_db(open_db(db_path))
     site = build_site(articles=articles, seed=seed, faults="all" if faults else None)
@@ -99,7 +99,7 @@ def replica(articles: int, seed: int, faults: bool, port: int) -> None:
 
     Example: govscraper replica --port 8022 (then: govscraper crawl --url http://127.0.0.1:8022/)
     """
-    from govscraper.replica import ReplicaServer, build_site
+    from govscraper_replica import ReplicaServer, build_site
 
     site = build_site(articles=articles, seed=seed, faults="all" if faults else None)
     try:

@@ -1,9 +1,9 @@
-"""Run the replica portal in the foreground: ``python -m govscraper.replica [options]``.
+"""Run the replica portal in the foreground: ``python -m govscraper_replica [options]``.
 
 Prints exactly one line, ``READY http://127.0.0.1:PORT/``, once the socket listens, then serves until
 SIGTERM or SIGINT and exits 0. Scripts (the benchmark, a demo in another process) wait for that line.
 
-Example: ``python -m govscraper.replica --articles 2000 --seed 1 --faults all --port 0 --delta 10``
+Example: ``python -m govscraper_replica --articles 2000 --seed 1 --faults all --port 0 --delta 10``
 
 While it runs, another process can change it over HTTP from 127.0.0.1: ``POST /_replica/edit?id=N`` (JSON
 body) edits an article, ``POST /_replica/add?count=N`` publishes new ones; ``GET /_replica/manifest.json`` is the
@@ -16,14 +16,14 @@ import argparse
 import contextlib
 import sys
 
-from govscraper.replica.faults import FAULT_KINDS
-from govscraper.replica.server import ReplicaServer
-from govscraper.replica.site import build_site
+from govscraper_replica.faults import FAULT_KINDS
+from govscraper_replica.server import ReplicaServer
+from govscraper_replica.site import build_site
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m govscraper.replica",
+        prog="python -m govscraper_replica",
         description="Serve a replica Liferay 6.2 district portal (Mộ Đức) on a local port.",
     )
     parser.add_argument("--articles", type=int, default=36, help="number of articles (default 36)")
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     if args.heavy_documents:
-        from govscraper.replica.sample_documents import add_heavy_documents
+        from govscraper_replica.sample_documents import add_heavy_documents
 
         add_heavy_documents(site, args.heavy_documents)  # built now: the server answers at once
     try:

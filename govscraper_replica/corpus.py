@@ -1,6 +1,6 @@
 """The words the replica portal is made of: a district portal of Mộ Đức, Quảng Ngãi, written by hand.
 
-Articles are assembled from these templates by :mod:`govscraper.replica.site` with a seeded random generator,
+Articles are assembled from these templates by :mod:`govscraper_replica.site` with a seeded random generator,
 so every size of site is reproducible. The text is meant to read like real district news (conferences,
 decisions, nông thôn mới, giải phóng mặt bằng, COVID-19, harvests, elections...), in NFC with all diacritics,
 with the typography portals really use: typographic quotes “…”, en dashes “–” and the closing "./.".

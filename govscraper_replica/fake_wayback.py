@@ -19,7 +19,7 @@ documented in internetarchive/wayback, ``wayback-cdx-server/README.md``):
   answers 503 once (``cdx_unavailable_once``); ``cdx_fault`` makes every CDX answer an HTML page, broken JSON or a
   500, as a struggling or misconfigured server would.
 
-:func:`build_wayback` fills it from a :class:`~govscraper.replica.site.ReplicaSite` rendered for a portal host, with
+:func:`build_wayback` fills it from a :class:`~govscraper_replica.site.ReplicaSite` rendered for a portal host, with
 captures at several dates, repeated identical captures, non-HTML and non-200 captures, an article changed between
 two captures, and a photo that was never captured. Each article capture keeps the article's ground truth as it was
 when captured (``truth``).
@@ -45,11 +45,11 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
-from govscraper.replica.images import image_bytes
-from govscraper.replica.render import Renderer
-from govscraper.replica.sample_documents import document_bytes
-from govscraper.replica.site import ReplicaArticle, ReplicaSite
 from govscraper.sources.cdx import CDX_FIELDS, pad_timestamp, urlkey
+from govscraper_replica.images import image_bytes
+from govscraper_replica.render import Renderer
+from govscraper_replica.sample_documents import document_bytes
+from govscraper_replica.site import ReplicaArticle, ReplicaSite
 
 #: The capture dates of :func:`build_wayback` (UTC): an early crawl, the main one, a late one.
 EARLY, MAIN, LATE = "20240315083000", "20250109031245", "20250620101500"
