@@ -162,6 +162,7 @@ def test_the_egg_carries_the_registry_the_replica_and_the_settings_entry_point(d
         assert "govscraper/portals.toml" in names  # package data: the registry reaches the egg
         assert egg.read("govscraper/portals.toml") == (ROOT / "govscraper" / "portals.toml").read_bytes()
         assert {"govscraper_replica/site.py", "govscraper_replica/server.py", "govscraper/spiders/portal.py"} <= names
+        assert "govscraper_replica/data/corpus.json" in names  # the replica's text, package data as well
         entry_points = egg.read("EGG-INFO/entry_points.txt").decode()
     assert "[scrapy]" in entry_points
     assert "settings = govscraper.settings" in entry_points
