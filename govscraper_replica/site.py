@@ -43,15 +43,16 @@ import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
-from govscraper.text.dates import VN_TZ
 from govscraper_replica import corpus
 from govscraper_replica.faults import FAULT_KINDS, FaultSpec, plan_faults
 from govscraper_replica.urls import article_path, document_path, image_path, list_path, slugify
 
+#: Vietnam's time (UTC+7, no daylight saving): the portal's clock. The replica's own, not govscraper's.
+VN_TZ = timezone(timedelta(hours=7), "ICT")
 #: Publication dates fall in this range (district portals closed with the reform of 1 July 2025).
 FIRST_DAY = date(2019, 1, 1)
 LAST_DAY = date(2025, 6, 30)

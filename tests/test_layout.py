@@ -2,8 +2,9 @@
 
 The folders follow the flow crawl -> extract -> store -> search / publish (docs/development.md, "Layout"). The
 replica portal, a test double, is a package of its own beside the runtime (``govscraper_replica``): govscraper
-imports it only inside the commands that serve it. These tests read the source with :mod:`ast`, so a change that
-breaks the layout fails here, naming the file and the line, rather than years later in a reader's head.
+imports it only inside the commands that serve it, and it takes no code from what it stands in for. These tests
+read the source with :mod:`ast`, so a change that breaks the layout fails here, naming the file and the line,
+rather than years later in a reader's head.
 """
 
 from __future__ import annotations
@@ -202,6 +203,17 @@ def test_the_commands_that_serve_the_replica_import_it():
     found = [(module, eager) for _, module, eager in imported_modules(PACKAGE / REPLICA_USER) if is_replica(module)]
     assert found
     assert not any(eager for _, eager in found)
+
+
+@pytest.mark.parametrize("path", modules(REPLICA), ids=lambda path: str(path.relative_to(REPLICA)))
+def test_the_replica_takes_no_code_from_govscraper(path):
+    """A double shares no code with what it tests (a bug in govscraper must not hide in the replica too)."""
+    taken = [
+        f"govscraper_replica/{path.relative_to(REPLICA)}:{line} imports {module}"
+        for line, module, _ in imported_modules(path)
+        if module == "govscraper" or module.startswith("govscraper.")
+    ]
+    assert not taken, "\n".join(taken)
 
 
 def test_the_platforms_are_listed_once():
