@@ -11,7 +11,9 @@ demand, and it knows exactly what it served (the ground truth)::
         crawl(server.url)                       # http://127.0.0.1:PORT/
         assert archived == site.manifest()      # or GET /_replica/manifest.json
 
-From a shell: ``python -m govscraper_replica --articles 2000 --faults all`` prints ``READY <url>``.
+From a shell: ``govscraper replica --articles 2000 --faults all --port 0`` (or ``python -m govscraper_replica`` with
+the same options: one command) prints ``READY <url>``. A test double beside the runtime package: govscraper
+imports it only inside its ``demo`` and ``replica`` commands, and it takes no code from govscraper.
 
 Between two crawls, ``site.edit(article_id, title=..., sapo=..., paragraphs=[...], captions={0: ...})`` changes
 an article as a portal editor would (``POST /_replica/edit?id=N`` with the same fields as JSON does it for a

@@ -207,13 +207,18 @@ def test_the_commands_that_serve_the_replica_import_it():
 
 @pytest.mark.parametrize("path", modules(REPLICA), ids=lambda path: str(path.relative_to(REPLICA)))
 def test_the_replica_takes_no_code_from_govscraper(path):
-    """A double shares no code with what it tests (a bug in govscraper must not hide in the replica too)."""
+    """A double shares no code with what it tests (a bug in govscraper must not hide in the replica too). Only its
+    ``__main__`` runs the ``govscraper replica`` command, which is where that command's options live."""
     taken = [
         f"govscraper_replica/{path.relative_to(REPLICA)}:{line} imports {module}"
         for line, module, _ in imported_modules(path)
         if module == "govscraper" or module.startswith("govscraper.")
     ]
-    assert not taken, "\n".join(taken)
+    if path.relative_to(REPLICA) == Path("__main__.py"):
+        allowed = {"govscraper.cli.serving", "govscraper.cli.serving.replica"}
+        assert {line.rsplit(" ", 1)[1] for line in taken} <= allowed, taken
+    else:
+        assert not taken, "\n".join(taken)
 
 
 def test_the_platforms_are_listed_once():
