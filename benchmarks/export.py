@@ -32,9 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from govscraper.export import export_articles
-from govscraper.search.index import FTS_TABLE
-
+from govscraper.archive.fulltext import FTS_TABLE
+from govscraper.publish.export import export_articles
 from govscraper.search.query import parse
 
 ROOT = Path(__file__).resolve().parent.parent

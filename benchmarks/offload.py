@@ -128,7 +128,7 @@ def _loop_rate(seconds: float = 3.0) -> tuple[float, float]:
 
 
 def _read_repeatedly(data: bytes, name: str, seconds: float, nice: int = 0) -> None:
-    from govscraper.documents import extract_document_text
+    from govscraper.files.documents import extract_document_text
 
     if nice:
         os.nice(nice)
@@ -140,7 +140,7 @@ def _read_repeatedly(data: bytes, name: str, seconds: float, nice: int = 0) -> N
 def threads_or_processes() -> None:
     import multiprocessing
 
-    from govscraper_replica.documents import huge_xlsx, many_pages_pdf
+    from govscraper_replica.sample_documents import huge_xlsx, many_pages_pdf
 
     documents = {"PDF (150 pages)": (many_pages_pdf("a", 150), "a.pdf"), "XLSX": (huge_xlsx("a", 15_000), "a.xlsx")}
     alone = _loop_rate()

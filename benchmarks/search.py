@@ -5,7 +5,7 @@
 Generates an archive of ``--articles`` Vietnamese articles with the real schema (``open_db`` on a fresh file) and
 the real indexing code: the replica's generator (``build_site``, one seed per portal) writes the text, the rows go
 into ``articles``, ``article_images`` (captions) and ``article_attachments`` (link texts) in bulk, and then
-``govscraper.search.index.index_article`` writes each article's index row, one transaction per article as a crawl
+``govscraper.archive.fulltext.index_article`` writes each article's index row, one transaction per article as a crawl
 does (``Archive.store_article``). The articles are spread over 10 Quảng Ngãi portals (the district's name in the
 text is that portal's, so "Mộ Đức" matches 8% of them, not all) and over 2019-2025.
 
@@ -22,7 +22,7 @@ Beside it, in the same run over the same data: the LIKE scan a researcher would 
 the exact queries (SQLite's LIKE folds ASCII case only and knows nothing of diacritics, so it is given the text as
 written; for a few queries its match counts are printed beside ours: ``LIKE '%mo duc%'`` finds nothing).
 
-Export: ``govscraper.export.export_articles`` writing JSON lines for every article, in articles/s. Index size:
+Export: ``govscraper.publish.export.export_articles`` writing JSON lines for every article, in articles/s. Index size:
 the FTS5 shadow tables (``dbstat``), the database and the text it indexes, in MB.
 
 Targets: search p50 at most 10 ms and p95 at most 50 ms, over all the queries (exact and folded
@@ -46,9 +46,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from govscraper.db import open_db, utcnow
-from govscraper.search.index import FTS_TABLE, index_article
-
+from govscraper.archive.fulltext import FTS_TABLE, index_article
+from govscraper.archive.schema import open_db, utcnow
 from govscraper.search import RANK_WINDOW, count, parse, search
 from govscraper.text.fold import fold
 from govscraper_replica import build_site
@@ -381,9 +380,9 @@ def main() -> None:
 
         export_rate = None
         try:
-            from govscraper.export import export_articles
+            from govscraper.publish.export import export_articles
         except ImportError:
-            print("export: govscraper.export.export_articles does not exist")
+            print("export: govscraper.publish.export.export_articles does not exist")
         else:
             rates = []
             out_path = Path(tmp) / "export.jsonl"
