@@ -1,4 +1,4 @@
-"""Speed of document text extraction (``govscraper.files.documents``): ordinary files and hostile ones.
+"""Speed of document text extraction (``govscraper.files.documents.extract_document_text``): ordinary and hostile files.
 
 Run from the project root:  .venv/bin/python benchmarks/documents.py [--articles 120] [--repeat 5]
 
@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from govscraper.files.documents import extract_document_text  # noqa: E402
-from govscraper.replica import build_site  # noqa: E402
-from govscraper.replica.sample_documents import document_bytes  # noqa: E402
+from govscraper_replica import build_site  # noqa: E402
+from govscraper_replica.sample_documents import document_bytes  # noqa: E402
 from tests.test_documents import HELVETICA, bomb_docx, make_ods, make_pdf  # noqa: E402
 
 

@@ -4,7 +4,7 @@ crawl without them, in the same run.
     .venv/bin/python benchmarks/offload.py [--articles 2000] [--heavy 4] [--rounds 3] [--inline] [--threads]
 
 Starts two replicas (separate processes on 127.0.0.1) of the same site (``--articles``, seed 1): one as it is, one
-with ``--heavy`` more documents attached to articles spread over it (``python -m govscraper.replica
+with ``--heavy`` more documents attached to articles spread over it (``python -m govscraper_replica
 --heavy-documents N``: a 2,000-page PDF, a spreadsheet of a million cells, a 330 KB PDF whose pages keep
 pypdf busy for minutes, and a DOCX zip bomb, in turn). Then alternates rounds of ``govscraper crawl`` (default
 settings: raw captures in WARC, document workers, the 120 s limit a document) of each, each into a fresh archive,
@@ -140,7 +140,7 @@ def _read_repeatedly(data: bytes, name: str, seconds: float, nice: int = 0) -> N
 def threads_or_processes() -> None:
     import multiprocessing
 
-    from govscraper.replica.sample_documents import huge_xlsx, many_pages_pdf
+    from govscraper_replica.sample_documents import huge_xlsx, many_pages_pdf
 
     documents = {"PDF (150 pages)": (many_pages_pdf("a", 150), "a.pdf"), "XLSX": (huge_xlsx("a", 15_000), "a.xlsx")}
     alone = _loop_rate()

@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_replica(articles: int, *options: str) -> tuple[subprocess.Popen[str], str]:
-    """Start ``python -m govscraper.replica`` (``articles`` articles, seed 1, any free port, then ``options``); the
+    """Start ``python -m govscraper_replica`` (``articles`` articles, seed 1, any free port, then ``options``); the
     process, and the URL it serves at, as its ``READY <url>`` line says (printed once its socket listens)."""
-    command = [sys.executable, "-m", "govscraper.replica", "--articles", str(articles), "--seed", "1", "--port", "0"]
+    command = [sys.executable, "-m", "govscraper_replica", "--articles", str(articles), "--seed", "1", "--port", "0"]
     process = subprocess.Popen([*command, *options], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     line = process.stdout.readline().strip() if process.stdout else ""
     if not line.startswith("READY "):

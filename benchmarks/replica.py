@@ -1,4 +1,4 @@
-"""How long the replica portal takes to build (``govscraper.replica.build_site``) and to render its pages.
+"""How long the replica portal takes to build (``govscraper_replica.build_site``) and to render its pages.
 
 Run from the project root:  .venv/bin/python benchmarks/replica.py [--articles 2000] [--repeat 5]
 
@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from govscraper.replica import build_site  # noqa: E402
-from govscraper.replica.render import Renderer  # noqa: E402
+from govscraper_replica import build_site  # noqa: E402
+from govscraper_replica.render import Renderer  # noqa: E402
 
 ORIGIN = "http://127.0.0.1:8000"
 

@@ -48,9 +48,9 @@ from pathlib import Path
 
 from govscraper.archive.fulltext import FTS_TABLE, index_article
 from govscraper.archive.schema import open_db, utcnow
-from govscraper.replica import build_site
 from govscraper.search import RANK_WINDOW, count, parse, search
 from govscraper.text.fold import fold
+from govscraper_replica import build_site
 
 #: (portal id, level, name). The replica's text is Mộ Đức's; each portal's articles name their own unit instead.
 PORTALS = (

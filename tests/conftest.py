@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from govscraper.replica import ReplicaServer, ReplicaSite, build_site
+from govscraper_replica import ReplicaServer, ReplicaSite, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

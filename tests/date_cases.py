@@ -102,7 +102,7 @@ CASES: list[tuple[str, str | None, int | None]] = [
     ("Thông báo lịch tiếp công dân tháng 10/2025", None, None),  # upload_minhlong title
     ("Online 7 / Hôm nay 3009 / Tổng 7.448.251", None, None),  # visitor counter, moduc
     ("Thông tư số 15/2020/TT-BTTTT", None, None),  # document number, liferay62 list p1
-    # --- govscraper/replica/render.py: list_date, article_date, date_content_asset
+    # --- govscraper_replica/render.py: list_date, article_date, date_content_asset
     ("21/07/2022 | 10:00 AM", "2022-07-21T10:00:00+07:00", None),
     (f"Ngày đăng 09/01/2022 | 3:20 PM {NBSP}|{NBSP}View count: 57", "2022-01-09T15:20:00+07:00", 57),
     ("(09/01/2022)", "2022-01-09", None),

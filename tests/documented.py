@@ -287,6 +287,8 @@ def _module_problems(module: str, args: list[str]) -> list[str]:
         return [f"no module {module}"]
     if module in ("venv", "pip", "pytest", "scrapy", "govscraper"):
         return []
+    if module == "govscraper_replica":  # runs the click command govscraper replica: its options are that command's
+        return _govscraper_problems(["replica", *args])
     main = importlib.util.find_spec(f"{module}.__main__") if spec.submodule_search_locations else spec
     source = Path(main.origin).read_text("utf-8") if main and main.origin else ""
     return [f"python -m {module} takes no option {option}" for option in _options_taken(source, args)]

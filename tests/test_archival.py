@@ -18,7 +18,7 @@ import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
 from govscraper.archive.lookup import capture_bytes
-from govscraper.replica import ReplicaServer, build_site
+from govscraper_replica import ReplicaServer, build_site
 from tests.conftest import registry_entry, run_cli
 
 EDITED_PARAGRAPHS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -166,7 +167,8 @@ def test_extract_reads_a_windows_1258_page_from_its_bytes():
 
 
 def test_replica_serves_until_stopped(tmp_path):
-    """``govscraper replica`` (in the README): serves, answers, and stops on Ctrl-C with status 0, no traceback."""
+    """``govscraper replica`` (in the README): one READY line on stdout, what it serves on stderr; it answers, and
+    stops on Ctrl-C with status 0, no traceback."""
     import signal
     import urllib.request
 
@@ -176,12 +178,13 @@ def test_replica_serves_until_stopped(tmp_path):
     replica = CliProcess("replica", "--port", "0", "--articles", "12")
     try:
         line = wait_for(
-            lambda: next((line for line in replica.stdout_lines if "serving 12 articles at" in line), None),
-            "the replica's address",
+            lambda: next((line for line in replica.stdout_lines if line.startswith("READY ")), None),
+            "the replica's READY line",
             alive=lambda: replica.alive,
             details=lambda: replica.stderr,
         )
-        url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        url = re.fullmatch(r"READY (http://127\.0\.0\.1:\d+/)\n", line)[1]
+        replica.wait_for_line(f"serving 12 articles at {url}")
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         with opener.open(url, timeout=60) as response:
             assert response.status == 200
@@ -190,7 +193,8 @@ def test_replica_serves_until_stopped(tmp_path):
         assert replica.finish() == 0
     finally:
         replica.kill()
-    assert "replica stopped" in replica.stdout
+    assert replica.stdout == line  # the READY line alone
+    assert "replica stopped" in replica.stderr
     assert "Traceback" not in replica.stderr
 
 
@@ -204,3 +208,42 @@ def test_replica_on_a_port_in_use_is_one_line():
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "cannot listen on 127.0.0.1:" in result.stderr
+
+
+def test_python_m_govscraper_replica_is_govscraper_replica():
+    """One command under two names: the same help, options and defaults (the benchmarks and tests start the module)."""
+    import sys
+
+    module = run_cli("--help", command=(sys.executable, "-m", "govscraper_replica"))
+    assert module.returncode == 0, module.stderr
+    assert module.stdout.startswith("Usage: python -m govscraper_replica [OPTIONS]\n")
+    command = run_cli("replica", "--help")
+    assert command.stdout.startswith("Usage: python -m govscraper replica [OPTIONS]\n")
+    assert module.stdout.split("\n", 1)[1] == command.stdout.split("\n", 1)[1]
+    for option in ("--articles", "--seed", "--faults", "--delta", "--host", "--port", "--timeout-delay", "--huge-size"):
+        assert option in module.stdout
+    assert "--heavy-documents N" in module.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "faults", "port"),
+    [
+        ((), "none", 8022),
+        (("--faults",), "all", 8022),  # the flag it was: one fault of each kind
+        (("--faults", "--port", "0"), "all", 0),
+        (("--faults", "http500,timeout"), "http500,timeout", 8022),
+        (("--faults", '{"http404": [5]}', "--port", "0"), '{"http404": [5]}', 0),
+    ],
+)
+def test_replica_faults_take_a_spec_or_stand_alone(args, faults, port):
+    from govscraper.cli.serving import replica
+
+    params = replica.make_context("replica", list(args)).params
+    assert (params["faults"], params["port"]) == (faults, port)
+
+
+def test_replica_with_an_unknown_fault_is_a_usage_error_naming_the_kinds():
+    result = run_cli("replica", "--faults", "http500,nope", "--port", "0", timeout=120)
+    assert result.returncode == 2
+    assert "Invalid value for '--faults': unknown fault kind(s) nope; known: http500, http503-once" in result.stderr
+    assert result.stdout == ""

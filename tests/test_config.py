@@ -21,9 +21,9 @@ from govscraper import config
 from govscraper.cli.common import setting_options
 from govscraper.cli.crawling import crawl_overrides
 from govscraper.crawl.process import import_settings, scrapy_settings
-from govscraper.replica import build_site
-from govscraper.replica.fake_wayback import WaybackServer, build_wayback
 from govscraper.settings import WAYBACK_SETTINGS
+from govscraper_replica import build_site
+from govscraper_replica.fake_wayback import WaybackServer, build_wayback
 from tests.conftest import ROOT, run_cli
 
 HOST = "moduc.quangngai.gov.vn"

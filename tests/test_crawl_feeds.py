@@ -26,8 +26,8 @@ from xml.sax.saxutils import escape
 import pytest
 import sqlite_utils
 
-from govscraper.replica import ReplicaServer, build_site
-from govscraper.replica.syndication import Syndication
+from govscraper_replica import ReplicaServer, build_site
+from govscraper_replica.syndication import Syndication
 from tests.conftest import registry_entry, run_cli
 from tests.serving import QuietHandler, send
 

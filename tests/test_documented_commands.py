@@ -3,8 +3,8 @@
 The commands are read from README.md and docs/ by ``tests/documented.py`` (which says what is changed to run them
 offline). They run in one working folder, in the order the documentation gives, after ``govscraper demo`` made the
 archive there, as a reader following the documentation would. Each must end with status 0 and no traceback; the
-commands that serve until stopped (``serve``, ``replica``, ``schedule``) must answer, then stop cleanly on Ctrl-C or
-SIGTERM.
+commands that serve until stopped (``serve``, ``replica`` or ``python -m govscraper_replica``, ``schedule``) must
+answer, then stop cleanly on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from govscraper.registry import load_registry
-from govscraper.replica import ReplicaServer, build_site
-from govscraper.replica.fake_wayback import WaybackServer, build_wayback
+from govscraper_replica import ReplicaServer, build_site
+from govscraper_replica.fake_wayback import WaybackServer, build_wayback
 from tests.crawl_process import CliProcess
 from tests.documented import DOCUMENTS, ROOT, Documented, commands, problems, steps
 from tests.serving import OPENER, announced, get
@@ -181,11 +181,19 @@ def registry_on_replica(replica: ReplicaServer, site) -> str:
 LONG_RUNNING = {"serve", "replica", "schedule"}
 
 
-def long_running(documented: Documented) -> bool:
+def served(documented: Documented) -> str:
+    """The govscraper command a documented step runs (``python -m govscraper_replica`` is ``replica``)."""
     words = documented.argv
-    if len(words) < 2 or words[1] not in LONG_RUNNING:
+    if words[1:3] == ("-m", "govscraper_replica"):
+        return "replica"
+    return words[1] if len(words) > 1 else ""
+
+
+def long_running(documented: Documented) -> bool:
+    what = served(documented)
+    if what not in LONG_RUNNING:
         return False
-    return not (words[1] == "schedule" and {"--cron", "--systemd", "--once"} & set(words))
+    return not (what == "schedule" and {"--cron", "--systemd", "--once"} & set(documented.argv))
 
 
 @pytest.mark.parametrize("documented", DOCUMENTED, ids=[d.ident for d in DOCUMENTED])
@@ -217,7 +225,7 @@ def test_the_documented_command_runs(workbench, documented):
 
 def run_until_stopped(workbench: Workbench, documented: Documented, argv: list[str], env: dict[str, str]) -> None:
     process = CliProcess(argv=argv, cwd=workbench.folder, environment=env)
-    what = documented.argv[1]
+    what = served(documented)
     try:
         if what == "serve":
             base = wait_for(lambda: announced(process.stderr), "serve's address", alive=lambda: process.alive)
@@ -228,7 +236,7 @@ def run_until_stopped(workbench: Workbench, documented: Documented, argv: list[s
                 details=lambda: process.stderr[-3000:],
             )
         elif what == "replica":
-            wait_for(lambda: "serving" in process.stdout, "the replica's address", alive=lambda: process.alive)
+            wait_for(lambda: "READY " in process.stdout, "the replica's READY line", alive=lambda: process.alive)
         else:
             process.wait_for_line("scheduling")
         process.signal(signal.SIGTERM if what == "schedule" else signal.SIGINT)
@@ -291,4 +299,6 @@ def test_the_known_check_finds_what_a_reader_would_trip_on():
     assert problems("GOVSCRAPER_CONTAKT=x govscraper crawl qni-moduc")  # an environment variable
     assert problems(".venv/bin/python benchmarks/crawl.py --articls 3")  # a script's option
     assert problems(".venv/bin/python benchmarks/nope.py")  # a script
+    assert problems(".venv/bin/python -m govscraper_replica --articls 3")  # an option of govscraper replica
+    assert problems(".venv/bin/python -m govscraper_replica --articles 3 --faults all --port 0") == []
     assert problems("scrapy crawl portall -a portal=qni-moduc")  # a spider

@@ -26,10 +26,10 @@ from odf.text import H, P, S
 from pypdf import PdfReader, PdfWriter
 
 from govscraper.files.documents import DocumentText, Limits, document_kind, extract_document_text
-from govscraper.replica import build_site
-from govscraper.replica.sample_documents import document_bytes, pdf_file
-from govscraper.replica.urls import fold_ascii
 from govscraper.text import encode_tcvn3, encode_vni, normalize_block
+from govscraper_replica import build_site
+from govscraper_replica.sample_documents import document_bytes, pdf_file
+from govscraper_replica.urls import fold_ascii
 from tests.hostile_site import cp1258
 
 TITLE = "Kế hoạch số 12/KH-UBND"

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 
 from govscraper.crawl.failures import describe_failure
 from govscraper.middlewares import backoff_delay
-from govscraper.replica.sample_documents import pdf_bytes
+from govscraper_replica.sample_documents import pdf_bytes
 from tests.conftest import run_cli
 from tests.serving import QuietHandler, http_server, send
 

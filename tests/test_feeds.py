@@ -14,7 +14,6 @@ from datetime import datetime
 import pytest
 from lxml import etree
 
-from govscraper.replica.syndication import BILLION_LAUGHS, external_entity, gzip_bomb
 from govscraper.sources import feeds
 from govscraper.sources.feeds import (
     FeedError,
@@ -29,6 +28,7 @@ from govscraper.sources.feeds import (
     w3c_datetime,
 )
 from govscraper.text.dates import VN_TZ
+from govscraper_replica.syndication import BILLION_LAUGHS, external_entity, gzip_bomb
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=VN_TZ)
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from govscraper.replica import ReplicaServer, build_site
 from govscraper.sources.warc_reader import decode_body
+from govscraper_replica import ReplicaServer, build_site
 from tests import hostile_warc as hostile
 from tests import warc_samples as samples
 from tests.conftest import run_cli

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from govscraper.archive.warc import read_record
 from govscraper.cli import cli
-from govscraper.replica import ReplicaServer, build_site
+from govscraper_replica import ReplicaServer, build_site
 from tests import warc_samples as samples
 from tests.conftest import run_cli
 

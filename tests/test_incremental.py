@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 import sqlite_utils
 
-from govscraper.replica import ReplicaServer, build_site
+from govscraper_replica import ReplicaServer, build_site
 from tests.conftest import registry_entry, run_cli
 
 

@@ -21,7 +21,7 @@ import socket
 import pytest
 import sqlite_utils
 
-from govscraper.replica import ReplicaServer, build_site
+from govscraper_replica import ReplicaServer, build_site
 from tests.conftest import registry_entry, run_cli
 from tests.crawl_process import CliProcess, read, run_status, wait_for_articles
 from tests.waiting import wait_for

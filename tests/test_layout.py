@@ -1,7 +1,9 @@
 """The package's layout holds: layers import downward only, no SQL outside storage, pure code stays pure.
 
-The folders follow the flow crawl -> extract -> store -> search / publish (docs/development.md, "Layout"). These
-tests read the source with :mod:`ast`, so a change that breaks the layout fails here, naming the file and the line,
+The folders follow the flow crawl -> extract -> store -> search / publish (docs/development.md, "Layout"). The
+replica portal, a test double, is a package of its own beside the runtime (``govscraper_replica``): govscraper
+imports it only inside the commands that serve it, and it takes no code from what it stands in for. These tests
+read the source with :mod:`ast`, so a change that breaks the layout fails here, naming the file and the line,
 rather than years later in a reader's head.
 """
 
@@ -9,12 +11,18 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "govscraper"
+#: The replica portal and the fake Wayback Machine: the demo's, the tests' and the benchmarks' double.
+REPLICA = PACKAGE.parent / "govscraper_replica"
+#: The one module of govscraper that may import the replica, and only inside its commands (demo, replica).
+REPLICA_USER = Path("cli/serving.py")
 
 #: Each part of the package and its rank: a module may import from its own part and from parts of a lower or equal
 #: rank, never from a higher one. Shared vocabulary at the bottom; the commands at the top.
@@ -41,7 +49,6 @@ RANKS = {
     "spiders": 6,
     "publish": 7,
     "ops": 7,
-    "replica": 7,
     "cli": 8,
     "__main__": 9,
 }
@@ -62,8 +69,8 @@ def part_of(path: Path) -> str:
     return relative.parts[0].removesuffix(".py")
 
 
-def modules() -> list[Path]:
-    return sorted(path for path in PACKAGE.rglob("*.py") if path.name != "__init__.py" or path.parent != PACKAGE)
+def modules(package: Path = PACKAGE) -> list[Path]:
+    return sorted(path for path in package.rglob("*.py") if path.name != "__init__.py" or path.parent != package)
 
 
 def imports(path: Path, lazy: bool = True) -> list[tuple[int, str]]:
@@ -100,7 +107,7 @@ def test_layers_import_downward_only(path):
 
 @pytest.mark.parametrize("path", modules(), ids=lambda path: str(path.relative_to(PACKAGE)))
 def test_sql_only_in_storage_and_its_readers(path):
-    if part_of(path) in SQL_ALLOWED or part_of(path) == "replica":
+    if part_of(path) in SQL_ALLOWED:
         return
     statements = [
         f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value[:60]!r}"
@@ -124,8 +131,94 @@ def test_pure_parts_import_no_scrapy_or_twisted(path):
 
 
 def test_no_two_modules_share_a_name():
-    names = Counter(path.name for path in modules() if path.name not in ("__init__.py", "__main__.py"))
+    """Not within govscraper, nor between govscraper and the replica: a name says which module it is."""
+    names = Counter(
+        path.name for path in modules() + modules(REPLICA) if path.name not in ("__init__.py", "__main__.py")
+    )
     assert [name for name, count in names.items() if count > 1] == []
+
+
+def imported_modules(path: Path) -> list[tuple[int, str, bool]]:
+    """Every module ``path`` imports: ``(line, module, at import time)``, the last False inside a function (lazy).
+
+    Also ``importlib.import_module("...")`` and ``__import__("...")`` with the name written out."""
+    found: list[tuple[int, str, bool]] = []
+
+    def visit(node: ast.AST, eager: bool) -> None:
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name, eager) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module, eager))
+            found.extend((node.lineno, f"{node.module}.{alias.name}", eager) for alias in node.names)
+        elif (
+            isinstance(node, ast.Call)
+            and (getattr(node.func, "attr", None) == "import_module" or getattr(node.func, "id", None) == "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append((node.lineno, node.args[0].value, eager))
+        lazy = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+        for child in ast.iter_child_nodes(node):
+            visit(child, eager and not lazy)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), True)
+    return found
+
+
+def is_replica(module: str) -> bool:
+    return module == "govscraper_replica" or module.startswith("govscraper_replica.")
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_govscraper_imports_the_replica_only_lazily_in_its_commands(path):
+    """Importing govscraper (any module, at import time: also in class bodies and ``if`` blocks) never imports the
+    replica; only ``cli/serving.py`` imports it at all, inside the ``demo`` and ``replica`` commands."""
+    found = [(line, module, eager) for line, module, eager in imported_modules(path) if is_replica(module)]
+    eager = [f"{path.relative_to(PACKAGE)}:{line} imports {module} at import time" for line, module, e in found if e]
+    assert not eager, "\n".join(eager)
+    if path.relative_to(PACKAGE) != REPLICA_USER:
+        assert not found, f"{path.relative_to(PACKAGE)} imports the replica (only {REPLICA_USER} may): {found}"
+
+
+def test_importing_all_of_govscraper_leaves_the_replica_unloaded():
+    """The same, as Python sees it: every module of govscraper imported in a fresh process, and no replica module."""
+    names = [
+        ".".join(("govscraper", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
+        for path in modules()
+        if path.name != "__main__.py"
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {names!r}: importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'govscraper_replica'))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_commands_that_serve_the_replica_import_it():
+    """The rule above is not vacuous: cli/serving.py does import the replica, lazily."""
+    found = [(module, eager) for _, module, eager in imported_modules(PACKAGE / REPLICA_USER) if is_replica(module)]
+    assert found
+    assert not any(eager for _, eager in found)
+
+
+@pytest.mark.parametrize("path", modules(REPLICA), ids=lambda path: str(path.relative_to(REPLICA)))
+def test_the_replica_takes_no_code_from_govscraper(path):
+    """A double shares no code with what it tests (a bug in govscraper must not hide in the replica too). Only its
+    ``__main__`` runs the ``govscraper replica`` command, which is where that command's options live."""
+    taken = [
+        f"govscraper_replica/{path.relative_to(REPLICA)}:{line} imports {module}"
+        for line, module, _ in imported_modules(path)
+        if module == "govscraper" or module.startswith("govscraper.")
+    ]
+    if path.relative_to(REPLICA) == Path("__main__.py"):
+        allowed = {"govscraper.cli.serving", "govscraper.cli.serving.replica"}
+        assert {line.rsplit(" ", 1)[1] for line in taken} <= allowed, taken
+    else:
+        assert not taken, "\n".join(taken)
 
 
 def test_the_platforms_are_listed_once():

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govscraper.files.sniff import MAX_FILENAME_BYTES, filename_for, safe_filename
-from govscraper.replica.sample_documents import pdf_bytes
+from govscraper_replica.sample_documents import pdf_bytes
 from tests.conftest import run_cli
 from tests.serving import QuietHandler, http_server, send
 

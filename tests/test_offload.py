@@ -21,8 +21,8 @@ from pebble import ProcessExpired
 
 from govscraper.files.documents import extract_document_text
 from govscraper.files.offload import DocumentReader, pool_failure
-from govscraper.replica import ReplicaServer, build_site
-from govscraper.replica.sample_documents import add_heavy_documents, document_bytes, spinning_pdf
+from govscraper_replica import ReplicaServer, build_site
+from govscraper_replica.sample_documents import add_heavy_documents, document_bytes, spinning_pdf
 from tests.conftest import run_cli
 from tests.crawl_process import CliProcess, read, run_status
 from tests.test_documents import bomb_docx

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from parsel import Selector
 
-from govscraper.replica import corpus
-from govscraper.replica.site import build_site
 from govscraper.text.legacy import VIETNAMESE_LOWER, VIETNAMESE_UPPER, decode_windows1252, encode_tcvn3, encode_vni
 from govscraper.text.repair import detect_encoding_damage, repair_mojibake, repair_text, vietnamese_score
+from govscraper_replica import corpus
+from govscraper_replica.site import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

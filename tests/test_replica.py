@@ -34,14 +34,14 @@ import pytest
 from parsel import Selector
 from PIL import Image, UnidentifiedImageError
 
-from govscraper.replica import FAULT_KINDS, ReplicaServer, build_site
-from govscraper.replica import images as images_module
-from govscraper.replica import render as render_module
-from govscraper.replica import sample_documents as documents_module
-from govscraper.replica import server as server_module
-from govscraper.replica.render import Renderer
-from govscraper.replica.site import ReplicaSite
-from govscraper.replica.urls import list_path, slugify
+from govscraper_replica import FAULT_KINDS, ReplicaServer, build_site
+from govscraper_replica import images as images_module
+from govscraper_replica import render as render_module
+from govscraper_replica import sample_documents as documents_module
+from govscraper_replica import server as server_module
+from govscraper_replica.render import Renderer
+from govscraper_replica.site import ReplicaSite
+from govscraper_replica.urls import list_path, slugify
 from tests.waiting import PATIENCE, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -698,7 +698,7 @@ def test_module_entry_point_prints_ready_and_stops_on_sigterm():
         [
             sys.executable,
             "-m",
-            "govscraper.replica",
+            "govscraper_replica",
             "--articles",
             "40",
             "--seed",
@@ -1444,7 +1444,7 @@ def test_pages_never_mix_states_during_additions():
 
 def test_add_over_http_from_another_process():
     process = subprocess.Popen(
-        [sys.executable, "-m", "govscraper.replica", "--articles", "40", "--seed", "3", "--port", "0"],
+        [sys.executable, "-m", "govscraper_replica", "--articles", "40", "--seed", "3", "--port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -14,7 +14,7 @@ import signal
 import pytest
 import sqlite_utils
 
-from govscraper.replica import ReplicaServer, build_site
+from govscraper_replica import ReplicaServer, build_site
 from tests.conftest import registry_entry, run_cli
 from tests.crawl_process import CliProcess, run_status, wait_for_articles
 from tests.waiting import wait_for

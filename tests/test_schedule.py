@@ -46,7 +46,7 @@ from govscraper.registry import (
     parse_interval,
     parse_registry,
 )
-from govscraper.replica import ReplicaServer, build_site
+from govscraper_replica import ReplicaServer, build_site
 from tests.conftest import ROOT, registry_entry
 from tests.waiting import wait_for
 

@@ -111,11 +111,12 @@ def scrapyd(tmp_path_factory, registry_file) -> Iterator[Scrapyd]:
 
 
 def project_copy(destination: Path, scrapyd_url: str) -> Path:
-    """The files a deploy reads (scrapy.cfg, pyproject.toml, README.md, the package), the local target moved."""
+    """The files a deploy reads (scrapy.cfg, pyproject.toml, README.md, the packages), the local target moved."""
     destination.mkdir()
     for name in ("scrapy.cfg", "pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, destination / name)
-    shutil.copytree(ROOT / "govscraper", destination / "govscraper", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("govscraper", "govscraper_replica"):
+        shutil.copytree(ROOT / package, destination / package, ignore=shutil.ignore_patterns("__pycache__"))
     config = configparser.ConfigParser()
     config.read(destination / "scrapy.cfg", encoding="utf-8")
     assert config.get("deploy:local", "project") == "govscraper"
@@ -160,7 +161,8 @@ def test_the_egg_carries_the_registry_the_replica_and_the_settings_entry_point(d
         names = set(egg.namelist())
         assert "govscraper/portals.toml" in names  # package data: the registry reaches the egg
         assert egg.read("govscraper/portals.toml") == (ROOT / "govscraper" / "portals.toml").read_bytes()
-        assert {"govscraper/replica/site.py", "govscraper/replica/server.py", "govscraper/spiders/portal.py"} <= names
+        assert {"govscraper_replica/site.py", "govscraper_replica/server.py", "govscraper/spiders/portal.py"} <= names
+        assert "govscraper_replica/data/corpus.json" in names  # the replica's text, package data as well
         entry_points = egg.read("EGG-INFO/entry_points.txt").decode()
     assert "[scrapy]" in entry_points
     assert "settings = govscraper.settings" in entry_points

@@ -15,9 +15,9 @@ import sqlite3
 
 import pytest
 
-from govscraper.replica import ReplicaServer, build_site
 from govscraper.search import Filters, SearchError, count, parse, search
 from govscraper.text.fold import canonical_tones, fold
+from govscraper_replica import ReplicaServer, build_site
 from tests.conftest import registry_entry, run_cli
 
 NEW_PARAGRAPHS = [

@@ -18,7 +18,7 @@ import sys
 import pytest
 import sqlite_utils
 
-from govscraper.replica import ReplicaServer, build_site
+from govscraper_replica import ReplicaServer, build_site
 from tests.conftest import ROOT, registry_entry
 from tests.waiting import PATIENCE
 

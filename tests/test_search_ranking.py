@@ -16,8 +16,8 @@ import pytest
 
 from govscraper.archive.fulltext import FTS_TABLE, bm25_call, index_article
 from govscraper.archive.schema import open_db
-from govscraper.replica import build_site
 from govscraper.search import Filters, count, parse, search
+from govscraper_replica import build_site
 
 QUERIES = (
     "hội nghị",

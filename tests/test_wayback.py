@@ -3,7 +3,7 @@
 Unit tests feed :mod:`govscraper.sources.cdx` CDX answers written from the CDX server's documentation
 (internetarchive/wayback, ``wayback-cdx-server/README.md``: a header row naming the fields, rows of strings, and with
 ``showResumeKey=true`` an empty row and ``[resumeKey]``). End-to-end tests run ``govscraper crawl ID --source
-wayback`` in a process against :class:`~govscraper.replica.fake_wayback.WaybackServer`, a local stand-in that serves a
+wayback`` in a process against :class:`~govscraper_replica.fake_wayback.WaybackServer`, a local stand-in that serves a
 replica portal's captures (several dates, repeated identical captures, non-HTML and non-200 captures, an article
 changed between captures, a photo never captured, 429s and a 503), and compare the archive with what the captures
 hold.
@@ -19,16 +19,6 @@ import urllib.request
 import pytest
 
 from govscraper import settings
-from govscraper.replica import build_site
-from govscraper.replica.fake_wayback import (
-    EARLY,
-    LATE,
-    MAIN,
-    ArchivedCapture,
-    WaybackArchive,
-    WaybackServer,
-    build_wayback,
-)
 from govscraper.sources.cdx import (
     WaybackCapture,
     WaybackError,
@@ -43,6 +33,16 @@ from govscraper.sources.cdx import (
     replay_url,
     timestamp_iso,
     urlkey,
+)
+from govscraper_replica import build_site
+from govscraper_replica.fake_wayback import (
+    EARLY,
+    LATE,
+    MAIN,
+    ArchivedCapture,
+    WaybackArchive,
+    WaybackServer,
+    build_wayback,
 )
 from tests.conftest import run_cli
 

@@ -2,7 +2,7 @@
 
 ``govscraper import-warc`` must read what archivists actually hold, so each builder follows its producer's
 conventions as documented or observed in its files; the HTTP exchanges inside are real answers of a running
-:class:`~govscraper.replica.ReplicaServer` (status line, headers and body bytes as the server sent them), fetched
+:class:`~govscraper_replica.ReplicaServer` (status line, headers and body bytes as the server sent them), fetched
 with the ``Host`` header of the portal's real name so that the pages link to it, as a capture of the live portal
 would. Expected values come from the replica's manifest and from the bytes put in (:class:`Capture`).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def demo(db_path: Path, articles: int, faults: bool, seed: int, port: int) -> No
     """
     from govscraper.archive.lookup import EXAMPLE_QUERY, example_rows, run_failures
     from govscraper.crawl.process import run_crawl
-    from govscraper.replica import ReplicaServer, build_site
+    from govscraper_replica import ReplicaServer, build_site
 
     close_db(open_db(db_path))
     site = build_site(articles=articles, seed=seed, faults="all" if faults else None)
@@ -89,29 +90,91 @@ def demo(db_path: Path, articles: int, faults: bool, seed: int, port: int) -> No
         raise click.ClickException(f"the demo crawl fetched nothing: {result.start_failure}")
 
 
-@cli.command()
-@click.option("--articles", type=click.IntRange(min=1), default=36, show_default=True)
-@click.option("--seed", type=int, default=2022, show_default=True)
-@click.option("--faults", is_flag=True, help="Inject one fault of each kind.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8022, show_default=True)
-def replica(articles: int, seed: int, faults: bool, port: int) -> None:
-    """Serve the replica portal on 127.0.0.1 until interrupted (to explore it, or crawl it by hand).
+# -h as well as --help, also when python -m govscraper_replica runs this command outside the group.
+@cli.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--articles", type=click.IntRange(min=1), default=36, show_default=True, help="Size of the replica portal."
+)
+@click.option("--seed", type=int, default=2022, show_default=True, help="Random seed: the same seed, the same site.")
+@click.option(
+    "--faults",
+    default="none",
+    show_default=True,
+    is_flag=False,
+    flag_value="all",
+    metavar="SPEC",
+    help="Make pages and images misbehave: none; all (one fault of each kind; also --faults alone); kinds "
+    "separated by commas (http500, timeout, ...: a wrong one names them all); or a JSON object kind -> ids.",
+)
+@click.option("--delta", type=click.IntRange(min=1), default=10, show_default=True, help="Articles per list page.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8022, show_default=True, help="0: any free port.")
+@click.option(
+    "--timeout-delay",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds a 'timeout' fault stalls before answering.",
+)
+@click.option(
+    "--huge-size",
+    type=click.IntRange(min=1),
+    default=12 * 1024 * 1024,
+    show_default=True,
+    help="Bytes a 'huge' fault's page exceeds.",
+)
+@click.option(
+    "--heavy-documents",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Attach N heavy or hostile documents (a 2,000-page PDF, a million-cell XLSX, a PDF that keeps pypdf busy "
+    "for minutes, a DOCX zip bomb, in turn) to articles spread over the site.",
+)
+@user_errors
+def replica(
+    articles: int,
+    seed: int,
+    faults: str,
+    delta: int,
+    host: str,
+    port: int,
+    timeout_delay: float,
+    huge_size: int,
+    heavy_documents: int,
+) -> None:
+    """Serve the replica portal until SIGINT (Ctrl-C) or SIGTERM, then exit 0 (to explore it, or crawl it by hand).
+
+    Once it listens it prints one line on stdout, READY http://127.0.0.1:PORT/, for scripts to wait for; what it
+    serves and that it stopped go to stderr. python -m govscraper_replica runs this same command.
 
     Example: govscraper replica --port 8022 (then: govscraper crawl --url http://127.0.0.1:8022/)
     """
-    from govscraper.replica import ReplicaServer, build_site
+    # The replica is a test double beside the runtime package: imported here, when the command runs, never before.
+    from govscraper_replica import ReplicaServer, build_site
+    from govscraper_replica.sample_documents import add_heavy_documents
 
-    site = build_site(articles=articles, seed=seed, faults="all" if faults else None)
     try:
-        server = ReplicaServer(site, host="127.0.0.1", port=port)
+        site = build_site(articles=articles, seed=seed, faults=faults, delta=delta)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--faults'") from None
+    if heavy_documents:
+        add_heavy_documents(site, heavy_documents)  # built now: the server answers at once
+    try:
+        server = ReplicaServer(site, host=host, port=port, timeout_delay=timeout_delay, huge_size=huge_size)
     except OSError as exc:
         raise click.ClickException(
-            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (choose another --port, or 0 for any free one)"
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another --port, or 0 for any free one)"
         ) from None
-    server.serve_until_signalled(
-        lambda: click.echo(f"serving {len(site.articles)} articles at {server.url} (Ctrl-C stops)")
-    )
-    click.echo("replica stopped")
+
+    def ready() -> None:
+        with contextlib.suppress(BrokenPipeError):  # whoever read READY has gone; keep serving
+            click.echo(f"READY {server.url}")
+        click.echo(f"serving {len(site.articles)} articles at {server.url} (Ctrl-C stops)", err=True)
+
+    server.serve_until_signalled(ready)
+    click.echo("replica stopped", err=True)
 
 
 @cli.command()

@@ -3,7 +3,7 @@
 Real portals fail in ways a crawler must survive: 5xx pages, articles deleted after the list was cached,
 stalled responses, connections cut mid-body, images that are HTML, redirect loops, pages of many megabytes,
 tag soup. A fault plan picks a few article pages and images, all reachable from list pages, and the server
-(:mod:`govscraper.replica.server`) makes them behave that way. The plan is part of the ground truth, so
+(:mod:`govscraper_replica.server`) makes them behave that way. The plan is part of the ground truth, so
 tests know which articles should end up archived and which should be recorded as failures.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from govscraper.replica.site import ReplicaArticle, ReplicaImage
+    from govscraper_replica.site import ReplicaArticle, ReplicaImage
 
 
 @dataclass(frozen=True)

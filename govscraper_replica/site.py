@@ -43,15 +43,16 @@ import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
-from govscraper.replica import corpus
-from govscraper.replica.faults import FAULT_KINDS, FaultSpec, plan_faults
-from govscraper.replica.urls import article_path, document_path, image_path, list_path, slugify
-from govscraper.text.dates import VN_TZ
+from govscraper_replica import corpus
+from govscraper_replica.faults import FAULT_KINDS, FaultSpec, plan_faults
+from govscraper_replica.urls import article_path, document_path, image_path, list_path, slugify
 
+#: Vietnam's time (UTC+7, no daylight saving): the portal's clock. The replica's own, not govscraper's.
+VN_TZ = timezone(timedelta(hours=7), "ICT")
 #: Publication dates fall in this range (district portals closed with the reform of 1 July 2025).
 FIRST_DAY = date(2019, 1, 1)
 LAST_DAY = date(2025, 6, 30)
@@ -63,7 +64,7 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "doc": "application/msword",
-    # Heavy and hostile documents, only with add_heavy_documents (govscraper/replica/sample_documents.py).
+    # Heavy and hostile documents, only with add_heavy_documents (govscraper_replica/sample_documents.py).
     "pdf-pages": "application/pdf",
     "pdf-spin": "application/pdf",
     "xlsx-rows": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -486,7 +487,7 @@ class ReplicaSite:
     def _manifest(self) -> dict[str, Any]:
         image_faults = {image_id: image.fault for image_id, image in self.images.items() if image.fault}
         return {
-            "generator": "govscraper.replica",
+            "generator": "govscraper_replica",
             "revision": self.revision,
             "clock": self.clock.isoformat(timespec="seconds"),
             "added": list(self.added_ids),
@@ -585,7 +586,7 @@ def build_site(articles: int = 36, seed: int = 2022, faults: FaultSpec = None, d
     """Generate a replica portal of ``articles`` articles, deterministically from ``seed``.
 
     ``faults`` is None (none), ``"all"`` (one target per fault kind), kinds separated by commas, or a mapping
-    kind → ids (see :mod:`govscraper.replica.faults`). ``delta`` is the list page size, 10 like the portals.
+    kind → ids (see :mod:`govscraper_replica.faults`). ``delta`` is the list page size, 10 like the portals.
     """
     if articles < 1:
         raise ValueError("a replica needs at least one article (the typical one)")

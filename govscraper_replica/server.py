@@ -7,15 +7,15 @@ in one ``sendall`` per response with Nagle off, and nothing is logged per reques
 loopback gets well over 1,000 pages a second.
 
 A test that runs the replica in another process can edit an article between two crawls with
-``POST /_replica/edit?id=N`` and a JSON body of :meth:`~govscraper.replica.site.ReplicaSite.edit`'s arguments,
+``POST /_replica/edit?id=N`` and a JSON body of :meth:`~govscraper_replica.site.ReplicaSite.edit`'s arguments,
 e.g. ``{"title": "...", "paragraphs": ["...", "... ./."], "captions": {"0": "Hình: ..."}}``; the answer is the
 article's new ground truth. ``POST /_replica/add?count=N[&category=slug][&seed=S]`` publishes new articles
-(:meth:`~govscraper.replica.site.ReplicaSite.add`) and answers their ids and URLs. Only a server on a loopback
+(:meth:`~govscraper_replica.site.ReplicaSite.add`) and answers their ids and URLs. Only a server on a loopback
 address takes edits and additions, and only from a loopback client.
 
 Conditional requests, as a real web server answers them (RFC 9110, section 13): every page, image, document
 and static file sent with 200 carries a strong ``ETag`` (the SHA-256 of the exact bytes sent, quoted) and a
-``Last-Modified`` (:mod:`govscraper.replica.site` defines it per kind of page). ``If-None-Match`` matching the
+``Last-Modified`` (:mod:`govscraper_replica.site` defines it per kind of page). ``If-None-Match`` matching the
 current ETag (``*``, a list, ``W/`` tags compared weakly) gets ``304 Not Modified`` with the validators and no
 body; without ``If-None-Match``, ``If-Modified-Since`` no earlier than Last-Modified gets 304 too. HEAD answers
 the same, body aside. A faulted URL keeps its fault (no validators on a 500, a cut or a padded page; a
@@ -46,12 +46,12 @@ from types import FrameType, TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from govscraper.replica.images import image_bytes
-from govscraper.replica.render import LOGIN_PAGE, UNAVAILABLE_PAGE, Renderer
-from govscraper.replica.sample_documents import document_bytes
-from govscraper.replica.site import ReplicaArticle, ReplicaSite
-from govscraper.replica.syndication import Syndication
-from govscraper.replica.urls import parse_article_path, parse_image_query, parse_list_query
+from govscraper_replica.images import image_bytes
+from govscraper_replica.render import LOGIN_PAGE, UNAVAILABLE_PAGE, Renderer
+from govscraper_replica.sample_documents import document_bytes
+from govscraper_replica.site import ReplicaArticle, ReplicaSite
+from govscraper_replica.syndication import Syndication
+from govscraper_replica.urls import parse_article_path, parse_image_query, parse_list_query
 
 HTML = "text/html; charset=utf-8"
 ROBOTS_TXT = b"User-agent: *\nDisallow: /c/\nDisallow: /_replica/\n"
@@ -146,7 +146,7 @@ class ReplicaServer:
     stalls; ``huge_size`` is the size a "huge" page exceeds. ``validators=False`` serves like a server that
     sends no ETag or Last-Modified and ignores conditional headers (many small portals do): a test can then
     make a crawler re-download every page, as it must from such a portal. ``syndication`` publishes sitemaps
-    and feeds of the site (:mod:`govscraper.replica.syndication`); without it ``/sitemap.xml`` is a 404.
+    and feeds of the site (:mod:`govscraper_replica.syndication`); without it ``/sitemap.xml`` is a 404.
     """
 
     def __init__(
@@ -244,7 +244,7 @@ class ReplicaServer:
     def serve_until_signalled(self, ready: Callable[[], None] | None = None) -> int:
         """Serve in the foreground until SIGINT (Ctrl-C) or SIGTERM; returns the signal that ended it.
 
-        For ``govscraper replica`` and ``python -m govscraper.replica``. ``ready`` is called once the server
+        For ``govscraper replica`` and ``python -m govscraper_replica``. ``ready`` is called once the server
         answers (to print its address). Must run in the main thread, where Python delivers signals.
         """
         received: list[int] = []

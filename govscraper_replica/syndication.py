@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 if TYPE_CHECKING:
-    from govscraper.replica.site import ReplicaArticle, ReplicaSite
+    from govscraper_replica.site import ReplicaArticle, ReplicaSite
 
 SITEMAP_INDEX = "/sitemap.xml"
 SITEMAP_PREFIX = "/sitemaps/tin-bai-"

@@ -4,14 +4,16 @@ The offline demo, the end-to-end tests and the benchmark crawl this instead of t
 same markup as the real Liferay 6.2 pages in ``tests/fixtures/liferay62/``, at any size, with faults on
 demand, and it knows exactly what it served (the ground truth)::
 
-    from govscraper.replica import ReplicaServer, build_site
+    from govscraper_replica import ReplicaServer, build_site
 
     site = build_site(articles=36, seed=2022, faults=None, delta=10)
     with ReplicaServer(site, port=0) as server:
         crawl(server.url)                       # http://127.0.0.1:PORT/
         assert archived == site.manifest()      # or GET /_replica/manifest.json
 
-From a shell: ``python -m govscraper.replica --articles 2000 --faults all`` prints ``READY <url>``.
+From a shell: ``govscraper replica --articles 2000 --faults all --port 0`` (or ``python -m govscraper_replica`` with
+the same options: one command) prints ``READY <url>``. A test double beside the runtime package: govscraper
+imports it only inside its ``demo`` and ``replica`` commands, and it takes no code from govscraper.
 
 Between two crawls, ``site.edit(article_id, title=..., sapo=..., paragraphs=[...], captions={0: ...})`` changes
 an article as a portal editor would (``POST /_replica/edit?id=N`` with the same fields as JSON does it for a
@@ -25,9 +27,9 @@ SHA-256 of the bytes) and a ``Last-Modified``, and ``If-None-Match``/``If-Modifi
 Modified`` when nothing changed; ``server.count_status(304)`` (or ``GET /_replica/stats.json``) counts them.
 """
 
-from govscraper.replica.faults import FAULT_KINDS, FaultKind
-from govscraper.replica.server import ReplicaServer
-from govscraper.replica.site import (
+from govscraper_replica.faults import FAULT_KINDS, FaultKind
+from govscraper_replica.server import ReplicaServer
+from govscraper_replica.site import (
     ReplicaArticle,
     ReplicaAttachment,
     ReplicaCategory,

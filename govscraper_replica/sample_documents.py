@@ -6,7 +6,7 @@ ASCII-folded Vietnamese), a minimal Office Open XML package, and for ``.doc`` an
 ``.doc`` files on Vietnamese portals really are (Word saves RTF under that name and opens it as a document).
 Output is deterministic: fixed ZIP timestamps, no creation dates.
 
-Heavy and hostile documents (:func:`add_heavy_documents`, ``python -m govscraper.replica --heavy-documents N``)
+Heavy and hostile documents (:func:`add_heavy_documents`, ``python -m govscraper_replica --heavy-documents N``)
 are for the offload benchmark (``benchmarks/offload.py``): a 2,000-page PDF, a spreadsheet of a million cells, a
 small PDF whose pages make pypdf work for minutes, and a DOCX zip bomb. A site built without them is unchanged,
 byte for byte.
@@ -22,10 +22,10 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from govscraper.replica.urls import fold_ascii
+from govscraper_replica.urls import fold_ascii
 
 if TYPE_CHECKING:
-    from govscraper.replica.site import ReplicaAttachment, ReplicaSite
+    from govscraper_replica.site import ReplicaAttachment, ReplicaSite
 
 
 def document_lines(doc: ReplicaAttachment) -> list[str]:

@@ -19,7 +19,7 @@ documented in internetarchive/wayback, ``wayback-cdx-server/README.md``):
   answers 503 once (``cdx_unavailable_once``); ``cdx_fault`` makes every CDX answer an HTML page, broken JSON or a
   500, as a struggling or misconfigured server would.
 
-:func:`build_wayback` fills it from a :class:`~govscraper.replica.site.ReplicaSite` rendered for a portal host, with
+:func:`build_wayback` fills it from a :class:`~govscraper_replica.site.ReplicaSite` rendered for a portal host, with
 captures at several dates, repeated identical captures, non-HTML and non-200 captures, an article changed between
 two captures, and a photo that was never captured. Each article capture keeps the article's ground truth as it was
 when captured (``truth``).
@@ -45,11 +45,12 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
-from govscraper.replica.images import image_bytes
-from govscraper.replica.render import Renderer
-from govscraper.replica.sample_documents import document_bytes
-from govscraper.replica.site import ReplicaArticle, ReplicaSite
-from govscraper.sources.cdx import CDX_FIELDS, pad_timestamp, urlkey
+import surt
+
+from govscraper_replica.images import image_bytes
+from govscraper_replica.render import Renderer
+from govscraper_replica.sample_documents import document_bytes
+from govscraper_replica.site import ReplicaArticle, ReplicaSite
 
 #: The capture dates of :func:`build_wayback` (UTC): an early crawl, the main one, a late one.
 EARLY, MAIN, LATE = "20240315083000", "20250109031245", "20250620101500"
@@ -57,6 +58,26 @@ EARLY, MAIN, LATE = "20240315083000", "20250109031245", "20250620101500"
 MEDIA = "20250109041245"
 ROBOTS_TXT = b"User-agent: *\nAllow: /\n"
 _WEB_PATH = re.compile(r"^/web/(?P<ts>\d{1,14})(?P<flag>[a-z]{2}_)?/(?P<url>.+)$")
+#: The fields the CDX server returns by default, in its order (its JSON header row names them).
+CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
+
+
+# The stand-in computes CDX keys and timestamps itself, never with govscraper.sources.cdx (the code under test): a
+# mistake there must show as a difference here, not be repeated on both sides.
+def urlkey(url: str) -> str:
+    """A URL's key in the index, in SURT form as the real CDX server writes it (the ``surt`` package, as pywb and
+    the Wayback Machine's tools use): ``http://www.Moduc.gov.vn:80/A?b=1&a=2`` -> ``vn,gov,moduc)/a?a=2&b=1``."""
+    return surt.surt(url)
+
+
+def pad_timestamp(value: str, *, end: bool = False) -> str:
+    """A ``from``/``to`` bound of 1 to 14 digits as the 14-digit timestamp it stands for: the first second of the
+    period it names, or with ``end`` its last (``2021`` -> ``20210101000000`` / ``20211231235959``)."""
+    if len(value) >= 14:
+        return value[:14]
+    first = "00000101000000"
+    last = "99991231235959"
+    return value + (last if end else first)[len(value) :]
 
 
 @dataclass

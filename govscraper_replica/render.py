@@ -9,7 +9,7 @@ traffic except one small bounded LRU of pager menus.
 A page is a pure function of the site's content and the request's host and path: nothing depends on the clock
 or on how often a page was asked for (the visitor counter is derived from the page's path), so a re-crawl can
 tell an unchanged page by its digest (the server's ETag is that digest). Rendering holds the site's lock, so an
-edit (:meth:`~govscraper.replica.site.ReplicaSite.edit`) or an addition (``add``) is never half-seen.
+edit (:meth:`~govscraper_replica.site.ReplicaSite.edit`) or an addition (``add``) is never half-seen.
 
 Page chrome that is not article text (skip link, banner, menus, breadcrumbs, font-size and print/e-mail/share
 tools, visitor counter, related articles, footer) is present as on real portals, and always outside
@@ -25,12 +25,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-from govscraper.replica import corpus
-from govscraper.replica.site import GROUP_ID
-from govscraper.replica.urls import list_path
+from govscraper_replica import corpus
+from govscraper_replica.site import GROUP_ID
+from govscraper_replica.urls import list_path
 
 if TYPE_CHECKING:
-    from govscraper.replica.site import ReplicaArticle, ReplicaSite
+    from govscraper_replica.site import ReplicaArticle, ReplicaSite
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#034;", "'": "&#039;"})
 _THEME = "moduc_WAR_moductheme"
