@@ -1,4 +1,4 @@
-"""Measure Vietnamese date parsers on the date table (tests/date_cases.py): ours against dateparser.
+"""Measure Vietnamese date parsers on the date table (tests/helpers/date_cases.py): ours against dateparser.
 
 Run from the project root:  .venv/bin/python benchmarks/dates.py [--repeat N] [--cases]
 
@@ -39,7 +39,7 @@ import dateparser  # noqa: E402
 from dateparser.search import search_dates  # noqa: E402
 
 from govscraper.text import VN_TZ, parse_views, parse_vn_datetime  # noqa: E402
-from tests.date_cases import CASES, HELD_OUT, NOW  # noqa: E402
+from tests.helpers.date_cases import CASES, HELD_OUT, NOW  # noqa: E402
 
 SETTINGS = {
     "DATE_ORDER": "DMY",

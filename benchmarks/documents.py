@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from govscraper.files.documents import extract_document_text  # noqa: E402
 from govscraper_replica import build_site  # noqa: E402
 from govscraper_replica.sample_documents import document_bytes  # noqa: E402
-from tests.test_documents import HELVETICA, bomb_docx, make_ods, make_pdf  # noqa: E402
+from tests.helpers.documents import HELVETICA, bomb_docx, make_ods, make_pdf  # noqa: E402
 
 
 def median_ms(call: Callable[[], object], repeat: int) -> float:

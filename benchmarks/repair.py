@@ -16,7 +16,7 @@ Cases, each with the text that is right:
   UTF-8 decoded as windows-1252 (as browsers do: undefined bytes become C1 controls) and as latin-1, alone and as a
   word of an ASCII sentence;
 * ``corpus``: every non-ASCII string of the replica's Vietnamese corpus, 120 generated articles and the layout
-  fixtures' expected values (tests/test_repair.CLEAN), damaged the same two ways;
+  fixtures' expected values (tests/helpers/repair_cases.CLEAN), damaged the same two ways;
 * ``clean``: text that must come back unchanged: the same corpus undamaged, foreign names and symbols
   ("Muñoz", "25°C", "ĐÃ”", curly quotes), and the English text of the real Liferay pages;
 * ``legacy``: the corpus in TCVN3 and in VNI read as windows-1252: a mojibake repairer may leave it (TCVN3/VNI
@@ -52,15 +52,15 @@ from govscraper.text.legacy import (  # noqa: E402
     encode_vni,
 )
 from govscraper.text.repair import repair_text  # noqa: E402
-from tests.test_repair import CLEAN, DAMAGED  # noqa: E402
+from tests.helpers.repair_cases import CLEAN, DAMAGED  # noqa: E402
 
 REPAIRERS: dict[str, Callable[[str], str]] = {
     "ours": repair_text,
     "ftfy.fix_encoding": ftfy.fix_encoding,
     "ftfy.fix_text": ftfy.fix_text,
 }
-#: The mojibake cases of the tests, (damaged, right). From tests/test_repair.py (DAMAGED and the single tests) and
-#: tests/test_vietnamese_table.py.
+#: The mojibake cases of the tests, (damaged, right): tests/helpers/repair_cases.py (DAMAGED), the single tests of
+#: tests/test_repair.py and tests/test_vietnamese_table.py.
 TEST_CASES = [(damaged, right) for damaged, kind, right in DAMAGED if kind == "mojibake"] + [
     ("trong cÆ¡ quan nhÃ nÆ°á»›c", "trong cơ quan nhà nước"),  # à's no-break space became a space
     ("Ä\ufffdá»©c", "Đức"),  # Đ's 0x90 replaced by a windows-1252 decoder

@@ -1,50 +1,17 @@
-"""Shared fixtures: replica portals on 127.0.0.1, registry entries pointing at them, and CLI runs in processes.
+"""Shared fixtures: replica portals on 127.0.0.1 and a registry file pointing at them; hostile sites per module.
 
-Crawls run in their own process (``python -m govscraper``): Twisted's reactor runs once per process, and a
-separate process is how archivists run crawls anyway.
+Helpers that tests import live in ``tests/helpers/`` (a command in a process: ``tests/helpers/cli.py``).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from govscraper_replica import ReplicaServer, ReplicaSite, build_site
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def registry_entry(portal_id: str, server: ReplicaServer, site: ReplicaSite, platform: str = "liferay62") -> str:
-    """A registry entry for a replica, as an archivist would write it."""
-    categories = ", ".join(f'"{slug}"' for slug, *_ in site.categories)
-    return (
-        f'[[portal]]\nid = "{portal_id}"\nname = "Cổng thông tin điện tử huyện Mộ Đức (bản sao)"\n'
-        f'province = "Quảng Ngãi"\nlevel = "huyện"\nbase_url = "{server.url}"\nplatform = "{platform}"\n'
-        f'start_urls = [{categories}]\nstatus = "live"\n\n'
-    )
-
-
-def run_cli(
-    *args: str,
-    registry: Path | None = None,
-    timeout: float = 240,
-    cwd: Path | None = None,
-    command: tuple[str, ...] = (sys.executable, "-m", "govscraper"),
-    env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run a govscraper command in a new process, as a user would; output captured as text. ``env``: variables set
-    over this process's environment."""
-    merged = {**os.environ, "PYTHONUTF8": "1", **(env or {})}
-    if registry is not None:
-        merged["GOVSCRAPER_REGISTRY"] = str(registry)
-    return subprocess.run(
-        [*command, *args], capture_output=True, text=True, timeout=timeout, env=merged, cwd=cwd or ROOT, check=False
-    )
+from tests.helpers.cli import registry_entry
 
 
 @pytest.fixture(scope="session")
@@ -81,13 +48,13 @@ def registry_file(tmp_path_factory, clean_replica, clean_site, faulty_replica, f
     return path
 
 
-# The hostile site (tests/hostile_site.py) for the modules that crawl it: each module gets its own servers and its
-# own rows of the hostile cases' table, printed after its tests as "hostile cases (<module>)". test_hostile_warc.py
+# The hostile site (tests/helpers/hostile_site.py) for the modules that crawl it: each module gets its own servers and
+# its own rows of the hostile cases' table, printed after its tests as "hostile cases (<module>)". test_hostile_warc.py
 # defines its own ``site`` (a replica) and ``table`` (a Markdown table), which take precedence there.
 @pytest.fixture(scope="module")
 def site():
-    """The hostile web site's servers (tests/hostile_site.py), for one test module."""
-    from tests.hostile_site import HostileSite
+    """The hostile web site's servers (tests/helpers/hostile_site.py), for one test module."""
+    from tests.helpers.hostile_site import HostileSite
 
     hostile = HostileSite()
     yield hostile
@@ -96,8 +63,8 @@ def site():
 
 @pytest.fixture(scope="module")
 def table(request):
-    """A test module's rows of the hostile cases' table (tests/hostile_site.py), printed after its tests."""
-    from tests.hostile_site import Table
+    """A test module's rows of the hostile cases' table (tests/helpers/hostile_site.py), printed after its tests."""
+    from tests.helpers.hostile_site import Table
 
     collected = Table()
     yield collected

@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from govscraper.archive.lookup import capture_bytes
 from govscraper_replica import ReplicaServer, build_site
-from tests.conftest import registry_entry, run_cli
+from tests.helpers.cli import registry_entry, run_cli
 
 EDITED_PARAGRAPHS = [
     "Chiều ngày 07/01/2022, UBND huyện và Ủy ban MTTQ Việt Nam huyện tổ chức hội nghị tổng kết (bản đã sửa).",

@@ -1,6 +1,6 @@
 """Crash-safe archive creation and upgrades: a process killed at any SQL statement leaves an archive that opens.
 
-``tests/crash_driver.py`` forks a child that creates (or upgrades) an archive and SIGKILLs itself when SQLite is
+``tests/helpers/crash_driver.py`` forks a child that creates (or upgrades) an archive and SIGKILLs itself when SQLite is
 about to run its N-th statement, for many N: every transaction boundary (BEGIN, COMMIT, SAVEPOINT, RELEASE, and the
 statement after each) and every ``stride``-th statement in between. After each kill the next process must open the
 archive with the full schema (the same ``sqlite_master`` as an archive made without interruption), every
@@ -20,14 +20,14 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers.cli import ROOT
 
 STRIDE = int(os.environ.get("GOVSCRAPER_CRASH_STRIDE", "0"))
 
 
 def run_driver(*args: str) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "tests.crash_driver", *args],
+        [sys.executable, "-m", "tests.helpers.crash_driver", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

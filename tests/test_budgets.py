@@ -1,8 +1,8 @@
 """Budgets: a crawl of an endless site ends, its memory bounded, its run saying so.
 
-Each test crawls a case of the hostile site (``tests/hostile_site.py``) with a real ``govscraper crawl`` process into a
-real archive; peak memory is asserted where memory is the point (the page of 200,000 links), and printed with the
-time otherwise (never asserted: on a busy machine time says nothing about the code).
+Each test crawls a case of the hostile site (``tests/helpers/hostile_site.py``) with a real ``govscraper crawl``
+process into a real archive; peak memory is asserted where memory is the point (the page of 200,000 links), and printed
+with the time otherwise (never asserted: on a busy machine time says nothing about the code).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from govscraper.crawl.budget import BudgetMiddleware
 from govscraper.extensions import run_status
 from govscraper.extract.links import anchors_beyond
 from govscraper.settings import GOVSCRAPER_MAX_LINKS_PER_PAGE, GOVSCRAPER_MAX_PAGES, GOVSCRAPER_MAX_REQUESTS
-from tests.hostile_site import OK_ARTICLE, TITLE, crawl, failures, registry_entry, rows
-from tests.measured import run_measured
+from tests.helpers.hostile_site import OK_ARTICLE, TITLE, crawl, failures, registry_entry, rows
+from tests.helpers.measured import run_measured
 
 
 # The rules ------------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 LIST = Path(__file__).parent / "fixtures" / "liferay62" / "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html"
 BROKEN_ARTICLE = (

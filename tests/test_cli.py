@@ -11,7 +11,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from govscraper.cli import cli
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = FIXTURES / "liferay62" / "liferay62_sotttt-hanoi_article_en_3159471.html"
@@ -172,8 +172,8 @@ def test_replica_serves_until_stopped(tmp_path):
     import signal
     import urllib.request
 
-    from tests.crawl_process import CliProcess
-    from tests.waiting import wait_for
+    from tests.helpers.crawl_process import CliProcess
+    from tests.helpers.waiting import wait_for
 
     replica = CliProcess("replica", "--port", "0", "--articles", "12")
     try:

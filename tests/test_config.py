@@ -24,7 +24,7 @@ from govscraper.crawl.process import import_settings, scrapy_settings
 from govscraper.settings import WAYBACK_SETTINGS
 from govscraper_replica import build_site
 from govscraper_replica.fake_wayback import WaybackServer, build_wayback
-from tests.conftest import ROOT, run_cli
+from tests.helpers.cli import ROOT, run_cli
 
 HOST = "moduc.quangngai.gov.vn"
 

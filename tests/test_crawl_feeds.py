@@ -28,8 +28,8 @@ import sqlite_utils
 
 from govscraper_replica import ReplicaServer, build_site
 from govscraper_replica.syndication import Syndication
-from tests.conftest import registry_entry, run_cli
-from tests.serving import QuietHandler, send
+from tests.helpers.cli import registry_entry, run_cli
+from tests.helpers.serving import QuietHandler, send
 
 SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 HOME = (

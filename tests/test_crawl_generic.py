@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from tests.conftest import run_cli
-from tests.serving import QuietHandler, http_server, send
+from tests.helpers.cli import run_cli
+from tests.helpers.serving import QuietHandler, http_server, send
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
 #: One list page per portal family, and the article page of the same portal it links to.

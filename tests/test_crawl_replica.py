@@ -15,7 +15,7 @@ import pytest
 import sqlite_utils
 from PIL import Image
 
-from tests.conftest import ROOT, run_cli
+from tests.helpers.cli import ROOT, run_cli
 
 LOOPBACK = ("--loopback",)
 

@@ -1,4 +1,4 @@
-"""Vietnamese portal dates and view counts: the table (tests/date_cases.py) and properties (hypothesis).
+"""Vietnamese portal dates and view counts: the table (tests/helpers/date_cases.py) and properties (hypothesis).
 
 The table pins what each known line must give; the properties say what must hold for any date a portal can
 write in any of its formats (it comes back), and for any text at all (no value after the crawl time, no
@@ -16,7 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from govscraper.text import VN_TZ, parse_views, parse_vn_datetime
-from tests.date_cases import CASES, NOW
+from tests.helpers.date_cases import CASES, NOW
 
 
 def _case_id(text: str) -> str:

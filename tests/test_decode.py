@@ -11,7 +11,7 @@ import pytest
 from govscraper.text.decode import decode_document_text, decode_page
 from govscraper.text.legacy import encode_tcvn3, encode_vni
 from govscraper.text.repair import repair_text
-from tests.hostile_site import cp1258
+from tests.helpers.hostile_site import cp1258
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIFERAY = FIXTURES / "liferay62"

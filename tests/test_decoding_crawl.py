@@ -12,7 +12,7 @@ import pytest
 
 from govscraper.text import encode_tcvn3, encode_vni
 from govscraper.text.decode import decode_html
-from tests.hostile_site import (  # noqa: F401  (fixtures: one of each per module)
+from tests.helpers.hostile_site import (  # noqa: F401  (fixtures: one of each per module)
     DECODING,
     OK_ARTICLE,
     PARAGRAPHS,

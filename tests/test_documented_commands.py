@@ -1,7 +1,7 @@
 """Every command the documentation shows runs, offline, against the demo archive and the local replica.
 
-The commands are read from README.md and docs/ by ``tests/documented.py`` (which says what is changed to run them
-offline). They run in one working folder, in the order the documentation gives, after ``govscraper demo`` made the
+The commands are read from README.md and docs/ by ``tests/helpers/documented.py`` (which says what is changed to run
+them offline). They run in one working folder, in the order the documentation gives, after ``govscraper demo`` made the
 archive there, as a reader following the documentation would. Each must end with status 0 and no traceback; the
 commands that serve until stopped (``serve``, ``replica`` or ``python -m govscraper_replica``, ``schedule``) must
 answer, then stop cleanly on Ctrl-C or SIGTERM.
@@ -25,10 +25,10 @@ import pytest
 from govscraper.registry import load_registry
 from govscraper_replica import ReplicaServer, build_site
 from govscraper_replica.fake_wayback import WaybackServer, build_wayback
-from tests.crawl_process import CliProcess
-from tests.documented import DOCUMENTS, ROOT, Documented, commands, problems, steps
-from tests.serving import OPENER, announced, get
-from tests.waiting import wait_for
+from tests.helpers.crawl_process import CliProcess
+from tests.helpers.documented import DOCUMENTS, ROOT, Documented, commands, problems, steps
+from tests.helpers.serving import OPENER, announced, get
+from tests.helpers.waiting import wait_for
 
 DOCUMENTED = commands()
 #: Every step of every command line shown, also those no test can run (installs, Scrapyd, curl).
@@ -248,7 +248,7 @@ def run_until_stopped(workbench: Workbench, documented: Documented, argv: list[s
 
 
 def test_commands_are_read_from_the_documentation_as_a_reader_would():
-    from tests.documented import _without_comment, variants
+    from tests.helpers.documented import _without_comment, variants
 
     assert variants("govscraper show 12 [--version 1] [--raw]") == [
         "govscraper show 12",
@@ -278,7 +278,7 @@ def test_every_documented_command_is_known(where, step):
 def test_every_setting_the_documentation_names_exists():
     """A GOVSCRAPER_* name in the prose is a setting (or a variable the tests read): a renamed setting cannot
     leave its old name in the documentation."""
-    from tests.documented import _setting_problem
+    from tests.helpers.documented import _setting_problem
 
     unknown = [
         f"{path.relative_to(ROOT)}: {name}"

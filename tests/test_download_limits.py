@@ -20,8 +20,8 @@ from twisted.python.failure import Failure
 from govscraper.crawl.failures import describe_failure
 from govscraper.middlewares import backoff_delay
 from govscraper_replica.sample_documents import pdf_bytes
-from tests.conftest import run_cli
-from tests.serving import QuietHandler, http_server, send
+from tests.helpers.cli import run_cli
+from tests.helpers.serving import QuietHandler, http_server, send
 
 #: Half a minute before the RFC's own example date.
 NOW = parsedate_to_datetime("Wed, 21 Oct 2015 07:27:30 GMT").timestamp()

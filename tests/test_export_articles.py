@@ -22,7 +22,7 @@ from govscraper.publish.export import export_articles, valid_fields
 from govscraper.search.engine import Filters
 from govscraper.search.query import SearchError, parse
 from govscraper.text.fold import fold
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 LISTS = ("images", "attachments")
 NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png|gif|webp|bin)")

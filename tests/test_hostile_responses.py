@@ -10,7 +10,7 @@ bound far above what a healthy crawl needs).
 
 from __future__ import annotations
 
-from tests.hostile_site import BOMBS, OK_ARTICLE, TITLE, HostileSite, crawl, failures, rows
+from tests.helpers.hostile_site import BOMBS, OK_ARTICLE, TITLE, HostileSite, crawl, failures, rows
 
 #: A healthy crawl of this site stays near 100 MB; a bomb decoded whole would need 256 MiB or more.
 PEAK_BOUND_MB = 250

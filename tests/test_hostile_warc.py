@@ -1,11 +1,11 @@
 """``govscraper import-warc`` on hostile and damaged WARC files: bounded memory, one bad record skipped.
 
-Every case of ``tests/hostile_warc.py`` is built here, in the test, and imported as a user imports it, in a process
-of its own whose peak memory is measured (``tests/measured.py``). Each must end with exit status 4 (imported, but a
-record was skipped), one warning line naming the file, the offset and (when its headers say one) the URL of the bad
-record, one ``import_failures`` row at that offset, both normal articles around it archived, and a peak RSS under
-300 MB however large the hostile record claims or inflates to be. Time is reported (a table of the cases is written
-at the end of the module, for the README), never asserted: on a shared machine it says nothing about the code.
+Every case of ``tests/helpers/hostile_warc.py`` is built here, in the test, and imported as a user imports it, in a
+process of its own whose peak memory is measured (``tests/helpers/measured.py``). Each must end with exit status 4
+(imported, but a record was skipped), one warning line naming the file, the offset and (when its headers say one) the
+URL of the bad record, one ``import_failures`` row at that offset, both normal articles around it archived, and a peak
+RSS under 300 MB however large the hostile record claims or inflates to be. Time is reported (a table of the cases is
+written at the end of the module, for the README), never asserted: on a shared machine it says nothing about the code.
 
 The last case is govscraper's own WARC of a hostile site: a crawl of a local server whose page is a gzip bomb, which
 the crawl refuses but records as received; the import of that WARC must refuse it too.
@@ -24,11 +24,11 @@ import sqlite_utils
 
 from govscraper.sources.warc_reader import decode_body
 from govscraper_replica import ReplicaServer, build_site
-from tests import hostile_warc as hostile
-from tests import warc_samples as samples
-from tests.conftest import run_cli
-from tests.hostile_site import show_table
-from tests.measured import Measured, run_measured
+from tests.helpers import hostile_warc as hostile
+from tests.helpers import warc_samples as samples
+from tests.helpers.cli import run_cli
+from tests.helpers.hostile_site import show_table
+from tests.helpers.measured import Measured, run_measured
 
 REGISTRY = (
     '[[portal]]\nid = "qni-hostile"\nname = "Cổng thông tin điện tử huyện Mộ Đức (lưu trữ)"\nprovince = "Quảng Ngãi"\n'
@@ -74,7 +74,7 @@ def registry(tmp_path_factory):
 @pytest.fixture(scope="module")
 def table(request):
     """The cases' figures, shown at the end of the module and appended to ``GOVSCRAPER_HOSTILE_TABLE``, if set
-    (:func:`tests.hostile_site.show_table`)."""
+    (:func:`tests.helpers.hostile_site.show_table`)."""
     rows: list[str] = []
     yield rows
     lines = [

@@ -1,6 +1,6 @@
 """``govscraper import-warc``: WARC files of Heritrix, wget, Browsertrix and govscraper itself, into the archive.
 
-The WARC files are built from real answers of the replica portal (``tests/warc_samples.py``), so the expected
+The WARC files are built from real answers of the replica portal (``tests/helpers/warc_samples.py``), so the expected
 articles come from its manifest and the expected blobs from the bytes put into the files. Imports run as a user runs
 them, in a process of their own, with no network: the pages link to ``moduc.replica.test``, which does not exist.
 """
@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from govscraper.archive.warc import read_record
 from govscraper.cli import cli
 from govscraper_replica import ReplicaServer, build_site
-from tests import warc_samples as samples
-from tests.conftest import run_cli
+from tests.helpers import warc_samples as samples
+from tests.helpers.cli import run_cli
 
 REGISTRY = (
     '[[portal]]\nid = "qni-warcrep"\nname = "Cổng thông tin điện tử huyện Mộ Đức (lưu trữ)"\nprovince = "Quảng Ngãi"\n'
@@ -386,7 +386,7 @@ def test_truncated_warc_imports_what_is_whole_and_reports_the_rest(tmp_path, exc
 
 
 def test_own_warc_of_a_crawl_imports_into_a_fresh_archive(tmp_path, server, site, manifest):
-    from tests.conftest import registry_entry
+    from tests.helpers.cli import registry_entry
 
     registry = tmp_path / "own.toml"
     registry.write_text(registry_entry("qni-own", server, site), encoding="utf-8")

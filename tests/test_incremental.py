@@ -15,7 +15,7 @@ import pytest
 import sqlite_utils
 
 from govscraper_replica import ReplicaServer, build_site
-from tests.conftest import registry_entry, run_cli
+from tests.helpers.cli import registry_entry, run_cli
 
 
 @pytest.fixture(scope="module")

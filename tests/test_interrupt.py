@@ -22,9 +22,9 @@ import pytest
 import sqlite_utils
 
 from govscraper_replica import ReplicaServer, build_site
-from tests.conftest import registry_entry, run_cli
-from tests.crawl_process import CliProcess, read, run_status, wait_for_articles
-from tests.waiting import wait_for
+from tests.helpers.cli import registry_entry, run_cli
+from tests.helpers.crawl_process import CliProcess, read, run_status, wait_for_articles
+from tests.helpers.waiting import wait_for
 
 #: The politeness of a real crawl (the replica on 127.0.0.1 is otherwise crawled at full speed): one request at a
 #: time or two, a delay between them, AutoThrottle.

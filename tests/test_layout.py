@@ -243,3 +243,22 @@ def test_no_two_public_classes_share_a_name():
             if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
                 where.setdefault(node.name, []).append(str(path.relative_to(PACKAGE)))
     assert {name: paths for name, paths in where.items() if len(paths) > 1} == {}
+
+
+def test_tests_import_helpers_never_other_tests():
+    """What tests share lives in ``tests/helpers/``: no test module (nor a benchmark) imports a test module or
+    ``conftest.py``, so each test file can be read, run and moved alone."""
+    root = PACKAGE.parent
+    wrong = []
+    for path in [*sorted((root / "tests").rglob("*.py")), *sorted((root / "benchmarks").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            if isinstance(node, ast.ImportFrom) and node.module == "tests":
+                names += [f"tests.{alias.name}" for alias in node.names]
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            wrong += [
+                f"{path.relative_to(root)}:{node.lineno} imports {name}"
+                for name in names
+                if name.startswith(("tests.test_", "tests.conftest")) or name in ("conftest",)
+            ]
+    assert wrong == []

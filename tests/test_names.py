@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from govscraper.files.sniff import MAX_FILENAME_BYTES, filename_for, safe_filename
 from govscraper_replica.sample_documents import pdf_bytes
-from tests.conftest import run_cli
-from tests.serving import QuietHandler, http_server, send
+from tests.helpers.cli import run_cli
+from tests.helpers.serving import QuietHandler, http_server, send
 
 
 @pytest.mark.parametrize(

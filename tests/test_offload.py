@@ -23,10 +23,10 @@ from govscraper.files.documents import extract_document_text
 from govscraper.files.offload import DocumentReader, pool_failure
 from govscraper_replica import ReplicaServer, build_site
 from govscraper_replica.sample_documents import add_heavy_documents, document_bytes, spinning_pdf
-from tests.conftest import run_cli
-from tests.crawl_process import CliProcess, read, run_status
-from tests.test_documents import bomb_docx
-from tests.waiting import wait_for
+from tests.helpers.cli import run_cli
+from tests.helpers.crawl_process import CliProcess, read, run_status
+from tests.helpers.documents import bomb_docx
+from tests.helpers.waiting import wait_for
 
 MB = 1024 * 1024
 

@@ -9,114 +9,24 @@ and a real crawl per platform over HTTP from :class:`FixtureSite` into SQLite.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
-import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import sqlite_utils
-from PIL import Image
 
 from govscraper.extract.detect import detect_platform, extract_article
 from govscraper.extract.profiles import liferay7, liferay62, sharepoint, uploadcms
 from govscraper.registry import PLATFORMS as REGISTRY_PLATFORMS
 from govscraper.spiders import spider_for_platform
 from govscraper.text import decode_page
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.fixture_site import FIXTURES, FixtureSite, load, page_text
 
-FIXTURES = Path(__file__).parent / "fixtures"
 PROFILES = {"liferay7": liferay7, "sharepoint": sharepoint, "uploadcms": uploadcms}
-#: A minimal PDF (one empty page) for attachment URLs.
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-def load(platform: str, name: str) -> dict:
-    return json.loads((FIXTURES / platform / name).read_text(encoding="utf-8"))
-
-
-def page_text(platform: str, name: str) -> str:
-    return decode_page((FIXTURES / platform / name).read_bytes())
 
 
 ARTICLES = [(p, name) for p in PROFILES for name in load(p, "expected_articles.json")]
 LISTS = [(p, name) for p in PROFILES for name in load(p, "expected_lists.json")]
-
-
-class FixtureSite:
-    """A fixture portal on 127.0.0.1: each page at its path (``pages.json``), the portal's host rewritten to here.
-
-    Image paths answer a small JPEG, document paths (``.pdf``) a PDF, ``/robots.txt`` a polite file that allows
-    the news; ``/loi-may-chu`` answers 500 and ``/tai-lieu.pdf`` a PDF (for the probe's error tests); anything else
-    is a 404.
-    """
-
-    def __init__(self, platform: str, site: str | None = None):
-        manifest = load(platform, "pages.json")
-        self.origin = (site or manifest["base_url"]).rstrip("/")
-        files = manifest["other_sites"][site] if site else manifest["pages"]
-        self.routes: dict[str, Path] = {}
-        for name, paths in files.items():
-            for path in paths:
-                self.routes[path] = FIXTURES / platform / name
-        self.requests: list[tuple[str, str]] = []
-        site_ref = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                site_ref.requests.append((self.path, self.headers.get("User-Agent", "")))
-                status, content_type, body = site_ref.answer(self.path)
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def local(self, url: str) -> str:
-        """A fixture URL (on the portal's real host) as served here."""
-        return url.replace(self.origin, self.url, 1)
-
-    def answer(self, path: str) -> tuple[int, str, bytes]:
-        if path == "/robots.txt":
-            return 200, "text/plain", b"User-agent: *\nDisallow: /c/portal/\nDisallow: /_layouts/\n"
-        if path == "/loi-may-chu":
-            return 500, "text/html", b"<html><body>Runtime Error</body></html>"
-        page = self.routes.get(path)
-        if page is not None:
-            text = page.read_text(encoding="utf-8")
-            return 200, "text/html; charset=utf-8", text.replace(self.origin, self.url).encode("utf-8")
-        lowered = urlsplit(path).path.lower()
-        if re.search(r"\.(?:jpe?g|png|gif)(?:/|$)", lowered):
-            return 200, "image/jpeg", _jpeg(path)
-        if ".pdf" in lowered:
-            return 200, "application/pdf", PDF
-        return 404, "text/html", b"<html><body>Not found</body></html>"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def _jpeg(path: str) -> bytes:
-    """A distinct small photo per path (its colour from the path's hash)."""
-    colour = tuple(hashlib.sha256(path.encode()).digest()[:3])
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------------------------------------ articles

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import sqlite_utils
 from scrapy.settings import Settings
 
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 ARTICLE = """<html><head><title>Hội nghị tổng kết</title></head><body>
 <div class="title">Hội nghị tổng kết công tác năm 2023 của huyện</div>

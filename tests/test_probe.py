@@ -23,8 +23,8 @@ from govscraper.ops.probe import (
     render_entry,
 )
 from govscraper.registry import parse_registry
-from tests.conftest import run_cli
-from tests.test_platforms import FixtureSite, page_text
+from tests.helpers.cli import run_cli
+from tests.helpers.fixture_site import FixtureSite, page_text
 
 #: platform → (path probed, name, level, province, id, a start URL that must be proposed)
 HOMES = {

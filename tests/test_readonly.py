@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
-from tests.serving import get, start_serve
+from tests.helpers.cli import run_cli
+from tests.helpers.serving import get, start_serve
 
 PORTAL = "qni-replica"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -24,7 +24,7 @@ from govscraper.archive.schema import MIGRATIONS, open_db
 from govscraper.archive.writer import Archive
 from govscraper.cli import cli
 from govscraper.registry import Portal, RegistryError, load_registry, parse_registry
-from tests.conftest import ROOT
+from tests.helpers.cli import ROOT
 
 PACKAGED = ROOT / "govscraper" / "portals.toml"
 SCRIPT = ROOT / "scripts" / "registry_units.py"

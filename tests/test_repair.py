@@ -3,11 +3,6 @@ Vietnamese, English, or foreign names."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,41 +10,7 @@ from parsel import Selector
 
 from govscraper.text.legacy import VIETNAMESE_LOWER, VIETNAMESE_UPPER, decode_windows1252, encode_tcvn3, encode_vni
 from govscraper.text.repair import detect_encoding_damage, repair_mojibake, repair_text, vietnamese_score
-from govscraper_replica import corpus
-from govscraper_replica.site import build_site
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            yield from _strings(getattr(value, field.name))
-
-
-def _clean_vietnamese() -> list[str]:
-    """Every string of the replica's corpus and of 120 generated articles, and the layout fixtures' expected values."""
-    texts = set()
-    for name in dir(corpus):
-        if name.isupper():
-            texts.update(_strings(getattr(corpus, name)))
-    for article in build_site(articles=120).articles:
-        texts.update(_strings([article.title, article.sapo, article.body, article.author, article.summary]))
-        texts.add("\n\n".join(article.body))
-    for path in sorted((FIXTURES / "layouts").glob("*.json")):
-        texts.update(_strings(json.loads(path.read_text(encoding="utf-8"))))
-    return sorted(t for t in texts if not t.isascii())
-
-
-CLEAN = _clean_vietnamese()
+from tests.helpers.repair_cases import CLEAN, DAMAGED, FIXTURES
 
 
 # --------------------------------------------------------------------------------------------- vietnamese_score
@@ -73,30 +34,6 @@ def test_vietnamese_score_of_texts():
     assert vietnamese_score("S¸ng ngµy 14/3, t¹i héi tr\u00adêng UBND huyÖn") < 0.2
     assert vietnamese_score("") == vietnamese_score("2021 – 2025") == 0.0
     assert sum(map(vietnamese_score, CLEAN)) / len(CLEAN) > 0.9
-
-
-# ---------------------------------------------------------------------------------------- detection and repair
-DAMAGED = [
-    # (damaged text, kind, repaired)
-    ("T«i ®i häc", "tcvn3", "Tôi đi học"),  # TCVN3 (.VnTime fonts)
-    ("Toâi ñi hoïc", "vni", "Tôi đi học"),
-    ("Quáº£ng NgÃ£i", "mojibake", "Quảng Ngãi"),  # UTF-8 read as windows-1252
-    ("V¨n Träng", "tcvn3", "Văn Trọng"),  # an author line
-    ("Minh Tuaán", "vni", "Minh Tuấn"),
-    ("Toâi", "vni", "Tôi"),  # one VNI word that looks like Vietnamese letters only
-    ("Minh HiÕu", "tcvn3", "Minh Hiếu"),  # ... and a TCVN3 one
-    ("M\u00adêng Kh\u00ad¬ng", "tcvn3", "Mường Khương"),
-    ("Tæng kÕt c«ng t¸c phßng, chèng lôt b·o n¨m 2011", "tcvn3", "Tổng kết công tác phòng, chống lụt bão năm 2011"),
-    ("UBND TØNH QU¶NG NG·I", "tcvn3", "UBND TỈNH QUẢNG NGÃI"),
-    ("T¶i vÒ Phô lôc kÌm theo B¸o c¸o sè 14/BC-UBND", "tcvn3", "Tải về Phụ lục kèm theo Báo cáo số 14/BC-UBND"),
-    ("“N«ng th«n míi” – 2021", "tcvn3", "“Nông thôn mới” – 2021"),  # quotes and dash of the document kept
-    ("UÛy ban nhaân daân huyeän Bình Sôn", "vni", "Ủy ban nhân dân huyện Bình Sơn"),
-    ("Ä\x90á»©c Anh", "mojibake", "Đức Anh"),  # byte 0x90 kept as a C1 control (latin-1 decoding)
-    ("Thanh NhÃ\u00a0n", "mojibake", "Thanh Nhàn"),  # "à" is Ã + no-break space
-    ("TÆ° NghÄ©a Ä‘áº©y máº¡nh chuyá»ƒn Ä‘á»•i sá»‘", "mojibake", "Tư Nghĩa đẩy mạnh chuyển đổi số"),
-    ("donâ€™t", "mojibake", "don’t"),
-    ("cafÃ©", "mojibake", "café"),
-]
 
 
 @pytest.mark.parametrize(("damaged", "kind", "repaired"), DAMAGED, ids=[d[0][:24] for d in DAMAGED])

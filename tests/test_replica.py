@@ -42,7 +42,7 @@ from govscraper_replica import server as server_module
 from govscraper_replica.render import Renderer
 from govscraper_replica.site import ReplicaSite
 from govscraper_replica.urls import list_path, slugify
-from tests.waiting import PATIENCE, wait_for
+from tests.helpers.waiting import PATIENCE, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = "Cổng thông tin điện tử huyện Mộ Đức"

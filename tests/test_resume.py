@@ -15,9 +15,9 @@ import pytest
 import sqlite_utils
 
 from govscraper_replica import ReplicaServer, build_site
-from tests.conftest import registry_entry, run_cli
-from tests.crawl_process import CliProcess, run_status, wait_for_articles
-from tests.waiting import wait_for
+from tests.helpers.cli import registry_entry, run_cli
+from tests.helpers.crawl_process import CliProcess, run_status, wait_for_articles
+from tests.helpers.waiting import wait_for
 
 #: Slow enough that a kill lands mid-crawl: a few seconds for a few hundred articles on loopback.
 SLOW = ("--loopback", "-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4")

@@ -47,8 +47,8 @@ from govscraper.registry import (
     parse_registry,
 )
 from govscraper_replica import ReplicaServer, build_site
-from tests.conftest import ROOT, registry_entry
-from tests.waiting import wait_for
+from tests.helpers.cli import ROOT, registry_entry
+from tests.helpers.waiting import wait_for
 
 T0 = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 loopback, private or link-local addresses.
 
 The first tests check the rules themselves (:mod:`crawl.scope`, :mod:`crawl.addresses`, the registry's
-``aliases``, the resolver); the others crawl the hostile site (``tests/hostile_site.py``) with real ``govscraper
+``aliases``, the resolver); the others crawl the hostile site (``tests/helpers/hostile_site.py``) with real ``govscraper
 crawl`` processes into real archives, and check what was archived, what was recorded as failed, and what the other
 servers were asked (nothing).
 """
@@ -18,7 +18,7 @@ from govscraper.addresses import AddressPolicy, address_kind, host_kind, literal
 from govscraper.crawl.scope import AddressRefused, GuardedResolver, Scope, resolve_map
 from govscraper.extract.links import discover_links
 from govscraper.registry import RegistryError, parse_registry, portal_for_url
-from tests.hostile_site import (  # noqa: F401  (fixtures: one of each per module)
+from tests.helpers.hostile_site import (  # noqa: F401  (fixtures: one of each per module)
     OK_ARTICLE,
     TITLE,
     HostileSite,

@@ -28,8 +28,8 @@ import setuptools
 import sqlite_utils
 from packaging.version import Version
 
-from tests.conftest import ROOT
-from tests.waiting import NeverHappened, wait_for
+from tests.helpers.cli import ROOT
+from tests.helpers.waiting import NeverHappened, wait_for
 
 pytest.importorskip("scrapyd", reason="scrapyd is not installed (pip install scrapyd scrapyd-client)")
 pytest.importorskip("scrapyd_client", reason="scrapyd-client is not installed (pip install scrapyd-client)")

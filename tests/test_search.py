@@ -18,7 +18,7 @@ import pytest
 from govscraper.search import Filters, SearchError, count, parse, search
 from govscraper.text.fold import canonical_tones, fold
 from govscraper_replica import ReplicaServer, build_site
-from tests.conftest import registry_entry, run_cli
+from tests.helpers.cli import registry_entry, run_cli
 
 NEW_PARAGRAPHS = [
     "Sáng ngày 05/3, huyện tổ chức lễ ra quân chiến dịch Xuân tình nguyện với chủ đề sông Vệ xanh.",

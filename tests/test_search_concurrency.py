@@ -1,7 +1,7 @@
 """Concurrency: researchers query while a crawl writes.
 
-A real crawl of the replica runs in its own process; meanwhile another process (``tests/search_reader.py``) opens
-the archive the way ``govscraper search`` does, over and over, and searches it (exact and folded queries, with
+A real crawl of the replica runs in its own process; meanwhile another process (``tests/helpers/search_reader.py``)
+opens the archive the way ``govscraper search`` does, over and over, and searches it (exact and folded queries, with
 operators), each time inside one read transaction in which it also checks every article it can see against the
 replica's ground truth. SQLite's WAL mode and ``Archive.store_article`` (an article, its image and attachment rows
 and its index row in one transaction) promise that the reader is never refused ("database is locked") and never
@@ -19,8 +19,8 @@ import pytest
 import sqlite_utils
 
 from govscraper_replica import ReplicaServer, build_site
-from tests.conftest import ROOT, registry_entry
-from tests.waiting import PATIENCE
+from tests.helpers.cli import ROOT, registry_entry
+from tests.helpers.waiting import PATIENCE
 
 #: Slow enough that the crawl lasts several seconds on loopback, so the reader meets it at every stage.
 SLOW = ("--loopback", "-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
@@ -54,7 +54,7 @@ def test_searches_during_a_crawl_are_never_locked_out_and_never_see_half_an_arti
         registry = tmp_path / "registry.toml"
         registry.write_text(registry_entry("qni-concurrent", server, site), encoding="utf-8")
         reader = subprocess.Popen(
-            [sys.executable, "-m", "tests.search_reader", str(db_path), str(expected_path), str(stop_file)],
+            [sys.executable, "-m", "tests.helpers.search_reader", str(db_path), str(expected_path), str(stop_file)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

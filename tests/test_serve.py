@@ -25,8 +25,8 @@ from govscraper.publish import datasette_plugin
 from govscraper.publish.serve import HIDDEN_TABLES, QUERIES, TABLES, database_name, metadata
 from govscraper.search import SearchError, parse
 from govscraper.text.fold import canonical_tones, fold
-from tests.conftest import run_cli
-from tests.serving import get, start_serve, stop
+from tests.helpers.cli import run_cli
+from tests.helpers.serving import get, start_serve, stop
 
 PORTAL = "qni-replica"
 

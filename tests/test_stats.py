@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from govscraper.publish.stats import format_table, portal_stats
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ read as windows-1252, HTML entities, invisible characters, bylines, photo credit
 sentence that is body text, and the folded search form. Each row is ``(operation, input, expected)``; the operations
 are the public functions of ``govscraper.text`` and the content reader of the extractors (for bylines, captions,
 credits and source lines). Expected values are written from the text, as a reader of the input would. The date
-parser has its own, larger table (tests/date_cases.py); the date forms seen on real portals are repeated here so
+parser has its own, larger table (tests/helpers/date_cases.py); the date forms seen on real portals are repeated here so
 that this table covers them too.
 """
 

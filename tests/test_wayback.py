@@ -44,7 +44,7 @@ from govscraper_replica.fake_wayback import (
     WaybackServer,
     build_wayback,
 )
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 # The documentation's example, with showResumeKey=true&limit=5: note the line given twice, the ":80" originals and
 # the host spelled "www.archive.org" and "archive.org".

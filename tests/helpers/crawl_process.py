@@ -15,8 +15,8 @@ import sys
 import threading
 from pathlib import Path
 
-from tests.conftest import ROOT
-from tests.waiting import wait_for
+from tests.helpers.cli import ROOT
+from tests.helpers.waiting import wait_for
 
 
 class CliProcess:

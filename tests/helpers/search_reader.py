@@ -1,6 +1,6 @@
 """A researcher searching the archive while a crawl writes it; run in its own process by test_search_concurrency.py.
 
-    python -m tests.search_reader DB EXPECTED_JSON STOP_FILE
+    python -m tests.helpers.search_reader DB EXPECTED_JSON STOP_FILE
 
 ``EXPECTED_JSON`` maps each replica article's id (the archive's ``source_id``) to how many ``article_images`` and
 ``article_attachments`` rows the complete article has. Until ``STOP_FILE`` exists (then one round more), each round
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from govscraper.archive.schema import MIGRATIONS, open_db
 from govscraper.search import count, parse, search
-from tests.waiting import NeverHappened, wait_for
+from tests.helpers.waiting import NeverHappened, wait_for
 
 #: Exact and folded, single words and several, with operators: what researchers type.
 QUERIES = (

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests import warc_samples as samples
-from tests.serving import QuietHandler, send
+from tests.helpers import warc_samples as samples
+from tests.helpers.serving import QuietHandler, send
 
 #: Bytes of pattern copies compressed at once (then repeated as compressed bytes).
 CHUNK = 1 << 20

@@ -34,7 +34,7 @@ from typing import Any
 from PIL import Image
 
 from govscraper.text import encode_tcvn3, encode_vni
-from tests.measured import Measured, run_measured
+from tests.helpers.measured import Measured, run_measured
 
 # The articles' text, as the portal published it ----------------------------------------------------------------
 TITLE = "Hội nghị đánh giá công tác cải cách hành chính năm 2024 của huyện Mộ Đức"

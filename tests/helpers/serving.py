@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.conftest import ROOT
-from tests.waiting import NeverHappened, wait_for
+from tests.helpers.cli import ROOT
+from tests.helpers.waiting import NeverHappened, wait_for
 
 #: No proxy, whatever the environment says: everything here is on 127.0.0.1.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))

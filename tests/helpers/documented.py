@@ -22,7 +22,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: The documents whose commands must run.
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
 SHELL_LANGUAGES = ("sh", "bash", "shell", "console")
@@ -211,7 +211,7 @@ def _setting_problem(name: str) -> str | None:
     if not name.startswith("GOVSCRAPER_") or name in project_defaults() or name == CONFIG_VARIABLE:
         return None
     readers = [
-        path for path in (ROOT / "tests").glob("*.py") if path.stem not in ("documented", "test_documented_commands")
+        path for path in (ROOT / "tests").rglob("*.py") if path.stem not in ("documented", "test_documented_commands")
     ]
     if any(f'"{name}"' in path.read_text(encoding="utf-8") for path in readers):
         return None
