@@ -2,7 +2,7 @@
 
 Portals write dates a dozen ways, always day first: 12- or 24-hour clocks,
 the time before or after the date, weekday names, "ngày 05 tháng 01 năm 2022", labels ("Ngày đăng",
-"Publish date", "Cập nhật lúc") and view counts on the same line. The table in tests/date_cases.py holds every
+"Publish date", "Cập nhật lúc") and view counts on the same line. The table in tests/helpers/date_cases.py holds every
 form seen on real portals, in the test pages and in the replica, plus the other forms portals write.
 
 Why our own parser and not dateparser: benchmarks/DATES.md measures both on that table. dateparser 1.5 (``vi``,
