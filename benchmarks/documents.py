@@ -5,10 +5,10 @@ Run from the project root:  .venv/bin/python benchmarks/documents.py [--articles
 What is timed, each file ``--repeat`` times after one warm-up call (the readers are imported on first use), the
 median counting:
 
-* the replica's attachments (``build_site(articles=N, seed=2022)``, the files ``tests/test_documents.py`` reads):
+* the replica's attachments (``build_site(articles=N, seed=2022)``, the files ``tests/unit/test_documents.py`` reads):
   milliseconds per document for each format (PDF through pypdf, DOCX through python-docx, RTF named ``.doc``
   through striprtf), median and slowest of the per-document medians;
-* the hostile files of ``tests/test_documents.py``, which the tests check are bounded by a limit rather than by how
+* the hostile files of ``tests/unit/test_documents.py``, which the tests check are bounded by a limit rather than by how
   long they take: an ODS whose unused rows are one empty row repeated 100,000 times (not expanded), a DOCX whose
   ``word/document.xml`` inflates to 60 MB (refused by its declared size before anything is inflated), a PDF whose
   content stream inflates to 100 MB (stopped by pypdf's output limit).

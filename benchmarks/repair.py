@@ -10,8 +10,8 @@ Repairers, each given the same strings:
 
 Cases, each with the text that is right:
 
-* ``tests``: the mojibake cases of tests/test_repair.py and tests/test_vietnamese_table.py (also "à" whose no-break
-  space became a space, a "Đ" whose 0x90 byte a decoder replaced, text encoded twice);
+* ``tests``: the mojibake cases of tests/unit/test_repair.py and tests/unit/test_vietnamese_table.py (also "à" whose
+  no-break space became a space, a "Đ" whose 0x90 byte a decoder replaced, text encoded twice);
 * ``letters``: every Vietnamese letter, 12 vowels with each of the 6 tones and đ, lower and upper case (146), in
   UTF-8 decoded as windows-1252 (as browsers do: undefined bytes become C1 controls) and as latin-1, alone and as a
   word of an ASCII sentence;
@@ -60,7 +60,7 @@ REPAIRERS: dict[str, Callable[[str], str]] = {
     "ftfy.fix_text": ftfy.fix_text,
 }
 #: The mojibake cases of the tests, (damaged, right): tests/helpers/repair_cases.py (DAMAGED), the single tests of
-#: tests/test_repair.py and tests/test_vietnamese_table.py.
+#: tests/unit/test_repair.py and tests/unit/test_vietnamese_table.py.
 TEST_CASES = [(damaged, right) for damaged, kind, right in DAMAGED if kind == "mojibake"] + [
     ("trong cÆ¡ quan nhÃ nÆ°á»›c", "trong cơ quan nhà nước"),  # à's no-break space became a space
     ("Ä\ufffdá»©c", "Đức"),  # Đ's 0x90 replaced by a windows-1252 decoder
@@ -68,7 +68,8 @@ TEST_CASES = [(damaged, right) for damaged, kind, right in DAMAGED if kind == "m
     ("Ä\x90á»©c Phá»•", "Đức Phổ"),
     ("TÆ° NghÄ©a", "Tư Nghĩa"),
 ]
-#: Clean strings that look like damage to a careless repairer (tests/test_repair.py, tests/test_vietnamese_table.py).
+#: Clean strings that look like damage to a careless repairer (tests/unit/test_repair.py and
+#: tests/unit/test_vietnamese_table.py).
 CLEAN_SHORT = [
     "Muñoz", "Señor José Muñoz", "Peña Nieto", "Núñez", "Ibáñez", "Niño", "España", "Ñu", "Jörg Müller", "Björk",
     "Göteborg", "Köln", "Zürich", "Noël", "Zoë", "Hélène", "café", "né à Paris", "Thé vert et café", "São Paulo",

@@ -3,7 +3,7 @@
 Run from the project root:  .venv/bin/python benchmarks/replica.py [--articles 2000] [--repeat 5]
 
 ``build_site(articles=N, seed=1, faults="all")`` is timed ``--repeat`` times (the median counts): it generates the
-articles, photos, documents and fault plan as data and renders nothing (``tests/test_replica.py`` checks that), so
+articles, photos, documents and fault plan as data and renders nothing (``tests/e2e/test_replica.py`` checks that), so
 a test or a benchmark can make a site of thousands of articles at once. Then the pages a crawl asks for, rendered
 by ``Renderer`` as the server does on each request: the home page, the first and the last list page of the first
 category, and every article page (milliseconds per page, median). The site module's docstring promises 2,000

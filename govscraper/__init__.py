@@ -13,7 +13,8 @@ The folders follow the flow of the data, crawl -> extract -> store -> search / p
 * ``search/``, ``publish/`` (export, stats, Datasette), ``ops/`` (schedules, probe), ``cli/`` (the command).
 * Shared by every layer: ``model``, ``registry`` (with ``portals.toml``), ``config``, ``addresses``, ``progress``.
 
-Layers import downward only, and only ``archive/`` (with the readers built on it) speaks SQL; ``tests/test_layout.py``
-holds the package to that. The replica portal used by the demo and the tests is a package of its own,
+Layers import downward only, and only ``archive/`` (with the readers built on it) speaks SQL;
+``tests/unit/test_layout.py`` holds the package to that. The replica portal used by the demo and the tests is a package
+of its own,
 ``govscraper_replica``.
 """

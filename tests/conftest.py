@@ -1,6 +1,9 @@
 """Shared fixtures: replica portals on 127.0.0.1 and a registry file pointing at them; hostile sites per module.
 
-Helpers that tests import live in ``tests/helpers/`` (a command in a process: ``tests/helpers/cli.py``).
+Tests are in two folders, marked by where they are: ``tests/unit/`` (pure functions and single modules, no process
+or server: ``pytest -m unit``) and ``tests/e2e/`` (commands in processes, crawls over loopback HTTP into real
+archives, Datasette, Scrapyd, a browser: ``pytest -m e2e``). Helpers that tests import live in ``tests/helpers/``
+(a command in a process: ``tests/helpers/cli.py``).
 """
 
 from __future__ import annotations
@@ -9,9 +12,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from govscraper_replica import ReplicaServer, ReplicaSite, build_site
 from tests.helpers.cli import registry_entry
+
+# Hypothesis times each example against a deadline (200 ms) and calls a slow one a failure: a wall-clock assertion,
+# which a busy machine breaks (a 0.02 ms fold once took 315 ms beside a second copy of the suite). Properties are
+# about results; their speed is measured in benchmarks/.
+settings.register_profile("govscraper", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("govscraper")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test is marked ``unit`` or ``e2e`` by its folder."""
+    for item in items:
+        folder = item.path.parent.name
+        if folder in ("unit", "e2e"):
+            item.add_marker(folder)
 
 
 @pytest.fixture(scope="session")

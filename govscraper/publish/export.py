@@ -258,7 +258,7 @@ def _csv_line_select(chosen: list[str], raw: bool = False) -> str:
     The excel dialect's minimal quoting: a text cell holding a comma, a double quote, CR or LF is quoted with its
     quotes doubled; NULL is an empty cell; numbers as they are; a row of one empty cell is ``""``. The lists are JSON
     text, so quoted unless empty (``[]``), and start with "[", never a formula. Unless ``raw``, text cells are
-    escaped as :func:`csv_cell` does. ``tests/test_export_articles.py`` checks the rows against :mod:`csv`'s.
+    escaped as :func:`csv_cell` does. ``tests/e2e/test_export_articles.py`` checks the rows against :mod:`csv`'s.
     """
     cells = []
     for name in chosen:

@@ -139,7 +139,7 @@ def unpack(body: bytes, max_size: int = MAX_SIZE) -> bytes:
     Not Scrapy's ``scrapy.utils.gz.gunzip(body, max_size=...)``: it bounds memory the same way (64 KiB steps,
     stopping past ``max_size``), but once it has any output it returns what it inflated from a member cut short or
     with a wrong CRC, by design, so a sitemap cut after its first 64 KiB would be read as whole and silently lose
-    its end (``tests/test_feeds.py`` holds such a file). This loop refuses both.
+    its end (``tests/unit/test_feeds.py`` holds such a file). This loop refuses both.
     """
     if len(body) > max_size:
         raise FeedError(f"larger than {_megabytes(max_size)}")

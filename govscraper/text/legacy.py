@@ -37,7 +37,7 @@ VIETNAMESE_UPPER = VIETNAMESE_LOWER.upper()
 # ------------------------------------------------------------------------------------------------------- TCVN3
 #: TCVN 5712:1993 "VN1" table, bytes 0x80–0xFF. Source: the standard's code table as implemented by glibc's
 #: TCVN5712-1 converter (iconv/tcvn5712-1.c; ``iconv -f TCVN5712-1`` is checked against this in
-#: tests/test_legacy.py) and X11's lcUniConv/tcvn.h. The ABC (VN3) fonts ``.VnTime`` etc. use the same codes
+#: tests/e2e/test_legacy.py) and X11's lcUniConv/tcvn.h. The ABC (VN3) fonts ``.VnTime`` etc. use the same codes
 #: except that they leave out the capitals with tones (0x80–0x9F, 0x01–0x17, and AF BA BF C0–C5 CD D9–DB E0
 #: F0 FF): ABC users write those as a base capital followed by the lowercase toned code ("Aµ" = "À").
 #: Bytes 0xB0–0xB4 are the five tone marks as *combining* characters (grave, hook, tilde, acute, dot below):

@@ -1,7 +1,7 @@
 """Kill a process at chosen SQL statements while it creates or upgrades an archive, then open what it left.
 
-Run by ``tests/test_archive_crash.py`` as its own process (``python -m tests.helpers.crash_driver``), because it forks:
-a forked child opens the archive with :func:`archive.schema.open_db` and kills itself with SIGKILL when SQLite is
+Run by ``tests/e2e/test_archive_crash.py`` as its own process (``python -m tests.helpers.crash_driver``), because it
+forks: a forked child opens the archive with :func:`archive.schema.open_db` and kills itself with SIGKILL when SQLite is
 about to run its N-th statement (the connection's trace callback counts them). The parent then opens the archive
 as the next user would and checks it: it opens, it has every migration and the full schema (the same ``sqlite_master``
 as an archive created without interruption), its data are intact, SQLite's and FTS5's integrity checks pass.

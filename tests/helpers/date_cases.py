@@ -5,7 +5,7 @@ Each case is ``(text, published, views)``: ``published`` is ISO 8601 with ``+07:
 or None. Every expected value was written by reading the text, not by running a parser. All cases are read with
 the crawl time :data:`NOW` (dates after it are parse errors, not publication dates).
 
-Used by tests/test_dates.py (for govscraper.text.parse_vn_datetime and parse_views) and by benchmarks/dates.py
+Used by tests/unit/test_dates.py (for govscraper.text.parse_vn_datetime and parse_views) and by benchmarks/dates.py
 (ours against dateparser).
 """
 
@@ -41,7 +41,7 @@ HELD_OUT: list[tuple[str, str | None, int | None]] = [
 
 CASES: list[tuple[str, str | None, int | None]] = [
     # --- date forms seen on real portals (day first, Vietnam time), and the reference cases 12-14 of
-    #     tests/test_vietnamese_table.py
+    #     tests/unit/test_vietnamese_table.py
     ("09/01/2022", "2022-01-09", None),
     ("01/10/2021 15:53    4792", "2021-10-01T15:53:00+07:00", 4792),
     ("21/07/2022 | 10:00 AM", "2022-07-21T10:00:00+07:00", None),
@@ -54,7 +54,7 @@ CASES: list[tuple[str, str | None, int | None]] = [
     ("Hà Nội, ngày 10 tháng 05 năm 2022", "2022-05-10", None),
     ("ngày 21 tháng 09 năm 2025", "2025-09-21", None),  # dateparser's GitHub issue #1297: zero-padded month
     ("12/05/2021 - 08:30", "2021-05-12T08:30:00+07:00", None),  # "dd/mm/yyyy - HH:MM", older haiphong.gov.vn
-    # the remaining lines of tests/test_text.py's first date table
+    # the remaining lines of tests/unit/test_text.py's first date table
     ("Ngày đăng 20/06/2018 | 4:12 PM \u00a0|\u00a0View count: 349", "2018-06-20T16:12:00+07:00", 349),
     ("02/06/2015 | 12:00 AM", "2015-06-02T00:00:00+07:00", None),
     ("không có ngày", None, None),

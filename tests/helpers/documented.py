@@ -1,6 +1,6 @@
 """The commands the documentation shows, read out of its Markdown, and how to run them offline.
 
-``tests/test_documented_commands.py`` runs every command of README.md and docs/ (fenced ``sh``/``bash``/``console``
+``tests/e2e/test_documented_commands.py`` runs every command of README.md and docs/ (fenced ``sh``/``bash``/``console``
 blocks, and ``$ `` lines of plain blocks), so that none can crash unseen. A command is run as written, with only
 what must change to run offline on a test machine:
 

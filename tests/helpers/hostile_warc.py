@@ -12,7 +12,7 @@ flush (which resets the compressor, so each further chunk compresses to the same
 The gzip and zlib checksums of the whole are computed by combining the pattern's (:func:`crc32_of`,
 :func:`adler32_of`, zlib's own ``crc32_combine`` and ``adler32_combine`` in Python), so a member standing for
 8 GiB is a valid gzip member of 8 MB, built in a fraction of a second. Brotli is built the same way once its output
-for one chunk repeats (:func:`brotli_bytes`). ``tests/test_hostile_warc.py`` checks the builder against zlib,
+for one chunk repeats (:func:`brotli_bytes`). ``tests/e2e/test_hostile_warc.py`` checks the builder against zlib,
 gzip and brotli on small sizes.
 """
 

@@ -1,6 +1,6 @@
 """Encoding-repair cases: clean Vietnamese that must never change, and damaged text with its repair.
 
-Used by tests/test_repair.py and benchmarks/repair.py (the same cases measure govscraper's repair against ftfy).
+Used by tests/unit/test_repair.py and benchmarks/repair.py (the same cases measure govscraper's repair against ftfy).
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ from govscraper_replica.site import ReplicaSite
 from govscraper_replica.urls import list_path, slugify
 from tests.helpers.waiting import PATIENCE, wait_for
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PORTAL = "Cổng thông tin điện tử huyện Mộ Đức"
 TYPICAL_TITLE = "Tổng kết công tác phối hợp giữa UBND huyện với UBMTTQVN huyện năm 2021"
 ARTICLE_URL = re.compile(r"^/(?P<cat>[a-z0-9-]+)/-/view_content/(?P<id>\d{6,7})-(?P<slug>[a-z0-9-]+)\.html$")

@@ -17,7 +17,12 @@ import sqlite_utils
 
 from tests.helpers.cli import run_cli
 
-LIST = Path(__file__).parent / "fixtures" / "liferay62" / "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html"
+LIST = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "liferay62"
+    / "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html"
+)
 BROKEN_ARTICLE = (
     "<html class='aui'><head><title>Tin bài</title><script>Liferay.ThemeDisplay={}</script></head><body>"
     "<div id='p_p_id_101_'><div class='new-theme-article'><span>Nội dung đã chuyển sang giao diện mới.</span></div>"

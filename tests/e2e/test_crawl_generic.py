@@ -19,7 +19,7 @@ import sqlite_utils
 from tests.helpers.cli import run_cli
 from tests.helpers.serving import QuietHandler, http_server, send
 
-LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+LAYOUTS = Path(__file__).resolve().parents[1] / "fixtures" / "layouts"
 #: One list page per portal family, and the article page of the same portal it links to.
 FAMILIES = {
     "upload-cms": ("upload_quangngai_list_tin-dia-phuong", "upload_quangngai_article_xuc-tien-dau-tu"),

@@ -1,4 +1,5 @@
-"""Normalisation, on the reference cases of scraped Vietnamese text (dates and view counts: tests/test_dates.py)."""
+"""Normalisation, on the reference cases of scraped Vietnamese text (dates and view counts:
+tests/unit/test_dates.py)."""
 
 from __future__ import annotations
 

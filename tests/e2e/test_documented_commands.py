@@ -38,7 +38,7 @@ SMALL = {"--articles": "60", "--rounds": "1", "--repeat": "1", "--add": "2", "--
 #: A benchmark whose default size is large gets a small one.
 SMALL_DEFAULTS = {
     "benchmarks/search.py": ["--articles", "60"],
-    "benchmarks/export.py": ["--articles", "60"],
+    "benchmarks/export.py": ["--articles", "60", "--crawl", "40"],
     "benchmarks/stop.py": ["--articles", "60", "--after", "3", "--timeout", "8"],
     # The two heavy documents whose reading stops between pages (a 2,000-page PDF, a million cells), cut at 4 s.
     "benchmarks/offload.py": ["-s", "GOVSCRAPER_DOCUMENT_TIMEOUT=4"],

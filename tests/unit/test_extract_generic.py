@@ -28,8 +28,8 @@ from govscraper.extract.generic import (
 )
 from govscraper.extract.links import classify, discover_links, is_file, is_trap, page_number, same_host
 
-LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
-LIFERAY = Path(__file__).parent / "fixtures" / "liferay62"
+LAYOUTS = Path(__file__).resolve().parents[1] / "fixtures" / "layouts"
+LIFERAY = Path(__file__).resolve().parents[1] / "fixtures" / "liferay62"
 
 
 def _load() -> dict[str, tuple[dict, str]]:

@@ -13,7 +13,7 @@ from govscraper.text.legacy import encode_tcvn3, encode_vni
 from govscraper.text.repair import repair_text
 from tests.helpers.hostile_site import cp1258
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LIFERAY = FIXTURES / "liferay62"
 LAYOUTS = FIXTURES / "layouts"
 MO_DUC_CP1258 = b"M\xf4\xf2 \xd0\xfd\xecc"  # "Mộ Đức" in Windows-1258: base letters + combining tones

@@ -431,7 +431,7 @@ def test_the_wayback_url_from_the_environment_reaches_the_crawl(tmp_path):
     assert cdx
     assert web
     articles = rows(db, "SELECT origin, origin_url FROM articles")
-    assert len(articles) == 10  # as tests/test_wayback.py finds: 12 articles, one never captured, one not as 200
+    assert len(articles) == 10  # as tests/e2e/test_wayback.py finds: 12 articles, one never captured, one not as 200
     assert all(a["origin"] == "wayback" and a["origin_url"].startswith(server.url + "/web/") for a in articles)
     (run,) = rows(db, "SELECT settings FROM crawl_runs")
     assert json.loads(run["settings"])["wayback_url"] == server.url

@@ -38,7 +38,7 @@ def test_packaged_registry_has_quang_ngai_and_its_former_districts():
     prefixes: dict[str, str] = {}
     for portal in registry.values():
         assert portal.status in ("live", "offline", "unverified")
-        # One prefix per province (tests/test_registry_coverage.py checks the scheme itself).
+        # One prefix per province (tests/e2e/test_registry_coverage.py checks the scheme itself).
         assert prefixes.setdefault(portal.id.split("-")[0], portal.province) == portal.province, portal.id
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "govscraper"
+PACKAGE = Path(__file__).resolve().parents[2] / "govscraper"
 #: The replica portal and the fake Wayback Machine: the demo's, the tests' and the benchmarks' double.
 REPLICA = PACKAGE.parent / "govscraper_replica"
 #: The one module of govscraper that may import the replica, and only inside its commands (demo, replica).

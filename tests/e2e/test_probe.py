@@ -205,7 +205,12 @@ def test_probe_page_on_a_liferay62_page_names_its_signs():
 
     from govscraper.text import decode_page
 
-    path = Path(__file__).parent / "fixtures" / "liferay62" / "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html"
+    path = (
+        Path(__file__).resolve().parents[1]
+        / "fixtures"
+        / "liferay62"
+        / "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html"
+    )
     result = probe_page(decode_page(path.read_bytes()), "https://sotttt.hanoi.gov.vn/cong-nghe-thong-tin")
     assert result.platform == "liferay62"
     assert "liferay62: b=6201" in result.fingerprints

@@ -14,7 +14,7 @@ import pytest
 from govscraper.extract.profiles import liferay62
 from govscraper.text import parse_views, parse_vn_datetime
 
-FIXTURES = Path(__file__).parent / "fixtures" / "liferay62"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "liferay62"
 SITE = "https://sotttt.hanoi.gov.vn/"
 EXPECTED_ITEMS = json.loads((FIXTURES / "expected_list_items.json").read_text(encoding="utf-8"))
 P17_URL = (

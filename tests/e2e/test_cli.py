@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from govscraper.cli import cli
 from tests.helpers.cli import run_cli
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ARTICLE = FIXTURES / "liferay62" / "liferay62_sotttt-hanoi_article_en_3159471.html"
 ARTICLE_URL = (
     "https://sotttt.hanoi.gov.vn/web/sotttt-eng/hot-news/-/view_content/3159471-rules-for-citizen-reception-and-"

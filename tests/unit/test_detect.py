@@ -11,7 +11,7 @@ from govscraper.extract.detect import decode_page, detect_platform, extract_arti
 from govscraper.extract.profiles import liferay62
 from govscraper.text import decode as text_decode
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LIFERAY = FIXTURES / "liferay62"
 LAYOUTS = FIXTURES / "layouts"
 SITE = "https://sotttt.hanoi.gov.vn/"
