@@ -225,20 +225,21 @@ def test_heavy_and_hostile_documents_are_archived_with_the_reason_their_text_is_
             db_path, "SELECT filename, bytes, text_method, text_error, text FROM attachments"
         )
     }
-    killed = "text extraction stopped: over the time limit of 4 s a document (the worker was killed)"
+    killed = (None, "text extraction stopped: over the time limit of 4 s a document (the worker was killed)", False)
     expected = {
-        # Read for 60% of the limit, what was read kept.
-        "pdf-pages": ("pypdf", "text cut short: stopped after 2.4 s", True),
-        "xlsx-rows": ("openpyxl", "text cut short: stopped after 2.4 s", True),
+        # Read for 60% of the limit, what was read kept; on a busy machine a page may still be in the reader's hands
+        # when the limit comes, and the worker is killed (the reader's own stop: tests/unit/test_documents.py).
+        "pdf-pages": {("pypdf", "text cut short: stopped after 2.4 s", True), killed},
+        "xlsx-rows": {("openpyxl", "text cut short: stopped after 2.4 s", True), killed},
         # One page takes longer than the whole limit: the worker is killed, nothing read.
-        "pdf-spin": (None, killed, False),
+        "pdf-spin": {killed},
         # Refused by its declared size before anything is inflated.
-        "docx-bomb": ("python-docx", "DOCX too large to read: 200 MB of XML uncompressed (limit 50 MB)", False),
+        "docx-bomb": {("python-docx", "DOCX too large to read: 200 MB of XML uncompressed (limit 50 MB)", False)},
     }
     for doc in documents:
         data, method, error, text = rows[doc.file_name]
         assert data == document_bytes(doc)  # the file itself is archived, whatever became of its text
-        assert (method, error, bool(text)) == expected[doc.format], doc.file_name
+        assert (method, error, bool(text)) in expected[doc.format], doc.file_name
     ordinary = [row for name, row in rows.items() if not name.startswith("nang-")]
     assert ordinary
     assert all(error is None and text for _, _, error, text in ordinary)

@@ -24,7 +24,7 @@ from pypdf import PdfReader, PdfWriter
 from govscraper.files.documents import DocumentText, Limits, document_kind, extract_document_text
 from govscraper.text import encode_tcvn3, normalize_block
 from govscraper_replica import build_site
-from govscraper_replica.sample_documents import document_bytes
+from govscraper_replica.sample_documents import document_bytes, huge_xlsx, many_pages_pdf
 from govscraper_replica.urls import fold_ascii
 from tests.helpers.documents import (
     BODY,
@@ -457,3 +457,17 @@ def test_replica_documents_give_their_title():
             assert "ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC" in result.text
         seen.add(doc.format)
     assert seen == {"pdf", "docx", "doc"}  # their speed: benchmarks/documents.py
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [("report.pdf", lambda n: many_pages_pdf("report", n)), ("table.xlsx", lambda n: huge_xlsx("table", n * 10))],
+)
+def test_a_reader_past_its_time_limit_stops_says_so_and_keeps_what_it_read(name, make):
+    """The reader's own stop, checked between pages and rows (the pool's kill is the backstop, tests/e2e)."""
+    cut = extract_document_text(make(2000), None, name, limits=Limits(seconds=1))
+    reason = cut.truncated or cut.error or ""
+    assert "stopped after 1 s" in reason
+    if cut.text:  # what was read is kept: the document's start, as a short copy of it reads
+        start = extract_document_text(make(2), None, name).text
+        assert cut.text[:500] == start[:500]
