@@ -226,11 +226,16 @@ def test_heavy_and_hostile_documents_are_archived_with_the_reason_their_text_is_
         )
     }
     killed = (None, "text extraction stopped: over the time limit of 4 s a document (the worker was killed)", False)
+
+    def nothing_read(method: str) -> tuple[str, str, bool]:
+        return (method, "no text read within the limits (stopped after 2.4 s)", False)
+
     expected = {
         # Read for 60% of the limit, what was read kept; on a busy machine a page may still be in the reader's hands
         # when the limit comes, and the worker is killed (the reader's own stop: tests/unit/test_documents.py).
-        "pdf-pages": {("pypdf", "text cut short: stopped after 2.4 s", True), killed},
-        "xlsx-rows": {("openpyxl", "text cut short: stopped after 2.4 s", True), killed},
+        # Under heavy load the reader may even reach the limit before its first page: no text, the limit named.
+        "pdf-pages": {("pypdf", "text cut short: stopped after 2.4 s", True), killed, nothing_read("pypdf")},
+        "xlsx-rows": {("openpyxl", "text cut short: stopped after 2.4 s", True), killed, nothing_read("openpyxl")},
         # One page takes longer than the whole limit: the worker is killed, nothing read.
         "pdf-spin": {killed},
         # Refused by its declared size before anything is inflated.
