@@ -107,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
             f"| {name} | {text_s:.3f} | {packed_s:.3f} | {total:.3f} | {sizes[name] / 1e6:.2f} | {total / base:.2f}x | "
             f"{sizes[name] / sizes[first]:.3f}x |"
         )
-    pages = [path.read_bytes() for path in sorted((ROOT / "tests" / "fixtures").glob("*/*.html"))]
-    print(f"\nThe real and built pages of tests/fixtures ({len(pages)}, {sum(map(len, pages)) / 1e6:.2f} MB), alone:\n")
+    from tests.helpers.real_pages import LIFERAY62
+
+    found = [*sorted((ROOT / "tests" / "fixtures").glob("*/*.html")), *sorted(LIFERAY62.glob("*.html"))]
+    pages = [path.read_bytes() for path in found]
+    print(f"\nBuilt and real pages of the fixtures ({len(pages)}, {sum(map(len, pages)) / 1e6:.2f} MB), alone:\n")
     print("| level | ms | MB |")
     print("|---|---:|---:|")
     for level in (9, GZIP_LEVEL, GZIP_LEVEL_COMPRESSED):

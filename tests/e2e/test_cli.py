@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from govscraper.cli import cli
 from tests.helpers.cli import run_cli
+from tests.helpers.real_pages import LIFERAY62, liferay62_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-ARTICLE = FIXTURES / "liferay62" / "liferay62_sotttt-hanoi_article_en_3159471.html"
+ARTICLE = LIFERAY62 / "liferay62_sotttt-hanoi_article_en_3159471.html"  # a real page, read where it is kept
 ARTICLE_URL = (
     "https://sotttt.hanoi.gov.vn/web/sotttt-eng/hot-news/-/view_content/3159471-rules-for-citizen-reception-and-"
     "decisions-assigning-citizens-to-welcome-and-receive-and-process-claims-by-citizens-in-hanoi-department-of-"
@@ -43,7 +44,7 @@ def test_portals_lists_the_registry():
 
 
 def test_extract_prints_the_fields_as_json():
-    result = invoke("extract", str(ARTICLE), "--url", ARTICLE_URL, "--json")
+    result = invoke("extract", str(liferay62_page(ARTICLE.name)), "--url", ARTICLE_URL, "--json")
     assert result.exit_code == 0, result.output
     fields = json.loads(result.output)
     assert set(fields) == {
@@ -66,7 +67,7 @@ def test_extract_prints_the_fields_as_json():
 
 
 def test_extract_human_readable_output():
-    result = invoke("extract", str(ARTICLE), "--url", ARTICLE_URL)
+    result = invoke("extract", str(liferay62_page(ARTICLE.name)), "--url", ARTICLE_URL)
     assert result.exit_code == 0
     assert "title: Rules for citizen reception" in result.output
     assert "views: 107" in result.output
@@ -74,7 +75,7 @@ def test_extract_human_readable_output():
 
 def test_extract_honours_a_utf8_bom(tmp_path):
     page = tmp_path / "bom.html"
-    page.write_bytes(b"\xef\xbb\xbf" + ARTICLE.read_bytes())
+    page.write_bytes(b"\xef\xbb\xbf" + liferay62_page(ARTICLE.name).read_bytes())
     fields = json.loads(invoke("extract", str(page), "--url", ARTICLE_URL, "--json").output)
     assert fields["title"].startswith("Rules for citizen reception")
 

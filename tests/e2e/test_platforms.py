@@ -21,6 +21,7 @@ from govscraper.spiders import spider_for_platform
 from govscraper.text import decode_page
 from tests.helpers.cli import run_cli
 from tests.helpers.fixture_site import FIXTURES, FixtureSite, load, page_text
+from tests.helpers.real_pages import LIFERAY62, liferay62_pages
 
 PROFILES = {"liferay7": liferay7, "sharepoint": sharepoint, "uploadcms": uploadcms}
 
@@ -145,7 +146,7 @@ def test_every_fixture_page_is_detected_as_its_platform(platform):
 
 
 def test_liferay_7_and_6_2_are_told_apart():
-    for path in sorted((FIXTURES / "liferay62").glob("*.html")):
+    for path in sorted(LIFERAY62.glob("*.html")):  # the real pages, where present
         page = decode_page(path.read_bytes())
         assert not liferay7.looks_like(page), path.name  # b=6201 and p_p_id=101 mark 6.2
         assert detect_platform(page, "https://sotttt.hanoi.gov.vn/") in ("liferay62", "generic")
@@ -153,7 +154,7 @@ def test_liferay_7_and_6_2_are_told_apart():
         assert not liferay62.looks_like(decode_page(path.read_bytes())), path.name
 
 
-@pytest.mark.parametrize("path", sorted((FIXTURES / "liferay62").glob("*_list_*.html")), ids=lambda p: p.stem[22:])
+@pytest.mark.parametrize("path", liferay62_pages("*_list_*.html"), ids=lambda p: p.stem[22:])
 def test_real_liferay62_lists_stay_liferay62(path):
     assert detect_platform(decode_page(path.read_bytes()), "https://sotttt.hanoi.gov.vn/") == "liferay62"
 

@@ -12,9 +12,9 @@ from govscraper.text.decode import decode_document_text, decode_page
 from govscraper.text.legacy import encode_tcvn3, encode_vni
 from govscraper.text.repair import repair_text
 from tests.helpers.hostile_site import cp1258
+from tests.helpers.real_pages import liferay62_page, liferay62_pages
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-LIFERAY = FIXTURES / "liferay62"
 LAYOUTS = FIXTURES / "layouts"
 MO_DUC_CP1258 = b"M\xf4\xf2 \xd0\xfd\xecc"  # "Mộ Đức" in Windows-1258: base letters + combining tones
 QUANG_NGAI_UTF8 = "<p>Quảng Ngãi</p>".encode()
@@ -100,7 +100,7 @@ def test_windows_1258_comes_out_composed():
 
 # ---------------------------------------------------------------------------------------------- the real fixtures
 def test_home_page_with_utf8_bom_decodes():
-    raw = (LIFERAY / "liferay62_sotttt-hanoi_home.html").read_bytes()
+    raw = liferay62_page("liferay62_sotttt-hanoi_home.html").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = decode_page(raw)
     assert not text.startswith("\ufeff")
@@ -136,7 +136,7 @@ def test_nfd_page_decodes_to_nfc():
     assert "Xã Cẩm Quan tổng kết công tác xây dựng nông thôn mới năm 2021" in text
 
 
-@pytest.mark.parametrize("path", sorted(LAYOUTS.glob("*.html")) + sorted(LIFERAY.glob("*.html")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted(LAYOUTS.glob("*.html")) + liferay62_pages(), ids=lambda p: p.stem)
 def test_every_fixture_decodes_to_nfc_without_new_replacement_characters(path):
     raw = path.read_bytes()
     for header in (None, "text/html; charset=ISO-8859-1"):

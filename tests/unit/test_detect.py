@@ -10,9 +10,9 @@ import pytest
 from govscraper.extract.detect import decode_page, detect_platform, extract_article
 from govscraper.extract.profiles import liferay62
 from govscraper.text import decode as text_decode
+from tests.helpers.real_pages import liferay62_page, liferay62_pages
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-LIFERAY = FIXTURES / "liferay62"
 LAYOUTS = FIXTURES / "layouts"
 SITE = "https://sotttt.hanoi.gov.vn/"
 A1 = "liferay62_sotttt-hanoi_article_en_2625972.html"
@@ -20,7 +20,7 @@ A2 = "liferay62_sotttt-hanoi_article_en_3159471.html"
 
 
 def liferay(name: str) -> str:
-    return decode_page((LIFERAY / name).read_bytes())
+    return decode_page(liferay62_page(name).read_bytes())
 
 
 def layout(name: str) -> tuple[dict, str]:
@@ -29,7 +29,7 @@ def layout(name: str) -> tuple[dict, str]:
 
 
 # ------------------------------------------------------------------------------------------------ detect_platform
-@pytest.mark.parametrize("path", sorted(LIFERAY.glob("*_article_*.html")) + sorted(LIFERAY.glob("*_list_*.html")),
+@pytest.mark.parametrize("path", liferay62_pages("*_article_*.html") + liferay62_pages("*_list_*.html"),
                          ids=lambda p: p.stem[22:])  # fmt: skip
 def test_real_asset_publisher_pages_are_liferay62(path):
     assert detect_platform(decode_page(path.read_bytes()), SITE) == "liferay62"

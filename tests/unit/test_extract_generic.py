@@ -27,9 +27,9 @@ from govscraper.extract.generic import (
     is_furniture,
 )
 from govscraper.extract.links import classify, discover_links, is_file, is_trap, page_number, same_host
+from tests.helpers.real_pages import liferay62_page, liferay62_pages
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "fixtures" / "layouts"
-LIFERAY = Path(__file__).resolve().parents[1] / "fixtures" / "liferay62"
 
 
 def _load() -> dict[str, tuple[dict, str]]:
@@ -288,7 +288,7 @@ LIFERAY_ARTICLES = {
 @pytest.mark.parametrize("name", sorted(LIFERAY_ARTICLES))
 def test_generic_on_real_liferay_articles(name):
     title, published, views, author = LIFERAY_ARTICLES[name]
-    article = extract_generic(decode_page((LIFERAY / name).read_bytes()), "https://sotttt.hanoi.gov.vn/x")
+    article = extract_generic(decode_page(liferay62_page(name).read_bytes()), "https://sotttt.hanoi.gov.vn/x")
     assert article.title.startswith(title)
     assert (article.published, article.views, article.author, article.category) == (
         published, views, author, "Hot News"
@@ -297,7 +297,7 @@ def test_generic_on_real_liferay_articles(name):
     assert "Admin English" not in article.body
 
 
-@pytest.mark.parametrize("path", sorted(LIFERAY.glob("*.html")), ids=lambda p: p.stem[22:])
+@pytest.mark.parametrize("path", liferay62_pages(), ids=lambda p: p.stem[22:])
 def test_is_article_on_real_liferay_pages(path):
     page = decode_page(path.read_bytes())
     assert is_article(page, "https://sotttt.hanoi.gov.vn/x") == ("_article_" in path.name)

@@ -10,7 +10,8 @@ from parsel import Selector
 
 from govscraper.text.legacy import VIETNAMESE_LOWER, VIETNAMESE_UPPER, decode_windows1252, encode_tcvn3, encode_vni
 from govscraper.text.repair import detect_encoding_damage, repair_mojibake, repair_text, vietnamese_score
-from tests.helpers.repair_cases import CLEAN, DAMAGED, FIXTURES
+from tests.helpers.real_pages import liferay62_page
+from tests.helpers.repair_cases import CLEAN, DAMAGED
 
 
 # --------------------------------------------------------------------------------------------- vietnamese_score
@@ -69,7 +70,7 @@ def test_clean_english_is_never_changed():
         "Don't forget: the café's crème brûlée costs €5 — or £4.",
         "Copyright © 2018 Hanoi DIC. All rights reserved. Temperature: 25°C ± 2°.",
     ]
-    for path in sorted((FIXTURES / "liferay62").glob("*.html")):
+    for path in liferay62_page("liferay62_sotttt-hanoi_home.html").parent.glob("*.html"):
         page = Selector(text=path.read_bytes().decode("utf-8-sig"))
         english += page.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
     assert len(english) > 500
