@@ -154,12 +154,8 @@ class Archive:
         return len(dangling)
 
     def has_finished_run(self, portal_id: str) -> bool:
-        return (
-            self.db.conn.execute(
-                "SELECT 1 FROM crawl_runs WHERE portal_id = ? AND status = 'finished' LIMIT 1", [portal_id]
-            ).fetchone()
-            is not None
-        )
+        """Whether the portal was ever crawled to the end: its next crawl can be incremental."""
+        return self.last_finished_run(portal_id) is not None
 
     def last_finished_run(self, portal_id: str) -> str | None:
         """When the portal's last finished crawl started (ISO 8601), or None: incremental crawls stop at it."""
