@@ -3,7 +3,8 @@
 Run from the project root:  .venv/bin/python benchmarks/extractors.py [--repeat N] [--pages]
 
 Pages: the built layout pages in tests/fixtures/layouts (``kind: article`` in their JSON) and the two real Liferay 6.2
-article pages (tests/fixtures/liferay62/README.md; expected values transcribed by hand in ``expected_articles.json``).
+article pages (tests/fixtures/liferay62/PROVENANCE.md; expected values transcribed by hand in each page's JSON there),
+found by tests/helpers/fixtures.py.
 Extractors:
 
 * ``generic``: govscraper.extract.generic.extract_generic
@@ -28,7 +29,6 @@ lowercase words of the NFC text, compared as multisets) and milliseconds per pag
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import statistics
 import sys
@@ -48,17 +48,11 @@ from readability import Document  # noqa: E402
 
 from govscraper.extract.detect import decode_page, extract_article  # noqa: E402
 from govscraper.extract.generic import extract_generic, is_article  # noqa: E402
-from tests.helpers.real_pages import LIFERAY62  # noqa: E402  (real pages are kept beside the checkout)
+from tests.helpers import fixtures  # noqa: E402  (real pages are kept beside the checkout; it finds them)
 
-LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
-LIFERAY = ROOT / "tests" / "fixtures" / "liferay62"  # the values read off the real pages
 SITE = "https://sotttt.hanoi.gov.vn/"
-#: Expected values of the two real article pages, transcribed by hand from the pages (with the README's values).
-LIFERAY_ARTICLES = {
-    name: gold
-    for name, gold in json.loads((LIFERAY / "expected_articles.json").read_text(encoding="utf-8")).items()
-    if not name.startswith("_")
-}
+#: Expected values of the two real article pages, transcribed by hand from the pages (with PROVENANCE.md's values).
+LIFERAY_ARTICLES = {name: fixtures.expected("liferay62", name) for name in fixtures.names("liferay62", "article")}
 
 
 @dataclass
@@ -99,17 +93,16 @@ class Score:
 
 def load_cases() -> list[Case]:
     cases = []
-    for path in sorted(LAYOUTS.glob("*.json")):
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        if gold["kind"] != "article":
-            continue
-        page = decode_page(path.with_suffix(".html").read_bytes())
-        cases.append(Case(path.stem, gold["url"], page, gold))
+    for name in fixtures.names("layouts", "article"):
+        gold = fixtures.expected("layouts", name)
+        page = decode_page(fixtures.locate("layouts", name).read_bytes())
+        cases.append(Case(name.removesuffix(".html"), gold["url"], page, gold))
     for name, gold in LIFERAY_ARTICLES.items():
-        if not (LIFERAY62 / name).is_file():
-            print(f"left out: {name} (not found in {LIFERAY62})")
+        path = fixtures.locate("liferay62", name)
+        if not path.is_file():
+            print(f"left out: {name} (not found in {path.parent})")
             continue
-        page = decode_page((LIFERAY62 / name).read_bytes())
+        page = decode_page(path.read_bytes())
         cases.append(Case(name.removesuffix(".html"), gold["url"], page, gold))
     return cases
 
@@ -138,10 +131,12 @@ VARIANTS: dict[str, Callable[[str], str]] = {"no-names": strip_names, "no-title"
 def classification(alter: Callable[[str], str] = lambda page: page) -> str:
     """``is_article`` against the expected kind of every layout page and every real Liferay page."""
     pages = []
-    for path in sorted(LAYOUTS.glob("*.json")):
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        pages.append((path.stem, gold["url"], path.with_suffix(".html"), gold["kind"] == "article"))
-    for path in sorted(LIFERAY62.glob("*.html")):
+    for name in fixtures.names("layouts"):
+        gold = fixtures.expected("layouts", name)
+        pages.append(
+            (name.removesuffix(".html"), gold["url"], fixtures.locate("layouts", name), gold["kind"] == "article")
+        )
+    for path in fixtures.found("liferay62"):
         pages.append((path.stem, SITE + "x", path, "_article_" in path.name))
     wrong = [name for name, url, path, want in pages if is_article(alter(decode_page(path.read_bytes())), url) != want]
     return f"is_article right on {len(pages) - len(wrong)}/{len(pages)} pages" + (f" (wrong: {wrong})" if wrong else "")

@@ -52,7 +52,7 @@ from govscraper.text.legacy import (  # noqa: E402
     encode_vni,
 )
 from govscraper.text.repair import repair_text  # noqa: E402
-from tests.helpers.real_pages import LIFERAY62  # noqa: E402
+from tests.helpers import fixtures  # noqa: E402
 from tests.helpers.repair_cases import CLEAN, DAMAGED  # noqa: E402
 
 REPAIRERS: dict[str, Callable[[str], str]] = {
@@ -85,7 +85,7 @@ CLEAN_SHORT = [
 def _english() -> list[str]:
     """The text nodes of the real Liferay pages (where present), as test_repair reads them."""
     texts = []
-    for path in sorted(LIFERAY62.glob("*.html")):
+    for path in fixtures.found("liferay62"):
         page = Selector(text=path.read_bytes().decode("utf-8-sig"))
         texts += page.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
     return [t for t in texts if t.strip()]

@@ -107,10 +107,9 @@ def main(argv: list[str] | None = None) -> int:
             f"| {name} | {text_s:.3f} | {packed_s:.3f} | {total:.3f} | {sizes[name] / 1e6:.2f} | {total / base:.2f}x | "
             f"{sizes[name] / sizes[first]:.3f}x |"
         )
-    from tests.helpers.real_pages import LIFERAY62
+    from tests.helpers import fixtures  # the built pages in the repository, the real ones beside the checkout
 
-    found = [*sorted((ROOT / "tests" / "fixtures").glob("*/*.html")), *sorted(LIFERAY62.glob("*.html"))]
-    pages = [path.read_bytes() for path in found]
+    pages = [path.read_bytes() for name in fixtures.SETS for path in fixtures.found(name)]
     print(f"\nBuilt and real pages of the fixtures ({len(pages)}, {sum(map(len, pages)) / 1e6:.2f} MB), alone:\n")
     print("| level | ms | MB |")
     print("|---|---:|---:|")

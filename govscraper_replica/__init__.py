@@ -1,7 +1,7 @@
 """A local replica of a Vietnamese district portal (Mộ Đức, Quảng Ngãi) on Liferay 6.2 Asset Publisher.
 
 The offline demo, the end-to-end tests and the benchmark crawl this instead of the real web: it serves the
-same markup as the real Liferay 6.2 pages (``tests/fixtures/liferay62/README.md``), at any size, with faults on
+same markup as the real Liferay 6.2 pages (``tests/fixtures/liferay62/PROVENANCE.md``), at any size, with faults on
 demand, and it knows exactly what it served (the ground truth)::
 
     from govscraper_replica import ReplicaServer, build_site

@@ -1,4 +1,4 @@
-"""HTML of the replica portal, written to match real Liferay 6.2 pages (``tests/fixtures/liferay62/README.md``).
+"""HTML of the replica portal, written to match real Liferay 6.2 pages (``tests/fixtures/liferay62/PROVENANCE.md``).
 
 Class names, nesting, date formats, the pager and its disabled buttons, the misspelt ``asset-bounddary``,
 the ``b=6201`` resource URLs and the ``Liferay.ThemeDisplay`` script are copied from the saved pages of a real

@@ -1,6 +1,6 @@
 """The replica's URL scheme: Liferay 6.2 Asset Publisher paths, built and parsed in one place.
 
-The crawler learns these shapes from real saved pages (``tests/fixtures/liferay62/README.md``), so the replica must
+The crawler learns these shapes from real saved pages (``tests/fixtures/liferay62/PROVENANCE.md``), so the replica must
 produce exactly the same ones: ``/<category>/-/view_content/<articleId>-<urlTitle>.html`` for articles,
 the long ``p_p_id=101&...&_101_cur=N`` query for list pages, ``/image/journal/article?img_id=..&t=..`` for
 journal images and ``/documents/<groupId>/<folderId>/<file>`` for Documents and Media files.

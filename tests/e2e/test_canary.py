@@ -15,9 +15,9 @@ import pytest
 import sqlite_utils
 
 from tests.helpers.cli import run_cli
-from tests.helpers.real_pages import LIFERAY62, liferay62_page
+from tests.helpers.fixtures import page_bytes
 
-LIST = LIFERAY62 / "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html"  # a real page, read where it is kept
+LIST = "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html"  # a real page, read where it is kept
 BROKEN_ARTICLE = (
     "<html class='aui'><head><title>Tin bài</title><script>Liferay.ThemeDisplay={}</script></head><body>"
     "<div id='p_p_id_101_'><div class='new-theme-article'><span>Nội dung đã chuyển sang giao diện mới.</span></div>"
@@ -74,10 +74,7 @@ def crawl_redesigned(tmp_path, pages):
 
 def test_a_list_that_no_longer_matches_raises_the_alarm(tmp_path):
     renamed = (
-        liferay62_page(LIST.name)
-        .read_bytes()
-        .replace(b"asset-bounddary", b"news-card")
-        .replace(b"asset-abstract", b"card")
+        page_bytes("liferay62", LIST).replace(b"asset-bounddary", b"news-card").replace(b"asset-abstract", b"card")
     )
     renamed = renamed.replace(b"/-/view_content/", b"/tin-tuc/")  # links in the new scheme: not recognised either
     result, db_path = crawl_redesigned(tmp_path, lambda path: renamed if path == "/cong-nghe-thong-tin" else None)
@@ -90,7 +87,7 @@ def test_a_list_that_no_longer_matches_raises_the_alarm(tmp_path):
 
 
 def test_articles_that_no_longer_extract_raise_the_alarm(tmp_path):
-    listing = liferay62_page(LIST.name).read_bytes()
+    listing = page_bytes("liferay62", LIST)
 
     def pages(path: str) -> bytes | None:
         if path == "/cong-nghe-thong-tin":

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
 from govscraper.cli import cli
+from tests.helpers import fixtures
 from tests.helpers.cli import run_cli
-from tests.helpers.real_pages import LIFERAY62, liferay62_page
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-ARTICLE = LIFERAY62 / "liferay62_sotttt-hanoi_article_en_3159471.html"  # a real page, read where it is kept
-ARTICLE_URL = (
-    "https://sotttt.hanoi.gov.vn/web/sotttt-eng/hot-news/-/view_content/3159471-rules-for-citizen-reception-and-"
-    "decisions-assigning-citizens-to-welcome-and-receive-and-process-claims-by-citizens-in-hanoi-department-of-"
-    "information-.html"
-)
+ARTICLE = "liferay62_sotttt-hanoi_article_en_3159471.html"  # a real page, read where it is kept
+ARTICLE_URL = fixtures.expected("liferay62", ARTICLE)["url"]  # the address it was saved from
 
 
 def invoke(*args: str):
@@ -44,7 +38,7 @@ def test_portals_lists_the_registry():
 
 
 def test_extract_prints_the_fields_as_json():
-    result = invoke("extract", str(liferay62_page(ARTICLE.name)), "--url", ARTICLE_URL, "--json")
+    result = invoke("extract", str(fixtures.page_path("liferay62", ARTICLE)), "--url", ARTICLE_URL, "--json")
     assert result.exit_code == 0, result.output
     fields = json.loads(result.output)
     assert set(fields) == {
@@ -67,7 +61,7 @@ def test_extract_prints_the_fields_as_json():
 
 
 def test_extract_human_readable_output():
-    result = invoke("extract", str(liferay62_page(ARTICLE.name)), "--url", ARTICLE_URL)
+    result = invoke("extract", str(fixtures.page_path("liferay62", ARTICLE)), "--url", ARTICLE_URL)
     assert result.exit_code == 0
     assert "title: Rules for citizen reception" in result.output
     assert "views: 107" in result.output
@@ -75,7 +69,7 @@ def test_extract_human_readable_output():
 
 def test_extract_honours_a_utf8_bom(tmp_path):
     page = tmp_path / "bom.html"
-    page.write_bytes(b"\xef\xbb\xbf" + liferay62_page(ARTICLE.name).read_bytes())
+    page.write_bytes(b"\xef\xbb\xbf" + fixtures.page_path("liferay62", ARTICLE).read_bytes())
     fields = json.loads(invoke("extract", str(page), "--url", ARTICLE_URL, "--json").output)
     assert fields["title"].startswith("Rules for citizen reception")
 
@@ -157,8 +151,8 @@ def test_demo_crawls_the_replica_and_shows_a_query(tmp_path):
 
 
 def test_extract_reads_a_windows_1258_page_from_its_bytes():
-    page = FIXTURES / "layouts" / "haiphong_old_article_quy-hoach-giao-thong.html"
-    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    page = fixtures.page_path("layouts", "haiphong_old_article_quy-hoach-giao-thong.html")
+    expected = fixtures.expected("layouts", page)
     assert b"windows-1258" in page.read_bytes()[:2000].lower()
     fields = json.loads(invoke("extract", str(page), "--url", expected["url"], "--json").output)
     assert fields["title"] == expected["title"]

@@ -2,24 +2,23 @@
 
 Two kinds of site: the Liferay replica (the generic spider must recognise its article pages without a registry
 entry), and small portals in the other documented layouts (the "/upload/" CMS, SharePoint, Hà Tĩnh .NET, the 2021
-Quảng Ngãi Liferay theme) served from the layout test pages in tests/fixtures/layouts, each page at its own path.
+Quảng Ngãi Liferay theme) served from the layout test pages in tests/fixtures/layouts (read by
+tests/helpers/fixtures.py), each page at the path of its own ``url``.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import sqlite_utils
 
+from tests.helpers import fixtures
 from tests.helpers.cli import run_cli
 from tests.helpers.serving import QuietHandler, http_server, send
 
-LAYOUTS = Path(__file__).resolve().parents[1] / "fixtures" / "layouts"
 #: One list page per portal family, and the article page of the same portal it links to.
 FAMILIES = {
     "upload-cms": ("upload_quangngai_list_tin-dia-phuong", "upload_quangngai_article_xuc-tien-dau-tu"),
@@ -31,7 +30,7 @@ FAMILIES = {
 
 
 def expected(name: str) -> dict:
-    return json.loads((LAYOUTS / f"{name}.json").read_text(encoding="utf-8"))
+    return fixtures.expected("layouts", name)
 
 
 def path_of(url: str) -> str:
@@ -43,7 +42,7 @@ class MiniPortal:
     """Serves saved pages at their original paths on 127.0.0.1; every other path is a 404."""
 
     def __init__(self, names: list[str]):
-        self.pages = {path_of(expected(n)["url"]): (LAYOUTS / f"{n}.html").read_bytes() for n in names}
+        self.pages = {path_of(expected(n)["url"]): fixtures.page_bytes("layouts", n) for n in names}
         pages = self.pages
 
         class Handler(QuietHandler):

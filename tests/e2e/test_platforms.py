@@ -1,15 +1,13 @@
 """The liferay7, sharepoint and uploadcms profiles on their built fixture portals.
 
 Each fixture directory (tests/fixtures/<platform>/, see its PROVENANCE.md) holds a home page, two list pages and
-article pages, ``pages.json`` (the path each page is served at), and the expected values written by hand from the
-page text: ``expected_articles.json`` and ``expected_lists.json``. Checked here: every field of every article,
+article pages, each with its ``<page stem>.json``: the expected values written by hand from the page text and the
+paths it is served at (read by tests/helpers/fixtures.py). Checked here: every field of every article,
 list entries and pagination, detection of every page (and that the Liferay 6.2 and layout pages keep theirs),
 and a real crawl per platform over HTTP from :class:`FixtureSite` into SQLite.
 """
 
 from __future__ import annotations
-
-import json
 
 import pytest
 import sqlite_utils
@@ -19,21 +17,22 @@ from govscraper.extract.profiles import liferay7, liferay62, sharepoint, uploadc
 from govscraper.registry import PLATFORMS as REGISTRY_PLATFORMS
 from govscraper.spiders import spider_for_platform
 from govscraper.text import decode_page
+from tests.helpers import fixtures
 from tests.helpers.cli import run_cli
-from tests.helpers.fixture_site import FIXTURES, FixtureSite, load, page_text
-from tests.helpers.real_pages import LIFERAY62, liferay62_pages
+from tests.helpers.fixture_site import FixtureSite
+from tests.helpers.fixtures import page_text
 
 PROFILES = {"liferay7": liferay7, "sharepoint": sharepoint, "uploadcms": uploadcms}
 
 
-ARTICLES = [(p, name) for p in PROFILES for name in load(p, "expected_articles.json")]
-LISTS = [(p, name) for p in PROFILES for name in load(p, "expected_lists.json")]
+ARTICLES = [(p, name) for p in PROFILES for name in fixtures.names(p, "article")]
+LISTS = [(p, name) for p in PROFILES for name in fixtures.names(p, "list")]
 
 
 # ------------------------------------------------------------------------------------------------ articles
 @pytest.mark.parametrize(("platform", "name"), ARTICLES, ids=[n for _, n in ARTICLES])
 def test_every_field_of_every_article(platform, name):
-    expected = load(platform, "expected_articles.json")[name]
+    expected = fixtures.expected(platform, name)
     article = extract_article(page_text(platform, name), expected["url"])
     assert article.platform == platform  # the profile read it, not the generic fallback
     assert article.title == expected["title"]
@@ -61,7 +60,7 @@ FURNITURE = (
 
 @pytest.mark.parametrize(("platform", "name"), ARTICLES, ids=[n for _, n in ARTICLES])
 def test_no_furniture_in_the_body(platform, name):
-    expected = load(platform, "expected_articles.json")[name]
+    expected = fixtures.expected(platform, name)
     article = extract_article(page_text(platform, name), expected["url"])
     for junk in FURNITURE:
         assert junk not in article.body
@@ -74,7 +73,7 @@ def test_no_furniture_in_the_body(platform, name):
 def test_a_profile_that_finds_no_article_falls_back_to_generic():
     # A Liferay 7 page whose theme shows no Asset Publisher full content: the generic extractor reads it.
     page = page_text("liferay7", "lr7_article_an-toan-thuc-pham.html").replace("journal-content-article", "jca")
-    url = load("liferay7", "expected_articles.json")["lr7_article_an-toan-thuc-pham.html"]["url"]
+    url = fixtures.expected("liferay7", "lr7_article_an-toan-thuc-pham.html")["url"]
     assert liferay7.parse_article(page, url).body is None
     article = extract_article(page, url)
     assert article.platform == "generic"
@@ -84,7 +83,7 @@ def test_a_profile_that_finds_no_article_falls_back_to_generic():
 # ------------------------------------------------------------------------------------------------ lists
 @pytest.mark.parametrize(("platform", "name"), LISTS, ids=[n for _, n in LISTS])
 def test_list_entries_and_pagination(platform, name):
-    expected = load(platform, "expected_lists.json")[name]
+    expected = fixtures.expected(platform, name)
     listing = PROFILES[platform].parse_list(page_text(platform, name), expected["url"])
     assert [{"url": i.url, "title": i.title, "published": i.published} for i in listing.items] == expected["items"]
     assert listing.next_url == expected["next"]
@@ -139,22 +138,22 @@ def test_urls(platform, url, is_article, source_id, page):
 # ------------------------------------------------------------------------------------------------ detection
 @pytest.mark.parametrize("platform", PROFILES)
 def test_every_fixture_page_is_detected_as_its_platform(platform):
-    pages = sorted((FIXTURES / platform).glob("*.html"))
+    pages = fixtures.found(platform)
     assert len(pages) >= 6
     for path in pages:
         assert detect_platform(decode_page(path.read_bytes()), "https://example.gov.vn/") == platform, path.name
 
 
 def test_liferay_7_and_6_2_are_told_apart():
-    for path in sorted(LIFERAY62.glob("*.html")):  # the real pages, where present
+    for path in fixtures.found("liferay62"):  # the real pages, where present
         page = decode_page(path.read_bytes())
         assert not liferay7.looks_like(page), path.name  # b=6201 and p_p_id=101 mark 6.2
         assert detect_platform(page, "https://sotttt.hanoi.gov.vn/") in ("liferay62", "generic")
-    for path in sorted((FIXTURES / "liferay7").glob("*.html")):
+    for path in fixtures.found("liferay7"):
         assert not liferay62.looks_like(decode_page(path.read_bytes())), path.name
 
 
-@pytest.mark.parametrize("path", liferay62_pages("*_list_*.html"), ids=lambda p: p.stem[22:])
+@pytest.mark.parametrize("path", fixtures.pages("liferay62", "list"), ids=lambda p: p.stem[22:])
 def test_real_liferay62_lists_stay_liferay62(path):
     assert detect_platform(decode_page(path.read_bytes()), "https://sotttt.hanoi.gov.vn/") == "liferay62"
 
@@ -174,9 +173,9 @@ CHANGED_LAYOUTS = {
 LIFERAY62_LAYOUTS = {"lr62_badinh_article_chuyen-doi-so", "qni2021_article_nguoi-cao-tuoi", "qni2021_list_tin-noi-bat"}
 
 
-@pytest.mark.parametrize("path", sorted((FIXTURES / "layouts").glob("*.html")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", fixtures.pages("layouts"), ids=lambda p: p.stem)
 def test_layout_pages_keep_their_platform_unless_they_carry_a_new_ones_fingerprints(path):
-    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    expected = fixtures.expected("layouts", path)
     platform = detect_platform(decode_page(path.read_bytes()), expected["url"])
     before = "liferay62" if path.stem in LIFERAY62_LAYOUTS else "generic"
     assert platform == CHANGED_LAYOUTS.get(path.stem, before)
@@ -184,8 +183,8 @@ def test_layout_pages_keep_their_platform_unless_they_carry_a_new_ones_fingerpri
 
 @pytest.mark.parametrize("stem", [s for s in CHANGED_LAYOUTS if "_article_" in s])
 def test_layout_articles_now_read_by_a_profile_match_their_expected_values(stem):
-    expected = json.loads((FIXTURES / "layouts" / f"{stem}.json").read_text(encoding="utf-8"))
-    article = extract_article(decode_page((FIXTURES / "layouts" / f"{stem}.html").read_bytes()), expected["url"])
+    expected = fixtures.expected("layouts", stem)
+    article = extract_article(page_text("layouts", stem), expected["url"])
     assert article.platform == CHANGED_LAYOUTS[stem]
     assert (article.title, article.published, article.author, article.source, article.sapo) == (
         expected["title"], expected["published"], expected["author"], expected["source"], expected["sapo"]
@@ -233,8 +232,8 @@ def test_crawl_over_http_archives_every_article_with_its_images_and_attachments(
     assert result.returncode == 0, result.stderr[-3000:]
     db = sqlite_utils.Database(db_path)
     rows = {row["url"]: row for row in db["articles"].rows}
-    expected_articles = load(platform, "expected_articles.json")
-    local = {site.local(e["url"]): e for e in expected_articles.values() if e["url"].startswith(site.origin)}
+    expected_articles = [fixtures.expected(platform, name) for name in fixtures.names(platform, "article")]
+    local = {site.local(e["url"]): e for e in expected_articles if e["url"].startswith(site.origin)}
     assert len(local) == count
     assert set(rows) == set(local)
     for url, expected in local.items():
@@ -290,12 +289,12 @@ def test_crawl_of_the_monre_style_sharepoint_site_records_what_it_could_not_arch
         site.close()
     assert result.returncode == 0, result.stderr[-3000:]
     db = sqlite_utils.Database(db_path)
-    expected = load("sharepoint", "expected_articles.json")["sp_stnmt_article_ke-hoach-su-dung-dat.html"]
+    expected = fixtures.expected("sharepoint", "sp_stnmt_article_ke-hoach-su-dung-dat.html")
     rows = list(db["articles"].rows)
     assert [(r["url"], r["title"], r["published_at"], r["author"]) for r in rows] == [
         (site.local(expected["url"]), expected["title"], expected["published"], expected["author"])
     ]
-    listing = load("sharepoint", "expected_lists.json")["sp_stnmt_list_tin-tuc_p1.html"]
+    listing = fixtures.expected("sharepoint", "sp_stnmt_list_tin-tuc_p1.html")
     failed = {(f["url"], f["kind"], f["status"]) for f in db["fetch_failures"].rows}
     missing_articles = {(site.local(i["url"]), "article", 404) for i in listing["items"][1:]}
     missing_pages = {(f"{site.url}/Pages/tin-tuc.aspx?Page={n}", "list", 404) for n in (2, 3)}

@@ -24,8 +24,8 @@ from govscraper.ops.probe import (
 )
 from govscraper.registry import parse_registry
 from tests.helpers.cli import run_cli
-from tests.helpers.fixture_site import FixtureSite, page_text
-from tests.helpers.real_pages import liferay62_page
+from tests.helpers.fixture_site import FixtureSite
+from tests.helpers.fixtures import page_path, page_text
 
 #: platform → (path probed, name, level, province, id, a start URL that must be proposed)
 HOMES = {
@@ -205,7 +205,7 @@ def test_probe_page_on_a_liferay62_page_names_its_signs():
 
     from govscraper.text import decode_page
 
-    path = liferay62_page("liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html")
+    path = page_path("liferay62", "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html")
     result = probe_page(decode_page(path.read_bytes()), "https://sotttt.hanoi.gov.vn/cong-nghe-thong-tin")
     assert result.platform == "liferay62"
     assert "liferay62: b=6201" in result.fingerprints

@@ -1,7 +1,7 @@
 """The replica portal: markup contract, pagination, media, faults, determinism, size and the entry point.
 
 Everything is checked over real HTTP on 127.0.0.1 with ``urllib.request`` / ``http.client`` and parsed with
-parsel using the selectors of the real Liferay 6.2 pages (``tests/fixtures/liferay62/README.md``); expected
+parsel using the selectors of the real Liferay 6.2 pages (``tests/fixtures/liferay62/PROVENANCE.md``); expected
 values come from the site's ground truth (``site.manifest()``), which is what the crawler's tests rely on.
 """
 
@@ -124,7 +124,7 @@ def read_list_page(sel: Selector) -> list[dict[str, Any]]:
 
 
 def read_article(sel: Selector) -> dict[str, Any]:
-    """The fields of an article page, read with the selectors of the fixtures' README."""
+    """The fields of an article page, read with the selectors of the fixtures' PROVENANCE.md."""
     content = sel.css("div.asset-full-content.show-asset-title > div.asset-content")
     body = content.css("div.journal-content-article")
     paragraphs, images, attachments, authors = [], [], [], []

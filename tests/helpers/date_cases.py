@@ -58,8 +58,8 @@ CASES: list[tuple[str, str | None, int | None]] = [
     ("Ngày đăng 20/06/2018 | 4:12 PM \u00a0|\u00a0View count: 349", "2018-06-20T16:12:00+07:00", 349),
     ("02/06/2015 | 12:00 AM", "2015-06-02T00:00:00+07:00", None),
     ("không có ngày", None, None),
-    # --- real Liferay 6.2 pages (tests/helpers/real_pages.py): div.assetPublishDate text as the parser gets it
-    # (HTML parsed: &nbsp; is U+00A0; leading and trailing spaces kept)
+    # --- real Liferay 6.2 pages (tests/fixtures/liferay62/PROVENANCE.md): div.assetPublishDate text as the parser
+    # gets it (HTML parsed: &nbsp; is U+00A0; leading and trailing spaces kept)
     (f" Ngày đăng 09/09/2020 | 05:07 PM {NBSP}|{NBSP}View count: 842 ", "2020-09-09T17:07:00+07:00", 842),
     (f" Ngày đăng 19/04/2020 | 12:04 PM {NBSP}|{NBSP}View count: 1100 ", "2020-04-19T12:04:00+07:00", 1100),
     (f" Ngày đăng 03/04/2020 | 10:36 PM {NBSP}|{NBSP}View count: 836 ", "2020-04-03T22:36:00+07:00", 836),

@@ -1,15 +1,15 @@
 """The built pages of the platform profiles (tests/fixtures/<platform>/) and a loopback server that serves them.
 
-Each platform's folder holds its pages, where each is served (pages.json) and the values read off them by hand
-(expected_articles.json, expected_lists.json); :class:`FixtureSite` serves them on 127.0.0.1 with small photos and
-PDFs, so crawls and the probe meet them over real HTTP.
+Each platform's folder holds its pages, each with the values read off it by hand and the paths it is served at
+(``<page stem>.json``, ``served_at``), and the portal's address (``site.json``), as tests/helpers/fixtures.py reads
+them; :class:`FixtureSite` serves them on 127.0.0.1 with small photos and PDFs, so crawls and the probe meet them
+over real HTTP.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,10 +18,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
-from govscraper.text import decode_page
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
+from tests.helpers import fixtures
 
 #: A minimal PDF (one empty page) for attachment URLs.
 PDF = (
@@ -30,16 +27,8 @@ PDF = (
 )
 
 
-def load(platform: str, name: str) -> dict:
-    return json.loads((FIXTURES / platform / name).read_text(encoding="utf-8"))
-
-
-def page_text(platform: str, name: str) -> str:
-    return decode_page((FIXTURES / platform / name).read_bytes())
-
-
 class FixtureSite:
-    """A fixture portal on 127.0.0.1: each page at its path (``pages.json``), the portal's host rewritten to here.
+    """A fixture portal on 127.0.0.1: each page at its ``served_at`` paths, the portal's host rewritten to here.
 
     Image paths answer a small JPEG, document paths (``.pdf``) a PDF, ``/robots.txt`` a polite file that allows
     the news; ``/loi-may-chu`` answers 500 and ``/tai-lieu.pdf`` a PDF (for the probe's error tests); anything else
@@ -47,13 +36,8 @@ class FixtureSite:
     """
 
     def __init__(self, platform: str, site: str | None = None):
-        manifest = load(platform, "pages.json")
-        self.origin = (site or manifest["base_url"]).rstrip("/")
-        files = manifest["other_sites"][site] if site else manifest["pages"]
-        self.routes: dict[str, Path] = {}
-        for name, paths in files.items():
-            for path in paths:
-                self.routes[path] = FIXTURES / platform / name
+        self.origin = (site or fixtures.site(platform)["base_url"]).rstrip("/")
+        self.routes: dict[str, Path] = fixtures.routes(platform, self.origin)
         self.requests: list[tuple[str, str]] = []
         site_ref = self
 

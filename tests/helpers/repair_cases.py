@@ -6,14 +6,11 @@ Used by tests/unit/test_repair.py and benchmarks/repair.py (the same cases measu
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterator
-from pathlib import Path
 
 from govscraper_replica import corpus
 from govscraper_replica.site import build_site
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.helpers import fixtures
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -39,8 +36,8 @@ def _clean_vietnamese() -> list[str]:
     for article in build_site(articles=120).articles:
         texts.update(_strings([article.title, article.sapo, article.body, article.author, article.summary]))
         texts.add("\n\n".join(article.body))
-    for path in sorted((FIXTURES / "layouts").glob("*.json")):
-        texts.update(_strings(json.loads(path.read_text(encoding="utf-8"))))
+    for name in fixtures.names("layouts"):
+        texts.update(_strings(fixtures.expected("layouts", name)))
     return sorted(t for t in texts if not t.isascii())
 
 

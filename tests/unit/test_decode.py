@@ -4,18 +4,15 @@ from attachments."""
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 from govscraper.text.decode import decode_document_text, decode_page
 from govscraper.text.legacy import encode_tcvn3, encode_vni
 from govscraper.text.repair import repair_text
+from tests.helpers.fixtures import page_bytes, pages
 from tests.helpers.hostile_site import cp1258
-from tests.helpers.real_pages import liferay62_page, liferay62_pages
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-LAYOUTS = FIXTURES / "layouts"
 MO_DUC_CP1258 = b"M\xf4\xf2 \xd0\xfd\xecc"  # "Mộ Đức" in Windows-1258: base letters + combining tones
 QUANG_NGAI_UTF8 = "<p>Quảng Ngãi</p>".encode()
 
@@ -100,7 +97,7 @@ def test_windows_1258_comes_out_composed():
 
 # ---------------------------------------------------------------------------------------------- the real fixtures
 def test_home_page_with_utf8_bom_decodes():
-    raw = liferay62_page("liferay62_sotttt-hanoi_home.html").read_bytes()
+    raw = page_bytes("liferay62", "liferay62_sotttt-hanoi_home.html")
     assert raw.startswith(b"\xef\xbb\xbf")
     text = decode_page(raw)
     assert not text.startswith("\ufeff")
@@ -109,7 +106,7 @@ def test_home_page_with_utf8_bom_decodes():
 
 
 def test_layout_page_with_bom_decodes_even_against_a_wrong_header():
-    raw = (LAYOUTS / "upload_khanhcuong_article_chinh-quyen-hai-cap.html").read_bytes()
+    raw = page_bytes("layouts", "upload_khanhcuong_article_chinh-quyen-hai-cap.html")
     assert raw.startswith(b"\xef\xbb\xbf")
     for header in (None, "text/html", "text/html; charset=ISO-8859-1", "text/html; charset=windows-1258"):
         text = decode_page(raw, header)
@@ -118,7 +115,7 @@ def test_layout_page_with_bom_decodes_even_against_a_wrong_header():
 
 
 def test_cp1258_page_decodes_from_its_meta_declaration():
-    raw = (LAYOUTS / "haiphong_old_article_quy-hoach-giao-thong.html").read_bytes()
+    raw = page_bytes("layouts", "haiphong_old_article_quy-hoach-giao-thong.html")
     text = decode_page(raw)
     assert "Công bố Quy hoạch phát triển giao thông vận tải thành phố đến năm 2020" in text
     assert "“thành phố cảng xanh, văn minh, hiện đại”" in text
@@ -130,13 +127,13 @@ def test_cp1258_page_decodes_from_its_meta_declaration():
 
 
 def test_nfd_page_decodes_to_nfc():
-    raw = (LAYOUTS / "hatinh_camquan_article_nong-thon-moi.html").read_bytes()
+    raw = page_bytes("layouts", "hatinh_camquan_article_nong-thon-moi.html")
     text = decode_page(raw)
     assert unicodedata.is_normalized("NFC", text)
     assert "Xã Cẩm Quan tổng kết công tác xây dựng nông thôn mới năm 2021" in text
 
 
-@pytest.mark.parametrize("path", sorted(LAYOUTS.glob("*.html")) + liferay62_pages(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", pages("layouts") + pages("liferay62"), ids=lambda p: p.stem)
 def test_every_fixture_decodes_to_nfc_without_new_replacement_characters(path):
     raw = path.read_bytes()
     for header in (None, "text/html; charset=ISO-8859-1"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,26 +9,23 @@ import pytest
 from govscraper.extract.detect import decode_page, detect_platform, extract_article
 from govscraper.extract.profiles import liferay62
 from govscraper.text import decode as text_decode
-from tests.helpers.real_pages import liferay62_page, liferay62_pages
+from tests.helpers import fixtures
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-LAYOUTS = FIXTURES / "layouts"
 SITE = "https://sotttt.hanoi.gov.vn/"
 A1 = "liferay62_sotttt-hanoi_article_en_2625972.html"
 A2 = "liferay62_sotttt-hanoi_article_en_3159471.html"
 
 
 def liferay(name: str) -> str:
-    return decode_page(liferay62_page(name).read_bytes())
+    return fixtures.page_text("liferay62", name)
 
 
 def layout(name: str) -> tuple[dict, str]:
-    expected = json.loads((LAYOUTS / f"{name}.json").read_text(encoding="utf-8"))
-    return expected, decode_page((LAYOUTS / f"{name}.html").read_bytes())
+    return fixtures.expected("layouts", name), fixtures.page_text("layouts", name)
 
 
 # ------------------------------------------------------------------------------------------------ detect_platform
-@pytest.mark.parametrize("path", liferay62_pages("*_article_*.html") + liferay62_pages("*_list_*.html"),
+@pytest.mark.parametrize("path", fixtures.pages("liferay62", "article") + fixtures.pages("liferay62", "list"),
                          ids=lambda p: p.stem[22:])  # fmt: skip
 def test_real_asset_publisher_pages_are_liferay62(path):
     assert detect_platform(decode_page(path.read_bytes()), SITE) == "liferay62"
@@ -91,7 +87,7 @@ def test_liferay_layout_page_with_the_profiles_markup_uses_the_profile():
     assert article.author == expected["author"]
 
 
-@pytest.mark.parametrize("name", [p.stem for p in sorted(LAYOUTS.glob("*_article_*.html"))])
+@pytest.mark.parametrize("name", [Path(name).stem for name in fixtures.names("layouts", "article")])
 def test_auto_extraction_matches_expected_on_every_layout_article(name):
     expected, page = layout(name)
     article = extract_article(page, expected["url"])

@@ -1,13 +1,12 @@
 """The generic extractor, article classification and link discovery on the built layout pages.
 
-Table-driven over tests/fixtures/layouts/*.json: the expected values there were written by hand from each page
-(see that folder's README for which documented layout each page follows). Pages are decoded and extracted once,
-at module level; each test checks one field.
+Table-driven over tests/fixtures/layouts/*.json (read by tests/helpers/fixtures.py): the expected values there were
+written by hand from each page (see that folder's PROVENANCE.md for which documented layout each page follows).
+Pages are decoded and extracted once, at module level; each test checks one field.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -27,16 +26,13 @@ from govscraper.extract.generic import (
     is_furniture,
 )
 from govscraper.extract.links import classify, discover_links, is_file, is_trap, page_number, same_host
-from tests.helpers.real_pages import liferay62_page, liferay62_pages
-
-LAYOUTS = Path(__file__).resolve().parents[1] / "fixtures" / "layouts"
+from tests.helpers import fixtures
 
 
 def _load() -> dict[str, tuple[dict, str]]:
     pages = {}
-    for path in sorted(LAYOUTS.glob("*.json")):
-        expected = json.loads(path.read_text(encoding="utf-8"))
-        pages[path.stem] = (expected, decode_page(path.with_suffix(".html").read_bytes()))
+    for name in fixtures.names("layouts"):
+        pages[Path(name).stem] = (fixtures.expected("layouts", name), fixtures.page_text("layouts", name))
     return pages
 
 
@@ -235,7 +231,7 @@ def test_bare_file_name_under_a_photo_is_neither_caption_nor_body():
 
 
 def test_cp1258_page_decodes():
-    raw = (LAYOUTS / "haiphong_old_article_quy-hoach-giao-thong.html").read_bytes()
+    raw = fixtures.page_bytes("layouts", "haiphong_old_article_quy-hoach-giao-thong.html")
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     text = decode_page(raw)
@@ -245,7 +241,7 @@ def test_cp1258_page_decodes():
 
 
 def test_nfd_page_becomes_nfc():
-    raw = (LAYOUTS / "hatinh_camquan_article_nong-thon-moi.html").read_bytes().decode("utf-8")
+    raw = fixtures.page_bytes("layouts", "hatinh_camquan_article_nong-thon-moi.html").decode("utf-8")
     assert not unicodedata.is_normalized("NFC", raw)
     article = ARTICLES["hatinh_camquan_article_nong-thon-moi"]
     for text in (article.title, article.body, article.author, article.images[0].caption):
@@ -288,7 +284,7 @@ LIFERAY_ARTICLES = {
 @pytest.mark.parametrize("name", sorted(LIFERAY_ARTICLES))
 def test_generic_on_real_liferay_articles(name):
     title, published, views, author = LIFERAY_ARTICLES[name]
-    article = extract_generic(decode_page(liferay62_page(name).read_bytes()), "https://sotttt.hanoi.gov.vn/x")
+    article = extract_generic(fixtures.page_text("liferay62", name), "https://sotttt.hanoi.gov.vn/x")
     assert article.title.startswith(title)
     assert (article.published, article.views, article.author, article.category) == (
         published, views, author, "Hot News"
@@ -297,7 +293,7 @@ def test_generic_on_real_liferay_articles(name):
     assert "Admin English" not in article.body
 
 
-@pytest.mark.parametrize("path", liferay62_pages(), ids=lambda p: p.stem[22:])
+@pytest.mark.parametrize("path", fixtures.pages("liferay62"), ids=lambda p: p.stem[22:])
 def test_is_article_on_real_liferay_pages(path):
     page = decode_page(path.read_bytes())
     assert is_article(page, "https://sotttt.hanoi.gov.vn/x") == ("_article_" in path.name)

@@ -1,55 +1,32 @@
-"""Liferay 6.2 extraction on the real saved pages of sotttt.hanoi.gov.vn (tests/helpers/real_pages.py).
+"""Liferay 6.2 extraction on the real saved pages of sotttt.hanoi.gov.vn (kept beside the checkout; found by
+tests/helpers/fixtures.py).
 
-Expected values come from the fixtures' README, where they were read off the pages by hand
-(``expected_list_items.json`` is that README's tables, converted once).
+Expected values come from tests/fixtures/liferay62/PROVENANCE.md, where they were read off the pages by hand: each
+page's ``<page stem>.json`` there has its URL (from the page's HTTrack comment) and, for a list, its ``items`` (that
+file's tables, converted once).
 """
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import pytest
 
 from govscraper.extract.profiles import liferay62
 from govscraper.text import parse_views, parse_vn_datetime
-from tests.helpers.real_pages import ABSENT, LIFERAY62, liferay62_present
+from tests.helpers import fixtures
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "liferay62"  # the values read off the pages
-if not liferay62_present():
-    pytest.skip(ABSENT, allow_module_level=True)
+if not fixtures.present("liferay62"):
+    pytest.skip(fixtures.absent("liferay62"), allow_module_level=True)
 SITE = "https://sotttt.hanoi.gov.vn/"
-EXPECTED_ITEMS = json.loads((FIXTURES / "expected_list_items.json").read_text(encoding="utf-8"))
-P17_URL = (
-    SITE + "cong-nghe-thong-tin?p_p_id=101&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view&p_p_col_id=column-1"
-    "&p_p_col_pos=1&p_p_col_count=2&_101_delta=10&_101_keywords=&_101_advancedSearch=false&_101_andOperator=true"
-    "&p_r_p_564233524_resetCur=false&_101_cur=17"
-)
-COVID_P2_URL = (
-    SITE + "phong-chong-dich-benh-covid-19?p_p_id=101&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view"
-    "&p_p_col_id=column-1&p_p_col_pos=2&p_p_col_count=3&_101_delta=20&_101_keywords=&_101_advancedSearch=false"
-    "&_101_andOperator=true&p_r_p_564233524_resetCur=false&_101_cur=2"
-)
-LIST_URLS = {
-    "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html": SITE + "cong-nghe-thong-tin",
-    "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p17.html": P17_URL,
-    "liferay62_sotttt-hanoi_list_phong-chong-covid19_p1.html": SITE + "phong-chong-dich-benh-covid-19",
-    "liferay62_sotttt-hanoi_list_phong-chong-covid19_p2_en-ui.html": COVID_P2_URL,
-    "liferay62_sotttt-hanoi_list_chi-dao-dieu-hanh_single-item.html": SITE + "chi-dao-dieu-hanh",
-}
-ARTICLE_URLS = {
-    "liferay62_sotttt-hanoi_article_en_2625972.html": SITE + "web/sotttt-eng/hot-news/-/view_content/2625972-"
-    "hanoi-department-of-information-and-communications-pic-creates-a-video-clip-for-to-guide-citizen-and-"
-    "organizationto-do-online-filing-for-public-online.html",
-    "liferay62_sotttt-hanoi_article_en_3159471.html": SITE + "web/sotttt-eng/hot-news/-/view_content/3159471-"
-    "rules-for-citizen-reception-and-decisions-assigning-citizens-to-welcome-and-receive-and-process-claims-by-"
-    "citizens-in-hanoi-department-of-information-.html",
-}
+#: Each list page's items as read off it (sorted by page file name).
+EXPECTED_ITEMS = {name: fixtures.expected("liferay62", name)["items"] for name in fixtures.names("liferay62", "list")}
+#: The address each page was saved from (its HTTrack comment), which the extractor is given.
+LIST_URLS = {name: fixtures.expected("liferay62", name)["url"] for name in fixtures.names("liferay62", "list")}
+ARTICLE_URLS = {name: fixtures.expected("liferay62", name)["url"] for name in fixtures.names("liferay62", "article")}
 
 
 def read(name: str) -> str:
     # The saved pages are UTF-8 (the home page starts with a BOM); decoding is tested in test_extract_cli.
-    return (LIFERAY62 / name).read_bytes().decode("utf-8-sig")
+    return fixtures.page_bytes("liferay62", name).decode("utf-8-sig")
 
 
 LISTS = {name: liferay62.parse_list(read(name), url) for name, url in LIST_URLS.items()}
@@ -58,8 +35,8 @@ LIST_CASES = [(name, row) for name, rows in EXPECTED_ITEMS.items() for row in ro
 
 
 def test_every_fixture_page_is_recognised_as_liferay():
-    for path in LIFERAY62.glob("*.html"):
-        assert liferay62.looks_like(read(path.name)), path.name
+    for name in fixtures.names("liferay62"):
+        assert liferay62.looks_like(read(name)), name
 
 
 @pytest.mark.parametrize(("name", "count"), [(n, len(rows)) for n, rows in EXPECTED_ITEMS.items()])
@@ -139,7 +116,8 @@ def test_single_item_list_has_no_pager():
 
 
 def test_article_urls_give_liferay_article_ids():
-    assert liferay62.source_id(SITE + EXPECTED_ITEMS[next(iter(EXPECTED_ITEMS))][0]["href"]) == "4418033"
+    first = EXPECTED_ITEMS["liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html"][0]
+    assert liferay62.source_id(SITE + first["href"]) == "4418033"
     assert liferay62.is_article_url(SITE + "a/-/view_content/1-x.html")
     assert not liferay62.is_article_url(SITE + "cong-nghe-thong-tin")
 
@@ -216,12 +194,9 @@ def test_article_ids_images_and_platform():
         assert article.body_html.startswith('<div class="journal-content-article">')
 
 
-EXPECTED_ARTICLES = json.loads((FIXTURES / "expected_articles.json").read_text(encoding="utf-8"))
-
-
 @pytest.mark.parametrize("name", [A1, A2])
 def test_article_matches_the_hand_transcribed_page(name):
-    expected = EXPECTED_ARTICLES[name]
+    expected = fixtures.expected("liferay62", name)
     article = ARTICLES[name]
     for field in ("title", "published", "views", "category", "author", "source", "sapo", "body"):
         assert getattr(article, field) == expected[field], field

@@ -1,6 +1,6 @@
 """Liferay 6.2 Asset Publisher (portlet ``101``): list pages and article pages.
 
-Read off real pages of sotttt.hanoi.gov.vn (their source: tests/fixtures/liferay62/README.md). The same markup
+Read off real pages of sotttt.hanoi.gov.vn (their source: tests/fixtures/liferay62/PROVENANCE.md). The same markup
 serves many provincial and district portals of 2014-2022, including the 2021 Quảng Ngãi portal. Pure functions:
 they take the page's text (or an already parsed :class:`parsel.Selector`, so a spider does not parse twice) and its URL.
 """
