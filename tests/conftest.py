@@ -3,19 +3,23 @@
 Tests are in two folders, marked by where they are: ``tests/unit/`` (pure functions and single modules, no process
 or server: ``pytest -m unit``) and ``tests/e2e/`` (commands in processes, crawls over loopback HTTP into real
 archives, Datasette, Scrapyd, a browser: ``pytest -m e2e``). Helpers that tests import live in ``tests/helpers/``
-(a command in a process: ``tests/helpers/cli.py``).
+(a command in a process: ``tests/helpers/cli.py``). A crawled archive of the shared replicas comes from
+:func:`crawled_archive`: each crawl once per session, a private copy per caller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from govscraper_replica import ReplicaServer, ReplicaSite, build_site
-from tests.helpers.cli import registry_entry
+from tests.helpers.cli import registry_entry, run_cli
 
 # Hypothesis times each example against a deadline (200 ms) and calls a slow one a failure: a wall-clock assertion,
 # which a busy machine breaks (a 0.02 ms fold once took 315 ms beside a second copy of the suite). Properties are
@@ -64,6 +68,40 @@ def registry_file(tmp_path_factory, clean_replica, clean_site, faulty_replica, f
         encoding="utf-8",
     )
     return path
+
+
+@dataclass(frozen=True)
+class Crawled:
+    """A crawled archive: the archive file (its WARC files in ``warc/`` beside it) and the crawl command's result."""
+
+    db_path: Path
+    result: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="session")
+def crawled_archive(tmp_path_factory, registry_file, clean_replica, faulty_replica) -> Callable[..., Crawled]:
+    """``crawled_archive(portal="qni-replica", *options)``: the archive of ``govscraper crawl PORTAL --loopback
+    OPTIONS`` over a replica of :func:`registry_file`, as a copy of its own (archive and WARC files) for the caller.
+
+    Each crawl runs once per session, whoever asks first; every caller gets a fresh copy of its folder, so one test
+    module may crawl it again, edit or lock it without another seeing it. The copy is taken of a finished crawl: its
+    archive is closed, one file, its WARC paths relative to its folder. The result is the first crawl's; callers
+    check its status themselves (a crawl of the faulty replica is meant to record failures).
+    """
+    done: dict[tuple[str, ...], Crawled] = {}
+
+    def crawl(portal: str = "qni-replica", *options: str) -> Crawled:
+        key = (portal, *options)
+        if key not in done:
+            db_path = tmp_path_factory.mktemp(f"crawled-{portal}") / "archive.db"
+            result = run_cli("crawl", portal, "--db", str(db_path), "--loopback", *options, registry=registry_file)
+            done[key] = Crawled(db_path, result)
+        original = done[key]
+        folder = tmp_path_factory.mktemp(f"copy-{portal}")
+        shutil.copytree(original.db_path.parent, folder, dirs_exist_ok=True)
+        return Crawled(folder / original.db_path.name, original.result)
+
+    return crawl
 
 
 # The hostile site (tests/helpers/hostile_site.py) for the modules that crawl it: each module gets its own servers and

@@ -8,14 +8,14 @@ extraction fails). The crawl flags its run ``layout-changed?``, says so on stder
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 
 import pytest
 import sqlite_utils
 
 from tests.helpers.cli import run_cli
 from tests.helpers.fixtures import page_bytes
+from tests.helpers.loopback import Answer, LoopbackServer, Request
 
 LIST = "liferay62_sotttt-hanoi_list_cong-nghe-thong-tin_p1.html"  # a real page, read where it is kept
 BROKEN_ARTICLE = (
@@ -25,27 +25,19 @@ BROKEN_ARTICLE = (
 ).encode()
 
 
-def serve(pages) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = pages(self.path)
-            self.send_response(200 if body is not None else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
+def serve(pages: Callable[[str], bytes | None]) -> LoopbackServer:
+    """``pages(path)`` on 127.0.0.1: its bytes, or a 404 where it has none."""
 
-        def log_message(self, *args) -> None:
-            pass
+    def route(request: Request) -> Answer:
+        body = pages(request.path)
+        return Answer(200 if body is not None else 404, body or b"")
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return LoopbackServer(route)
 
 
 def crawl_redesigned(tmp_path, pages):
     server = serve(pages)
-    port = server.server_address[1]
+    port = server.port
     registry = tmp_path / "registry.toml"
     registry.write_text(
         f'[[portal]]\nid = "hni-redesign"\nname = "Cổng thử"\nprovince = "Hà Nội"\nlevel = "tỉnh"\n'
@@ -68,7 +60,7 @@ def crawl_redesigned(tmp_path, pages):
             registry=registry,
         )
     finally:
-        server.shutdown()
+        server.close()
     return result, db_path
 
 

@@ -20,7 +20,6 @@ import threading
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
-from http.server import ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
 import pytest
@@ -29,7 +28,7 @@ import sqlite_utils
 from govscraper_replica import ReplicaServer, build_site
 from govscraper_replica.syndication import Syndication
 from tests.helpers.cli import registry_entry, run_cli
-from tests.helpers.serving import QuietHandler, send
+from tests.helpers.loopback import Answer, LoopbackServer, Request
 
 SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 HOME = (
@@ -47,42 +46,34 @@ class StaticSite:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.requests: collections.Counter[str] = collections.Counter()
         self.lock = threading.Lock()
-        site = self
+        self.server = LoopbackServer(self.route)
+        self.url = self.server.url + "/"
+        self.origin = self.server.url
 
-        class Handler(QuietHandler):
-            def do_GET(self):
-                with site.lock:
-                    site.requests[self.path] += 1
-                    found = site.files.get(self.path)
-                if found is not None:
-                    send(self, 200, [("Content-Type", found[0])], found[1])
-                    return
-                headers = {"Host": self.headers["Host"]}
-                for name in ("If-None-Match", "If-Modified-Since"):
-                    if self.headers.get(name):
-                        headers[name] = self.headers[name]
-                request = urllib.request.Request(site.upstream.url.rstrip("/") + self.path, headers=headers)
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as response:
-                        status, kept, body = response.status, response.headers, response.read()
-                except urllib.error.HTTPError as error:
-                    status, kept, body = error.code, error.headers, error.read()
-                names = ("Content-Type", "ETag", "Last-Modified", "Content-Disposition")
-                send(self, status, [(n, kept[n]) for n in names if kept.get(n)], body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.origin = self.url.rstrip("/")
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    def route(self, request: Request) -> Answer:
+        with self.lock:
+            self.requests[request.path] += 1
+            found = self.files.get(request.path)
+        if found is not None:
+            return Answer(body=found[1], content_type=found[0])
+        headers = {"Host": request.headers["Host"]}
+        for name in ("If-None-Match", "If-Modified-Since"):
+            if request.headers.get(name):
+                headers[name] = request.headers[name]
+        upstream = urllib.request.Request(self.upstream.url.rstrip("/") + request.path, headers=headers)
+        try:
+            with urllib.request.urlopen(upstream, timeout=10) as response:
+                status, kept, body = response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            status, kept, body = error.code, error.headers, error.read()
+        names = ("Content-Type", "ETag", "Last-Modified", "Content-Disposition")
+        return Answer(status, body, content_type=None, headers=[(n, kept[n]) for n in names if kept.get(n)])
 
     def __enter__(self):
-        self.thread.start()
         return self
 
     def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
     def put(self, path: str, body: str | bytes, content_type: str = "application/xml") -> None:
         with self.lock:

@@ -8,8 +8,6 @@ tests/helpers/fixtures.py), each page at the path of its own ``url``.
 
 from __future__ import annotations
 
-import threading
-from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,7 +15,7 @@ import sqlite_utils
 
 from tests.helpers import fixtures
 from tests.helpers.cli import run_cli
-from tests.helpers.serving import QuietHandler, http_server, send
+from tests.helpers.loopback import Answer, LoopbackServer, Request
 
 #: One list page per portal family, and the article page of the same portal it links to.
 FAMILIES = {
@@ -38,30 +36,24 @@ def path_of(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-class MiniPortal:
+def mini_portal(names: list[str]) -> LoopbackServer:
     """Serves saved pages at their original paths on 127.0.0.1; every other path is a 404."""
+    pages = {path_of(expected(n)["url"]): fixtures.page_bytes("layouts", n) for n in names}
 
-    def __init__(self, names: list[str]):
-        self.pages = {path_of(expected(n)["url"]): fixtures.page_bytes("layouts", n) for n in names}
-        pages = self.pages
+    def route(request: Request) -> Answer:
+        # The pages declare their own charset (one is windows-1258): say nothing here, as many portals do.
+        body = pages.get(request.path)
+        if body is None:
+            return Answer(404, b"<html><body>Not found</body></html>", "text/html")
+        return Answer(200, body, "text/html")
 
-        class Handler(QuietHandler):
-            def do_GET(self) -> None:
-                body = pages.get(self.path)
-                status = 200 if body is not None else 404
-                body = body if body is not None else b"<html><body>Not found</body></html>"
-                # The pages declare their own charset (one is windows-1258): say nothing here, as many portals do.
-                send(self, status, [("Content-Type", "text/html")], body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    return LoopbackServer(route)
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_generic_crawl_archives_the_article_and_records_the_rest(family, tmp_path):
     list_name, article_name = FAMILIES[family]
-    portal = MiniPortal([list_name, article_name])
+    portal = mini_portal([list_name, article_name])
     listing, article = expected(list_name), expected(article_name)
     db_path = tmp_path / "archive.db"
     try:
@@ -76,7 +68,7 @@ def test_generic_crawl_archives_the_article_and_records_the_rest(family, tmp_pat
             "RETRY_TIMES=0",
         )
     finally:
-        portal.server.shutdown()
+        portal.close()
     assert result.returncode == 0, result.stderr[-3000:]
     db = sqlite_utils.Database(db_path)
     rows = list(db["articles"].rows)
@@ -129,13 +121,12 @@ def test_a_page_served_with_the_wrong_charset_is_read_from_its_bytes(tmp_path):
         "hoàn thành các chỉ tiêu năm 2024./.</p></div></body></html>"
     ).encode()
 
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:
-            body = article if self.path == "/tin-tuc/duc-pho-tong-ket-2023.html" else b"<html><body>404</body></html>"
-            send(self, 200 if body is article else 404, [("Content-Type", "text/html; charset=ISO-8859-1")], body)
+    def route(request: Request) -> Answer:
+        body = article if request.path == "/tin-tuc/duc-pho-tong-ket-2023.html" else b"<html><body>404</body></html>"
+        return Answer(200 if body is article else 404, body, "text/html; charset=ISO-8859-1")
 
-    with http_server(Handler) as base:
-        url = base + "/tin-tuc/duc-pho-tong-ket-2023.html"
+    with LoopbackServer(route) as server:
+        url = server.url + "/tin-tuc/duc-pho-tong-ket-2023.html"
         result = run_cli("crawl", "--url", url, "--db", str(tmp_path / "a.db"), "--loopback")
     assert result.returncode == 0, result.stderr[-2000:]
     row = next(iter(sqlite_utils.Database(tmp_path / "a.db")["articles"].rows))

@@ -21,11 +21,10 @@ LOOPBACK = ("--loopback",)
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory, registry_file, clean_replica):
-    db_path = tmp_path_factory.mktemp("crawl") / "archive.db"
-    result = run_cli("crawl", "qni-replica", "--db", str(db_path), *LOOPBACK, registry=registry_file)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return db_path, result
+def crawled(crawled_archive):
+    archive = crawled_archive("qni-replica")
+    assert archive.result.returncode == 0, archive.result.stderr[-3000:]
+    return archive.db_path, archive.result
 
 
 @pytest.fixture(scope="module")
@@ -223,12 +222,9 @@ EXPECTED_FAILURES = {
 
 
 @pytest.fixture(scope="module")
-def faulty_crawl(tmp_path_factory, registry_file, faulty_replica):
-    db_path = tmp_path_factory.mktemp("faults") / "archive.db"
-    result = run_cli(
-        "crawl", "qni-faulty", "--db", str(db_path), *LOOPBACK, "-s", "DOWNLOAD_TIMEOUT=3", registry=registry_file
-    )
-    return sqlite_utils.Database(db_path), result
+def faulty_crawl(crawled_archive):
+    archive = crawled_archive("qni-faulty", "-s", "DOWNLOAD_TIMEOUT=3")
+    return sqlite_utils.Database(archive.db_path), archive.result
 
 
 def test_faulty_portal_crawl_goes_on(faulty_crawl):

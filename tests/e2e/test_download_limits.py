@@ -9,7 +9,9 @@ out by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
+from io import BufferedIOBase
 
 import pytest
 import sqlite_utils
@@ -21,7 +23,8 @@ from govscraper.crawl.failures import describe_failure
 from govscraper.middlewares import backoff_delay
 from govscraper_replica.sample_documents import pdf_bytes
 from tests.helpers.cli import run_cli
-from tests.helpers.serving import QuietHandler, http_server, send
+from tests.helpers.loopback import Answer, LoopbackServer
+from tests.helpers.loopback import Request as Received
 
 #: Half a minute before the RFC's own example date.
 NOW = parsedate_to_datetime("Wed, 21 Oct 2015 07:27:30 GMT").timestamp()
@@ -109,40 +112,33 @@ def growing_server():
     page = article()
     document = pdf_bytes(["QUYET DINH PHE DUYET QUY HOACH CHUNG"])
 
-    class Handler(QuietHandler):
-        protocol_version = "HTTP/1.1"
+    def route(request: Received) -> Answer:
+        if request.path == ARTICLE:
+            return Answer(body=page)
+        if request.path == ANNOUNCED_PDF:  # its Content-Length says too much
+            return Answer(body=document + b"%" * (2 * LIMIT), content_type="application/pdf")
+        if request.path in (GROWING_PDF, GROWING_PAGE):
+            start = document if request.path == GROWING_PDF else b"<html><body><p>"
+            content_type = "application/pdf" if request.path == GROWING_PDF else "text/html; charset=utf-8"
+            return Answer(content_type=content_type, headers={"Transfer-Encoding": "chunked"}, stream=growing(start))
+        return Answer(404, b"<html><body>404</body></html>", "text/html")
 
-        def do_GET(self) -> None:
-            if self.path == ARTICLE:
-                self._whole(page, "text/html; charset=utf-8")
-            elif self.path == ANNOUNCED_PDF:
-                self._whole(document + b"%" * (2 * LIMIT), "application/pdf")  # its Content-Length says too much
-            elif self.path in (GROWING_PDF, GROWING_PAGE):
-                start = document if self.path == GROWING_PDF else b"<html><body><p>"
-                self._growing(start, "application/pdf" if self.path == GROWING_PDF else "text/html; charset=utf-8")
-            else:
-                self._whole(b"<html><body>404</body></html>", "text/html", 404)
+    with LoopbackServer(route, protocol="HTTP/1.1") as server:
+        yield server.url
 
-        def _whole(self, body: bytes, content_type: str, status: int = 200) -> None:
-            send(self, status, [("Content-Type", content_type)], body)
 
-        def _growing(self, start: bytes, content_type: str) -> None:
-            """Chunked, no Content-Length: a first chunk, then more until the client hangs up (or 20 x the limit)."""
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
-            chunk = b" " * 16384
-            try:
-                for data in [start, *[chunk] * (20 * LIMIT // len(chunk))]:
-                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-                    self.wfile.flush()
-                self.wfile.write(b"0\r\n\r\n")
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True
+def growing(start: bytes) -> Callable[[BufferedIOBase], None]:
+    """A chunked body, no Content-Length: ``start``, then more chunks until the client hangs up (or 20 x the
+    limit)."""
 
-    with http_server(Handler) as url:
-        yield url
+    def write(out: BufferedIOBase) -> None:
+        chunk = b" " * 16384
+        for data in [start, *[chunk] * (20 * LIMIT // len(chunk))]:
+            out.write(b"%x\r\n%s\r\n" % (len(data), data))
+            out.flush()
+        out.write(b"0\r\n\r\n")
+
+    return write
 
 
 def test_a_chunked_body_growing_past_the_limit_is_recorded_as_too_large(tmp_path, growing_server):

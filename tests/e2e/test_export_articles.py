@@ -30,11 +30,10 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "imag
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory, registry_file, clean_replica):
-    db_path = tmp_path_factory.mktemp("export") / "archive.db"
-    result = run_cli("crawl", "qni-replica", "--db", str(db_path), "--loopback", registry=registry_file)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return db_path
+def archive(crawled_archive):
+    crawled = crawled_archive("qni-replica")
+    assert crawled.result.returncode == 0, crawled.result.stderr[-3000:]
+    return crawled.db_path
 
 
 @pytest.fixture(scope="module")

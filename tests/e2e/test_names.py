@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from govscraper.files.sniff import MAX_FILENAME_BYTES, filename_for, safe_filename
 from govscraper_replica.sample_documents import pdf_bytes
 from tests.helpers.cli import run_cli
-from tests.helpers.serving import QuietHandler, http_server, send
+from tests.helpers.loopback import NOT_FOUND, Answer, LoopbackServer, Request
 
 
 @pytest.mark.parametrize(
@@ -163,22 +163,18 @@ def named_portal():
     pages = {path: article_page(path) for path in PAGES}
     document = pdf_bytes(["UY BAN NHAN DAN THI XA DUC PHO", "KE HOACH SO 12/KH-UBND"])
 
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:
-            if self.path in pages:
-                body, headers = pages[self.path], [("Content-Type", "text/html; charset=utf-8")]
-            elif self.path in HOSTILE:
-                disposition = HOSTILE[self.path][0]
-                body = document + self.path.encode()  # a distinct file each, so each row is its own
-                headers = [("Content-Type", "application/pdf")]
-                headers += [("Content-Disposition", disposition)] if disposition else []
-            else:
-                self.send_error(404)
-                return
-            send(self, 200, headers, body)
+    def route(request: Request) -> Answer:
+        if request.path in pages:
+            return Answer(body=pages[request.path])
+        if request.path in HOSTILE:
+            disposition = HOSTILE[request.path][0]
+            headers = {"Content-Disposition": disposition} if disposition else {}
+            body = document + request.path.encode()  # a distinct file each, so each row is its own
+            return Answer(body=body, content_type="application/pdf", headers=headers)
+        return NOT_FOUND
 
-    with http_server(Handler) as url:
-        yield url
+    with LoopbackServer(route) as server:
+        yield server.url
 
 
 def test_a_crawl_keeps_the_raw_name_and_stores_and_exports_the_safe_one(tmp_path, named_portal):

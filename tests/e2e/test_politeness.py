@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import sqlite_utils
 from scrapy.settings import Settings
 
 from tests.helpers.cli import run_cli
+from tests.helpers.loopback import Answer, LoopbackServer, Request
 
 ARTICLE = """<html><head><title>Hội nghị tổng kết</title></head><body>
 <div class="title">Hội nghị tổng kết công tác năm 2023 của huyện</div>
@@ -42,7 +40,6 @@ def test_defaults_are_polite():
 
 
 def test_a_crawl_obeys_robots_txt_and_identifies_itself(tmp_path):
-    served: list[tuple[str, str]] = []
     pages = {
         "/robots.txt": b"User-agent: *\nDisallow: /private/\n",
         "/": HOME.encode(),
@@ -50,28 +47,17 @@ def test_a_crawl_obeys_robots_txt_and_identifies_itself(tmp_path):
         "/private/noi-bo.html": ARTICLE.encode(),
     }
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            served.append((self.path, self.headers.get("User-Agent", "")))
-            body = pages.get(self.path)
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
+    def route(request: Request) -> Answer:
+        body = pages.get(request.path)
+        content_type = "text/plain" if request.path == "/robots.txt" else "text/html; charset=utf-8"
+        return Answer(200 if body else 404, body or b"", content_type)
 
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with LoopbackServer(route) as server:
+        url = server.url + "/"
         result = run_cli(
             "crawl", "--url", url, "--db", str(tmp_path / "a.db"), "--loopback", "--contact", "luu-tru@example.vn"
         )
-    finally:
-        server.shutdown()
+    served = [(request.path, request.headers.get("User-Agent", "")) for request in server.requests]
     assert result.returncode == 0, result.stderr[-2000:]
     paths = [path for path, _ in served]
     assert paths[0] == "/robots.txt"

@@ -45,11 +45,10 @@ def unprivileged_command() -> tuple[str, ...]:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory, registry_file, clean_replica) -> Path:
-    db_path = tmp_path_factory.mktemp("readonly") / "archive.db"
-    result = run_cli("crawl", PORTAL, "--db", str(db_path), "--loopback", registry=registry_file)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return db_path
+def crawled(crawled_archive) -> Path:
+    archive = crawled_archive(PORTAL)
+    assert archive.result.returncode == 0, archive.result.stderr[-3000:]
+    return archive.db_path
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:

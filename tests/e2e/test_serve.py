@@ -32,11 +32,10 @@ PORTAL = "qni-replica"
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory, registry_file, clean_replica) -> Path:
-    db_path = tmp_path_factory.mktemp("serve") / "archive.db"
-    result = run_cli("crawl", PORTAL, "--db", str(db_path), "--loopback", registry=registry_file)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return db_path
+def archive(crawled_archive) -> Path:
+    crawled = crawled_archive(PORTAL)
+    assert crawled.result.returncode == 0, crawled.result.stderr[-3000:]
+    return crawled.db_path
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from PIL import Image
 
 from tests.helpers import fixtures
+from tests.helpers.loopback import Answer, LoopbackServer, Request
 
 #: A minimal PDF (one empty page) for attachment URLs.
 PDF = (
@@ -38,25 +37,17 @@ class FixtureSite:
     def __init__(self, platform: str, site: str | None = None):
         self.origin = (site or fixtures.site(platform)["base_url"]).rstrip("/")
         self.routes: dict[str, Path] = fixtures.routes(platform, self.origin)
-        self.requests: list[tuple[str, str]] = []
-        site_ref = self
+        self.server = LoopbackServer(self.route)
+        self.url = self.server.url
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                site_ref.requests.append((self.path, self.headers.get("User-Agent", "")))
-                status, content_type, body = site_ref.answer(self.path)
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    @property
+    def requests(self) -> list[tuple[str, str]]:
+        """``(path, User-Agent)`` of every request received, in order."""
+        return [(request.path, request.headers.get("User-Agent", "")) for request in self.server.requests]
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def route(self, request: Request) -> Answer:
+        status, content_type, body = self.answer(request.path)
+        return Answer(status, body, content_type)
 
     def local(self, url: str) -> str:
         """A fixture URL (on the portal's real host) as served here."""
@@ -79,8 +70,7 @@ class FixtureSite:
         return 404, "text/html", b"<html><body>Not found</body></html>"
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
 
 
 def _jpeg(path: str) -> bytes:

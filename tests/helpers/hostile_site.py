@@ -1,4 +1,4 @@
-"""A hostile web site for crawl tests: small threaded HTTP servers on 127.0.0.1 and 127.0.0.2.
+"""A hostile web site for crawl tests: four loopback servers (tests/helpers/loopback.py) on 127.0.0.1 and 127.0.0.2.
 
 * ``portal``: the site crawled. Each case of :data:`CASES` has its pages under ``/<case>/``: a list page (the
   crawl's start URL) linking to one ordinary article (so every crawl has something to archive) and to what
@@ -10,14 +10,13 @@
   (``GOVSCRAPER_RESOLVE``). Its request log must stay empty: the address is refused before any connection.
 * ``cdn``: another port of 127.0.0.1 serving photos, as a portal's CDN does (allowed for photos and documents).
 
-Every server logs every request (host header and path), robots.txt included, so a test can say that nothing
+Every server logs every request (``.log``: host header and path), robots.txt included, so a test can say that nothing
 off-site was requested at all. The Vietnamese text of each article is written here, in the test code; tests
 compare what the archive stores with it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -25,15 +24,15 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
 from govscraper.text import encode_tcvn3, encode_vni
+from tests.helpers.loopback import NOT_FOUND, Answer, LoopbackServer, Request
 from tests.helpers.measured import Measured, run_measured
 
 # The articles' text, as the portal published it ----------------------------------------------------------------
@@ -118,79 +117,17 @@ def pixel_bomb_png() -> bytes:
 
 
 # The servers ---------------------------------------------------------------------------------------------------
-@dataclass
-class Answer:
-    status: int = 200
-    body: bytes = b""
-    content_type: str | None = "text/html; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-    #: Writes the body itself, without a Content-Length, until it returns or the client hangs up (endless or slow
-    #: bodies); ``body`` is then ignored.
-    stream: Callable[[Any], None] | None = None
-
-
-class Server:
-    """A ThreadingHTTPServer on ``host`` (any free port) answering with ``route(path, host_header)``, logging every
-    request it receives as ``(host header, path)``."""
-
-    def __init__(self, host: str, route: Callable[[str, str], Answer]):
-        self.log: list[tuple[str, str]] = []
-        lock = threading.Lock()
-        log = self.log
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                with lock:
-                    log.append((self.headers.get("Host", ""), self.path))
-                answer = route(self.path, self.headers.get("Host", ""))
-                self.send_response(answer.status)
-                if answer.content_type:
-                    self.send_header("Content-Type", answer.content_type)
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                if answer.stream is not None:
-                    self.send_header("Connection", "close")
-                    self.end_headers()
-                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the crawler hung up
-                        answer.stream(self.wfile)
-                    self.close_connection = True
-                    return
-                self.send_header("Content-Length", str(len(answer.body)))
-                self.end_headers()
-                self.wfile.write(answer.body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer((host, 0), Handler)
-        self.server.daemon_threads = True
-        self.host = host
-        self.port = self.server.server_address[1]
-        self.url = f"http://{host}:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def paths(self) -> list[str]:
-        return [path for _host, path in self.log]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-NOT_FOUND = Answer(404, b"<html><body>Not found</body></html>")
-
-
 class HostileSite:
-    """The four servers and the routes of every case (see the module's docstring)."""
+    """The four servers (:class:`~tests.helpers.loopback.LoopbackServer`) and the routes of every case (see the
+    module's docstring)."""
 
     def __init__(self) -> None:
         self._cache: dict[str, bytes] = {}
         self.closing = threading.Event()  # ends slow bodies when the site closes
-        self.elsewhere = Server("127.0.0.1", lambda path, host: Answer(body=article_html("Trang bị đánh cắp").encode()))
-        self.other_address = Server("127.0.0.2", lambda path, host: Answer(body=b"<html>internal</html>"))
-        self.cdn = Server("127.0.0.1", self.cdn_route)
-        self.portal = Server("127.0.0.1", self.route)
+        self.elsewhere = LoopbackServer(lambda request: Answer(body=article_html("Trang bị đánh cắp").encode()))
+        self.other_address = LoopbackServer(lambda request: Answer(body=b"<html>internal</html>"), host="127.0.0.2")
+        self.cdn = LoopbackServer(self.cdn_route)
+        self.portal = LoopbackServer(self.route)
 
     def close(self) -> None:
         self.closing.set()
@@ -199,18 +136,19 @@ class HostileSite:
 
     def clear_logs(self) -> None:
         for server in (self.portal, self.elsewhere, self.other_address, self.cdn):
-            server.log.clear()
+            server.clear()
 
     @staticmethod
-    def cdn_route(path: str, host: str) -> Answer:
-        if path.endswith(".jpg"):
+    def cdn_route(request: Request) -> Answer:
+        if request.path.endswith(".jpg"):
             return Answer(body=jpeg((20, 120, 200)), content_type="image/jpeg")
         return NOT_FOUND
 
     # Routes ----------------------------------------------------------------------------------------------------
 
-    def route(self, path: str, host: str) -> Answer:
-        """The portal's answer to ``path`` (``host`` is the Host header: the portal's name in public-name cases)."""
+    def route(self, request: Request) -> Answer:
+        """The portal's answer to a request (its Host header is the portal's name in public-name cases)."""
+        path, host = request.path, request.host
         path = path.split("?", 1)[0] if not path.startswith("/endless/") else path
         case, _, rest = path.lstrip("/").partition("/")
         if path == "/robots.txt" or path == "/sitemap.xml":
@@ -607,7 +545,6 @@ __all__ = [
     "TITLE",
     "Case",
     "HostileSite",
-    "Server",
     "Table",
     "article_html",
     "cp1258",

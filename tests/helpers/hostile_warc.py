@@ -21,17 +21,15 @@ from __future__ import annotations
 import http.client
 import random
 import struct
-import threading
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from tests.helpers import warc_samples as samples
-from tests.helpers.serving import QuietHandler, send
+from tests.helpers.loopback import Answer, LoopbackServer, Request
 
 #: Bytes of pattern copies compressed at once (then repeated as compressed bytes).
 CHUNK = 1 << 20
@@ -500,52 +498,37 @@ class HostileSite:
         self.after = after.encode()
         self.bomb = gzip_bytes([b"<html><head><title>Tin</title></head><body><p>", Repeat(b" ", size)])
         self.link = f'<a href="{BOMB_PATH}">Tin nén</a>'.encode()
-        site = self
-
-        class Handler(QuietHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                site.answer(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LoopbackServer(self.answer, protocol="HTTP/1.1")
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+        return self._server.url + "/"
 
-    def answer(self, handler: BaseHTTPRequestHandler) -> None:
-        path = urlsplit(handler.path).path
+    def answer(self, request: Request) -> Answer:
+        path = urlsplit(request.path).path
         if path == BOMB_PATH:
-            status, headers = 200, [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")]
-            body = self.bomb
-        else:
-            host, port = self.replica.url.split("//", 1)[1].rstrip("/").split(":")
-            connection = http.client.HTTPConnection(host, int(port), timeout=60)
-            connection.putrequest("GET", handler.path, skip_host=True, skip_accept_encoding=True)
-            connection.putheader("Host", handler.headers.get("Host", ""))  # the replica's links name this server
-            connection.endheaders()
-            answer = connection.getresponse()
-            status, body = answer.status, answer.read()
-            headers = [
-                (n, v) for n, v in answer.getheaders() if n.lower() not in ("content-length", "connection", "server")
-            ]
-            connection.close()
-            if path == "/" and self.after in body:
-                end = body.index(b"</a>", body.index(self.after)) + len(b"</a>")
-                body = body[:end] + self.link + body[end:]
-        send(handler, status, headers, body)
+            return Answer(body=self.bomb, headers={"Content-Encoding": "gzip"})
+        host, port = self.replica.url.split("//", 1)[1].rstrip("/").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        connection.putrequest("GET", request.path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", request.host)  # the replica's links name this server
+        connection.endheaders()
+        answer = connection.getresponse()
+        status, body = answer.status, answer.read()
+        headers = [
+            (n, v) for n, v in answer.getheaders() if n.lower() not in ("content-length", "connection", "server")
+        ]
+        connection.close()
+        if path == "/" and self.after in body:
+            end = body.index(b"</a>", body.index(self.after)) + len(b"</a>")
+            body = body[:end] + self.link + body[end:]
+        return Answer(status, body, content_type=None, headers=headers)
 
     def __enter__(self) -> HostileSite:
-        self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        self._server.close()
 
 
 __all__ = [

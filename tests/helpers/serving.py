@@ -1,10 +1,10 @@
-"""``govscraper serve`` started as a researcher starts it, in its own process, on a port Datasette picks itself;
-and the small HTTP servers tests start in a thread for a crawl to fetch from.
+"""``govscraper serve`` started as a researcher starts it, in its own process, on a port Datasette picks itself.
 
 ``--port 0`` lets Datasette bind a free port and name it; the test reads the address ``serve`` announces
 ("serving ... read-only at http://127.0.0.1:PORT/"). Choosing a free port in the test and passing it on would race
 with every other program on the machine (a second test suite running beside this one took such ports). The
-in-thread servers (:func:`http_server`) bind port 0 themselves for the same reason.
+in-thread servers tests start for a crawl to fetch from (``tests/helpers/loopback.py``) bind port 0 themselves for
+the same reason.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Sequence
 from pathlib import Path
 
 from tests.helpers.cli import ROOT
@@ -81,36 +78,4 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-class QuietHandler(BaseHTTPRequestHandler):
-    """A request handler that does not log each request to stderr: a crawl's hundreds of requests would bury what
-    the test prints when it fails."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def send(handler: BaseHTTPRequestHandler, status: int, headers: Iterable[tuple[str, str]], body: bytes) -> None:
-    """Answer ``handler``'s request whole: ``status``, ``headers``, a Content-Length that is the body's, the body. How
-    the test servers answer when the framing is not what the test is about (it is where a body is chunked or its
-    length lies: those write their own)."""
-    handler.send_response(status)
-    for name, value in headers:
-        handler.send_header(name, value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
-
-
-@contextmanager
-def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """``handler`` serving on a free port of 127.0.0.1, in a thread, while the block runs; its base URL, without a
-    final slash. Shut down when the block ends, however it ends, so that a failing test leaves no server behind."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-
-
-__all__ = ["OPENER", "QuietHandler", "announced", "get", "http_server", "send", "start_serve", "stop"]
+__all__ = ["OPENER", "announced", "get", "start_serve", "stop"]
