@@ -1,7 +1,8 @@
 """The commands the documentation shows, read out of its Markdown, and how to run them offline.
 
-``tests/e2e/test_documented_commands.py`` runs every command of README.md and docs/ (fenced ``sh``/``bash``/``console``
-blocks, and ``$ `` lines of plain blocks), so that none can crash unseen. A command is run as written, with only
+``tests/e2e/test_documented_commands.py`` (and ``test_documented_benchmarks.py``, the benchmark commands) runs every
+command of README.md and docs/ (fenced ``sh``/``bash``/``console`` blocks, and ``$ `` lines of plain blocks), so that
+none can crash unseen. A command is run as written, with only
 what must change to run offline on a test machine:
 
 * a URL of a real portal (or a placeholder such as ``https://...``) becomes the local replica's;
@@ -211,7 +212,9 @@ def _setting_problem(name: str) -> str | None:
     if not name.startswith("GOVSCRAPER_") or name in project_defaults() or name == CONFIG_VARIABLE:
         return None
     readers = [
-        path for path in (ROOT / "tests").rglob("*.py") if path.stem not in ("documented", "test_documented_commands")
+        path
+        for path in (ROOT / "tests").rglob("*.py")
+        if path.stem not in ("documented", "workbench", "test_documented_commands", "test_documented_benchmarks")
     ]
     if any(f'"{name}"' in path.read_text(encoding="utf-8") for path in readers):
         return None
