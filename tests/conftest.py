@@ -28,12 +28,45 @@ settings.register_profile("govscraper", deadline=None, suppress_health_check=[He
 settings.load_profile("govscraper")
 
 
+#: The test files that take longest (``pytest --durations``), run first: the workers (``-n 4 --dist loadfile``, in
+#: pyproject.toml) each take the next file when they finish one, so the long files must not be the last ones handed
+#: out. Then the other end-to-end files, then the unit tests, which are quick and fill the gaps at the end. Only the
+#: suite's duration depends on this list, never a result.
+LONGEST_FIRST = (
+    "test_documented_commands",
+    "test_documented_benchmarks",
+    "test_interrupt",
+    "test_resume",
+    "test_budgets",
+    "test_hostile_warc",
+    "test_crawl_feeds",
+    "test_archive_crash",
+    "test_offload",
+    "test_wayback",
+    "test_incremental",
+    "test_import_warc",
+    "test_hostile_responses",
+    "test_scope",
+    "test_config",
+    "test_export_articles",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Each test is marked ``unit`` or ``e2e`` by its folder."""
+    """Each test is marked ``unit`` or ``e2e`` by its folder; files are ordered as :data:`LONGEST_FIRST` says (the
+    tests of a file keep their order)."""
     for item in items:
         folder = item.path.parent.name
         if folder in ("unit", "e2e"):
             item.add_marker(folder)
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        stem = item.path.stem
+        if stem in LONGEST_FIRST:
+            return (0, LONGEST_FIRST.index(stem))
+        return (1 if item.path.parent.name != "unit" else 2, 0)
+
+    items.sort(key=rank)  # stable: collection order within a rank and within a file
 
 
 @pytest.fixture(scope="session")
