@@ -2,9 +2,10 @@
 
 Run from the project root:  .venv/bin/python benchmarks/extractors.py [--repeat N] [--pages]
 
-Pages: the built layout pages in tests/fixtures/layouts (``kind: article`` in their JSON) and the two real Liferay 6.2
-article pages (tests/fixtures/liferay62/PROVENANCE.md; expected values transcribed by hand in each page's JSON there),
-found by tests/helpers/fixtures.py.
+Pages, reported apart: **real** pages nobody on the project wrote, the eleven news pages of tests/fixtures/real-news
+(ten of dantri.com.vn, one of vnexpress.net) and the two real Liferay 6.2 article pages of tests/fixtures/liferay62,
+kept beside the checkout; **built** pages, the layout pages the project wrote in tests/fixtures/layouts (``kind:
+article``). Every page's expected values were read off it by hand (its JSON); tests/helpers/fixtures.py finds them.
 Extractors:
 
 * ``generic``: govscraper.extract.generic.extract_generic
@@ -20,10 +21,13 @@ Extractors:
 pages were built with: ``no-names`` strips every class and id attribute (only tags, text and layout remain),
 ``no-title`` removes ``<title>`` and the ``og:``/``twitter:`` title tags.
 
-Per page and overall: title exact, date exact (the ISO value, time included), day exact (date part only), author exact
-(None must match None: an invented author counts as wrong), caption recall (expected captions found exactly among
-the extractor's image captions; n/a for extractors without captions), body token precision / recall / F1 (tokens =
-lowercase words of the NFC text, compared as multisets) and milliseconds per page (median of ``--repeat`` runs).
+Per page and overall: title exact, date exact (the ISO value, time included; None must match a page that states
+none), day exact (date part only), author exact (None must match None: an invented author counts as wrong), caption
+recall (expected captions found exactly among the extractor's image captions; n/a for extractors without captions),
+captions left in the body (an expected caption standing as a body paragraph, alone or with its credit), photos
+found (expected full-size addresses among the extractor's images; n/a without images), body token precision /
+recall / F1 (tokens = lowercase words of the NFC text, compared as multisets) and milliseconds per page (median of
+``--repeat`` runs).
 """
 
 from __future__ import annotations
@@ -51,8 +55,8 @@ from govscraper.extract.generic import extract_generic, is_article  # noqa: E402
 from tests.helpers import fixtures  # noqa: E402  (real pages are kept beside the checkout; it finds them)
 
 SITE = "https://sotttt.hanoi.gov.vn/"
-#: Expected values of the two real article pages, transcribed by hand from the pages (with PROVENANCE.md's values).
-LIFERAY_ARTICLES = {name: fixtures.expected("liferay62", name) for name in fixtures.names("liferay62", "article")}
+#: The sets of real pages (kept beside the checkout), whose expected values were read off them by hand.
+REAL_SETS = ("real-news", "liferay62")
 
 
 @dataclass
@@ -61,6 +65,8 @@ class Case:
     url: str
     html: str
     gold: dict
+    #: "real" (a page from a public source) or "built" (a page the project wrote).
+    group: str = "built"
 
 
 @dataclass
@@ -73,6 +79,8 @@ class Prediction:
     credits: list[str] | None = None
     #: Extractors without a notion of source lines leave it unset (n/a), not None (which is a claim of "no source").
     source: str | bool | None = False
+    #: The addresses of the article's photos (None: the extractor gives none).
+    images: list[str] | None = None
 
 
 @dataclass
@@ -84,6 +92,8 @@ class Score:
     captions: tuple[int, int] | None
     credits: tuple[int, int] | None
     source: bool | None
+    left_in_body: tuple[int, int]
+    images: tuple[int, int] | None
     precision: float
     recall: float
     f1: float
@@ -97,13 +107,15 @@ def load_cases() -> list[Case]:
         gold = fixtures.expected("layouts", name)
         page = decode_page(fixtures.locate("layouts", name).read_bytes())
         cases.append(Case(name.removesuffix(".html"), gold["url"], page, gold))
-    for name, gold in LIFERAY_ARTICLES.items():
-        path = fixtures.locate("liferay62", name)
-        if not path.is_file():
-            print(f"left out: {name} (not found in {path.parent})")
-            continue
-        page = decode_page(path.read_bytes())
-        cases.append(Case(name.removesuffix(".html"), gold["url"], page, gold))
+    for set_name in REAL_SETS:
+        for name in fixtures.names(set_name, "article"):
+            gold = fixtures.expected(set_name, name)
+            path = fixtures.locate(set_name, name)
+            if not path.is_file():
+                print(f"left out: {name} (not found in {path.parent})")
+                continue
+            page = decode_page(path.read_bytes())
+            cases.append(Case(name.removesuffix(".html"), gold["url"], page, gold, "real"))
     return cases
 
 
@@ -155,6 +167,7 @@ def _from_article(article) -> Prediction:
         [i.caption for i in article.images],
         [i.credit for i in article.images],
         article.source,
+        [i.url for i in article.images],
     )
 
 
@@ -196,7 +209,9 @@ def run_readability(page: str, url: str) -> Prediction:
 def run_trafilatura_meta(page: str, url: str) -> Prediction:
     body = run_trafilatura(page, url).body
     meta = run_generic(page, url)
-    return Prediction(meta.title, meta.published, meta.author, body, meta.captions, meta.credits, meta.source)
+    return Prediction(
+        meta.title, meta.published, meta.author, body, meta.captions, meta.credits, meta.source, meta.images
+    )
 
 
 def run_generic_fallback(page: str, url: str) -> Prediction:
@@ -231,20 +246,36 @@ def score(case: Case, prediction: Prediction, ms: float) -> Score:
     if prediction.credits is not None:
         wanted = [i.get("credit") for i in gold["images"] if i.get("credit")]
         credits = (sum(1 for c in wanted if c in prediction.credits), len(wanted))
-    published = prediction.published or ""
+    published, stated = prediction.published or "", gold["published"] or ""
+    paragraphs = (prediction.body or "").splitlines()  # trafilatura ends a paragraph with one line break
+    captioned = [i["caption"] for i in gold["images"] if i["caption"]]
+    left = sum(1 for caption in captioned if any(_caption_line(p, caption) for p in paragraphs))
+    images = None
+    if prediction.images is not None:
+        images = (sum(1 for i in gold["images"] if i["url"] in prediction.images), len(gold["images"]))
     return Score(
         title=prediction.title == gold["title"],
-        date=published == gold["published"],
-        day=published[:10] == gold["published"][:10],
+        date=published == stated,
+        day=published[:10] == stated[:10],
         author=prediction.author == gold["author"],
         captions=captions,
         credits=credits,
         source=None if prediction.source is False else prediction.source == gold.get("source"),
+        left_in_body=(left, len(captioned)),
+        images=images,
         precision=precision,
         recall=recall,
         f1=f1,
         ms=ms,
     )
+
+
+def _caption_line(paragraph: str, caption: str) -> bool:
+    """``paragraph`` is ``caption`` left in the body: the caption alone, or followed by its credit."""
+    if not paragraph.startswith(caption):
+        return False
+    rest = paragraph[len(caption) :]
+    return not rest.strip(" .") or re.match(r"\W*(?:ảnh|hình|photo)\b", rest, re.I) is not None
 
 
 def measure(cases: list[Case], repeat: int) -> dict[str, list[Score]]:
@@ -299,9 +330,9 @@ def overall_table(cases: list[Case], results: dict[str, list[Score]]) -> str:
     trafilatura_ms = statistics.mean(s.ms for s in results["trafilatura"])
     lines = [
         "| extractor | title exact | date exact | day exact | author exact (stated / all) | caption recall "
-        "| credit recall | source exact | body P | body R | body F1 | worst F1 (page) | pages F1 ≥ 0.97 | ms/page "
-        "| × trafilatura speed |",
-        "|---" * 15 + "|",
+        "| credit recall | captions left in body | photos found | source exact | body P | body R | body F1 "
+        "| worst F1 (page) | pages F1 ≥ 0.97 | ms/page | × trafilatura speed |",
+        "|---" * 17 + "|",
     ]
     n = len(cases)
     for name, scores in results.items():
@@ -309,6 +340,9 @@ def overall_table(cases: list[Case], results: dict[str, list[Score]]) -> str:
         captions = f"{sum(f for f, _ in found)}/{sum(t for _, t in found)}" if found else "n/a"
         found = [s.credits for s in scores if s.credits is not None]
         credits = f"{sum(f for f, _ in found)}/{sum(t for _, t in found)}" if found else "n/a"
+        left = f"{sum(s.left_in_body[0] for s in scores)}/{sum(s.left_in_body[1] for s in scores)}"
+        found = [s.images for s in scores if s.images is not None]
+        photos = f"{sum(f for f, _ in found)}/{sum(t for _, t in found)}" if found else "n/a"
         judged = [s.source for s in scores if s.source is not None]
         sources = f"{sum(judged)}/{len(judged)}" if judged else "n/a"
         worst = min(range(n), key=lambda i: scores[i].f1)
@@ -317,7 +351,7 @@ def overall_table(cases: list[Case], results: dict[str, list[Score]]) -> str:
             f"| {name} | {sum(s.title for s in scores)}/{n} | {sum(s.date for s in scores)}/{n} "
             f"| {sum(s.day for s in scores)}/{n} "
             f"| {sum(scores[i].author for i in stated_authors)}/{len(stated_authors)} / "
-            f"{sum(s.author for s in scores)}/{n} | {captions} | {credits} | {sources} "
+            f"{sum(s.author for s in scores)}/{n} | {captions} | {credits} | {left} | {photos} | {sources} "
             f"| {statistics.mean(s.precision for s in scores):.3f} | {statistics.mean(s.recall for s in scores):.3f} "
             f"| {statistics.mean(s.f1 for s in scores):.3f} | {scores[worst].f1:.3f} ({cases[worst].name}) "
             f"| {sum(s.f1 >= 0.97 for s in scores)}/{n} | {ms:.1f} | {trafilatura_ms / ms:.1f}× |"
@@ -334,15 +368,23 @@ def main(argv: list[str] | None = None) -> int:
     cases = load_cases()
     for extractor in EXTRACTORS.values():  # warm-up: imports, lazy initialisation
         extractor(cases[0].html, cases[0].url)
-    results = measure(cases, args.repeat)
-    print(f"{len(cases)} article pages, median of {args.repeat} runs per page\n")
-    if args.pages:
-        print(per_page_table(cases, results))
+    for group, title in (
+        ("real", "Real pages (from public sources)"),
+        ("built", "Built pages (written by the project)"),
+    ):
+        chosen = [case for case in cases if case.group == group]
+        if not chosen:
+            print(f"{title}: none at hand\n")
+            continue
+        results = measure(chosen, args.repeat)
+        print(f"{title}: {len(chosen)} article pages, median of {args.repeat} runs per page\n")
+        if args.pages:
+            print(per_page_table(chosen, results))
+            print()
+        print(compact_table(chosen, results))
         print()
-    print(compact_table(cases, results))
-    print()
-    print(overall_table(cases, results))
-    print()
+        print(overall_table(chosen, results))
+        print()
     print(classification())
     if args.variants:
         for name, alter in VARIANTS.items():

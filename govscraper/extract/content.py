@@ -13,6 +13,7 @@ import copy
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
@@ -56,13 +57,20 @@ _CREDIT_WHO = (
     r"|[^()\[\]:]{2,40}?\s(?:cung\s*cấp|sưu\s*tầm)|internet|tư\s*liệu|st|ctv|tl)"
 )
 #: Only "Ảnh:" credits: "Hình: ..." is how portals label captions, even when a name follows.
-_CREDIT_LABEL = r"(?:ảnh|ảnh\s*và\s*clip|photo)\s*[:：]\s*"
+_CREDIT_LABEL = r"(?:ảnh(?:\s*minh\s*họa)?|ảnh\s*và\s*clip|photo)\s*[:：]\s*"
 #: The whole line is a credit: "Ảnh: Xuân Tư/TTXVN", "(Ảnh: Bệnh viện cung cấp)".
 _CREDIT_ONLY = re.compile(rf"^\s*[(\[]?\s*{_CREDIT_LABEL}(?P<who>{_CREDIT_WHO})\s*[)\]]?\s*$", re.I)
 #: A caption that ends with its credit: "Quang cảnh hội nghị. Ảnh: Minh Anh", "... (Ảnh: Xuân Tư/TTXVN)".
 _CREDIT_TAIL = re.compile(
     rf"^(?P<caption>.*?\S)\s*[-–(\[]?\s*{_CREDIT_LABEL}(?P<who>{_CREDIT_WHO})\s*[)\]]?\s*$", re.I | re.S
 )
+#: A caption closed by its credit in brackets, "Một xe tăng T-90 (Ảnh: Sputnik)." (the full stop may follow the
+#: bracket): the brackets set the credit apart, so it is one whatever its case ("(Ảnh: Không quân Mỹ)", "(Ảnh: LĐ)").
+_CREDIT_BRACKETED = re.compile(
+    rf"^(?P<caption>.*?\S)\s*[(\[]\s*{_CREDIT_LABEL}(?P<who>[^()\[\]]{{1,60}}?)\s*[)\]]\s*\.?\s*$", re.I | re.S
+)
+#: Words that open a publication's name, not a person's: "Theo Báo Quảng Ngãi" credits a paper.
+_PUBLICATION = re.compile(r"(?:báo|tạp\s*chí|đài|cổng|trang|website|thông\s*tấn|ttxvn|vtv|vov|vnexpress)\b", re.I)
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|left|justify)", re.I)
 #: Class names CMSs give to the line under a photo (CKEditor's ``td.image_desc``, ``p.caption``, "chú thích").
 _CAPTION_CLASS = re.compile(r"caption|image_desc|img-desc|imgdesc|chu-?thich|chuthich|photo-?desc|legend", re.I)
@@ -89,6 +97,8 @@ class Block:
     strong: bool = False
     #: The block's element is marked as a caption (``<figcaption>``, ``td.image_desc``, ``p.caption``).
     caption_hint: bool = False
+    #: The block stands inside a ``<figcaption>`` (also as a ``<p>`` in it): a caption, whatever its length.
+    in_figcaption: bool = False
     #: Characters of the text that sit inside links (for link density).
     link_chars: int = 0
 
@@ -152,7 +162,9 @@ class _Reader:
             el = self._block_element
             block = Block(text=joined, link_chars=min(link_chars, len(joined)))
             if el is not None:
-                block.caption_hint = el.tag == "figcaption" or bool(_CAPTION_CLASS.search(el.get("class") or ""))
+                inside = next(el.iterancestors("figcaption"), None)
+                block.in_figcaption = el.tag == "figcaption" or inside is not None
+                block.caption_hint = block.in_figcaption or bool(_CAPTION_CLASS.search(el.get("class") or ""))
                 block.align = _alignment(el)
                 block.emphasized = _only_child_text_in(el, ("em", "i"))
                 block.strong = _only_child_text_in(el, ("strong", "b"))
@@ -201,9 +213,8 @@ class _Reader:
                 self._link_chars += len(text.strip())
 
     def _image(self, element: html.HtmlElement) -> None:
-        src = element.get("src") or element.get("data-src") or element.get("data-original") or ""
-        src = src.strip()
-        if not src or src.startswith("data:"):
+        src = image_source(element)
+        if src is None:
             return
         self.flush()
         alt = normalize_inline(element.get("alt"))
@@ -220,6 +231,61 @@ class _Reader:
                 self.attachments.append(AttachmentRef(url=url, title=title))
 
 
+#: Attributes that lazy-loading scripts read the photo's address from, best first: ``data-original`` is the full
+#: file where ``data-src`` may be a smaller copy (dantri.com.vn gives ``data-src`` a ``thumb_w/680`` copy); ``src``
+#: comes last, since it then holds a placeholder.
+_SOURCE_ATTRIBUTES = ("data-original", "data-lazy-src", "data-src", "data-lazy", "data-url", "src")
+#: What a lazy page puts in ``src`` until its script runs: a 1x1 or blank image.
+_PLACEHOLDER = re.compile(r"(?:^|/)(?:blank|spacer|pixel|transparent|grey|gray|placeholder|loading|lazy)[\w.-]*$", re.I)
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.I)
+_SRCSET_ENTRY = re.compile(r"^(?P<url>\S+)(?:\s+(?P<size>\d+(?:\.\d+)?)(?P<unit>[wx]))?$")
+
+
+def image_source(element: html.HtmlElement) -> str | None:
+    """The address of the photo an ``<img>`` shows, full size, as the page would load it; None for a placeholder.
+
+    In order: the file a link around the image leads to (portals wrap a photo in a link to its full size); the
+    largest candidate of its ``srcset``/``data-srcset`` or of its ``<picture>``'s ``<source>`` elements; the first
+    lazy-loading attribute (:data:`_SOURCE_ATTRIBUTES`) that holds an address rather than a ``data:`` URI or a blank
+    image.
+    """
+    parent = element.getparent()
+    if parent is not None and parent.tag == "a":
+        href = (parent.get("href") or "").strip()
+        if _IMAGE_FILE.search(urlsplit(href).path) and not _placeholder(href):
+            return href
+    owners = [element]
+    # lxml's HTML parser does not know <source> is empty, and may put the <img> inside it: the <picture> is then
+    # the grandparent.
+    picture = next((a for a in islice(element.iterancestors(), 2) if a.tag == "picture"), None)
+    if picture is not None:
+        owners = [*picture.iter("source"), element]
+    candidates = [entry for owner in owners for name in ("srcset", "data-srcset") for entry in _srcset(owner.get(name))]
+    if candidates:
+        widths = [entry for entry in candidates if entry[1] == "w"]
+        return max(widths or candidates, key=lambda entry: entry[2])[0]
+    for name in _SOURCE_ATTRIBUTES:
+        value = (element.get(name) or "").strip()
+        if value and not _placeholder(value):
+            return value
+    return None
+
+
+def _placeholder(url: str) -> bool:
+    return url.startswith("data:") or bool(_PLACEHOLDER.search(urlsplit(url).path))
+
+
+def _srcset(value: str | None) -> list[tuple[str, str, float]]:
+    """``(url, unit, size)`` of each candidate of a srcset ("a.jpg 1x, b.jpg 2x"; "a.jpg 680w"); a candidate without
+    a descriptor is 1x."""
+    found = []
+    for entry in re.split(r",\s+", (value or "").strip()):
+        match = _SRCSET_ENTRY.match(entry.strip().rstrip(","))
+        if match and not _placeholder(match.group("url")):
+            found.append((match.group("url"), match.group("unit") or "x", float(match.group("size") or 1)))
+    return found
+
+
 def is_attachment_url(url: str) -> bool:
     """A link to a document file: a path segment with a document extension (Liferay puts the file name
     before a UUID: ``/documents/10180/123/KH-12.pdf/5f2c...``), or Liferay's document-library servlet."""
@@ -233,7 +299,7 @@ def is_caption(block: Block) -> bool:
     """A paragraph that reads as a photo caption when it stands right under an image."""
     if block.image is not None or not block.text:
         return False
-    if _CAPTION_PREFIX.match(block.text):
+    if block.in_figcaption or _CAPTION_PREFIX.match(block.text):
         return True
     short = len(block.text) <= 300 and block.text.count("\n") <= 1
     marked = block.emphasized or block.align == "center" or block.caption_hint
@@ -250,6 +316,9 @@ def split_credit(caption: str) -> tuple[str | None, str | None]:
     only = _CREDIT_ONLY.match(caption)
     if only and _is_credit(only.group("who")):
         return None, normalize_inline(only.group("who"))
+    bracketed = _CREDIT_BRACKETED.match(caption)
+    if bracketed:
+        return normalize_inline(bracketed.group("caption").rstrip(" -–")), normalize_inline(bracketed.group("who"))
     tail = _CREDIT_TAIL.match(caption)
     if tail and _is_credit(tail.group("who")) and not _CAPTION_PREFIX.fullmatch(tail.group("caption") + ":"):
         return normalize_inline(tail.group("caption").rstrip(" -–([")), normalize_inline(tail.group("who"))
@@ -332,8 +401,13 @@ def read_content(
             if following is not None and _FILE_NAME_LINE.match(following.text):
                 index += 1  # "2025_07_11_16_02_133.jpg" under the photo: a leftover file name, not text
             elif following is not None and is_caption(following):
-                image.caption, image.credit = split_credit(following.text.replace("\n", " "))
+                lines = [following.text]
                 index += 1
+                # A figcaption of several paragraphs is one caption.
+                while following.in_figcaption and index + 1 < len(blocks) and blocks[index + 1].in_figcaption:
+                    index += 1
+                    lines.append(blocks[index].text)
+                image.caption, image.credit = split_credit(" ".join(lines).replace("\n", " "))
             images.append(image)
         else:
             paragraphs.append(block)
@@ -361,18 +435,25 @@ def _split_trailer(paragraphs: list[Block]) -> tuple[list[Block], str | None, st
     """Take the closing source line(s) and the byline off the end of the paragraphs (at most three lines)."""
     paragraphs = list(paragraphs)
     author = source = None
+    by_theo = False  # the source came from a "Theo X" line above the line taken as the author
     for _ in range(3):
         if not paragraphs:
             break
         last = paragraphs[-1]
         found_source = source_line(last)
         if found_source is not None:
+            theo = last.text.lstrip("([ ").lower().startswith("theo")
+            by_theo = by_theo or (source is None and author is not None and theo)
             source = source or found_source
         elif author is None and (name := byline(last)) is not None:
             author = name
         else:
             break
         paragraphs.pop()
+    if by_theo and source is not None and _NAME_ALONE.match(source) and not _PUBLICATION.match(source):
+        # "Theo Thanh Xuân" over "VnEconomy": a reporter's name after "Theo", then the publication on its own line
+        # (the order news sites close with); a publication then a byline is the other way round.
+        author, source = source, author
     return paragraphs, author, source
 
 

@@ -52,6 +52,7 @@ from govscraper.extract.content import (
     byline,
     is_attachment_url,
     read_content,
+    source_line,
 )
 from govscraper.model import Article
 from govscraper.text import VN_TZ, normalize_block, normalize_inline, parse_views, parse_vn_datetime
@@ -158,6 +159,15 @@ def is_furniture(text: str) -> bool:
         return False
     rest = _FURNITURE.sub(" ", _fold(text))
     return not re.search(r"[^\W\d_]", rest)
+
+
+def _linked_headline(block: Block) -> bool:
+    """A paragraph that is one link and reads as a headline (no sentence end): another article, linked from inside
+    the body ("HLV Malaysia chưa hài lòng dù đội nhà thắng trên sân Myanmar"), not a line of this one."""
+    text = block.text
+    if not text or "\n" in text or len(text) > 200 or text.rstrip().endswith((".", "!", "?", "…", ":", ";")):
+        return False
+    return block.link_chars >= 0.9 * len(text.replace(" ", ""))
 
 
 def _date_dominated(text: str) -> bool:
@@ -692,6 +702,20 @@ def _author_after_block(p: _Page) -> str | None:
     return None
 
 
+def _source_after_block(p: _Page) -> str | None:
+    """A source line ("Theo Newsweek", "Nguồn: ...") on one of the three lines right after the body: news sites set
+    the credited publication in its own element under the article (dantri.com.vn's ``div.singular-source``)."""
+    if p.block is None:
+        return None
+    end = p.end[p.block]
+    lines = [s for s in p.segments if s.chars and p.order[s.element] > end and s.element not in p.in_negative]
+    for seg in lines[:3]:
+        found = source_line(Block(text=seg.text))
+        if found:
+            return found
+    return None
+
+
 def _category(p: _Page) -> str | None:
     title = _tokens(p.title or "")
     for element in p.names:
@@ -755,18 +779,25 @@ def _leading_meta(p: _Page, paragraphs: list[str]) -> int:
 
 
 def _block_text(element: html.HtmlElement) -> str:
-    """Text of a small element with its paragraph breaks (a sapo may hold two ``<p>``)."""
+    """Text of a small element with its paragraph breaks (a sapo may hold two ``<p>``). A line break in the HTML
+    source is a space, as a browser shows it (pages re-wrapped by a formatter break lines anywhere); only ``<br>``
+    and block elements break lines."""
     parts: list[str] = []
+
+    def add(text: str | None) -> None:
+        if text:
+            parts.append(text.replace("\r", " ").replace("\n", " "))
+
     for node in element.iter():
         tag = node.tag if isinstance(node.tag, str) else ""
         if node is not element and tag in BLOCK_TAGS:
             parts.append("\n\n")
         elif tag == "br":
             parts.append("\n")
-        if tag and tag not in _DROP and node.text:
-            parts.append(node.text)
-        if node is not element and node.tail:
-            parts.append(node.tail)
+        if tag and tag not in _DROP:
+            add(node.text)
+        if node is not element:
+            add(node.tail)
     return "".join(parts)
 
 
@@ -787,7 +818,11 @@ def _extract(p: _Page) -> Article:
         content = read_content(p.block, p.base, skip=skip, br_paragraphs=True, trailer=True)
         paragraphs, blocks = content.paragraphs, content.blocks
         drop = _leading_meta(p, paragraphs)
-        kept = [(t, b) for t, b in zip(paragraphs[drop:], blocks[drop:], strict=True) if not is_furniture(t)]
+        kept = [
+            (t, b)
+            for t, b in zip(paragraphs[drop:], blocks[drop:], strict=True)
+            if not is_furniture(t) and not _linked_headline(b)
+        ]
         if article.sapo is None and len(kept) >= 2 and len(kept[0][0]) >= 60:
             # A bold first paragraph, or a long heading opening the body, is the lead.
             headings = {normalize_inline(p.text(h)) for h in p.block.iter("h2", "h3", "h4", "h5")}
@@ -801,6 +836,7 @@ def _extract(p: _Page) -> Article:
         article.source = content.source
         article.attachments = content.attachments
     article.author = article.author or _author_element(p) or _author_after_block(p)
+    article.source = article.source or _source_after_block(p)
     article.attachments = _attachments(p, region, article.attachments)
     article.views = _views(p, region)
     article.category = _category(p)

@@ -1,0 +1,159 @@
+"""Photos, captions and closing lines inside an article's content, as real news pages lay them out.
+
+Built snippets, one per layout the real pages of tests/fixtures/real-news showed (and a few beside them that must
+not change): which address a lazy or responsive photo really has, captions in ``<figure>``/``<figcaption>`` with
+``<p>`` inside, credits in brackets, and a byline then a publication at the end.
+"""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html
+
+from govscraper.extract.content import image_source, read_content, split_credit
+from govscraper.extract.generic import extract_generic
+
+PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
+URL = "https://tinhuyen.example.vn/tin-tuc/bai-viet-1.html"
+
+
+def img(markup: str) -> html.HtmlElement:
+    return next(html.fromstring(f"<div>{markup}</div>").iter("img"))
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        (f'<img src="{PLACEHOLDER}" data-src="/anh/a.jpg">', "/anh/a.jpg"),
+        ('<img src="/thumb_w/680/a.jpg" data-src="/thumb_w/680/a.jpg" data-original="/a.jpg">', "/a.jpg"),
+        ('<img src="/anh/a.jpg">', "/anh/a.jpg"),
+        ('<img src="/images/blank.gif" data-lazy-src="/anh/b.jpg">', "/anh/b.jpg"),
+        ('<img srcset="/s.jpg 320w, /l.jpg 1024w, /m.jpg 640w" src="/s.jpg">', "/l.jpg"),
+        (f'<img data-srcset="/a.jpg 1x, /b.jpg 2x, /c.jpg 1.5x" src="{PLACEHOLDER}">', "/b.jpg"),
+        (
+            f'<picture><source data-srcset="/p.jpg?dpr=1 1x, /p.jpg?dpr=2 2x">'
+            f'<img class="lazy" src="{PLACEHOLDER}" data-src="/p.jpg?dpr=1"></picture>',
+            "/p.jpg?dpr=2",
+        ),
+        ('<a href="/upload/anh-goc.jpg"><img src="/upload/anh-nho.jpg"></a>', "/upload/anh-goc.jpg"),
+        ('<a href="/tin-tuc/bai-khac.html"><img src="/upload/anh.jpg"></a>', "/upload/anh.jpg"),
+    ],
+    ids=[
+        "placeholder-then-data-src",
+        "data-original-over-thumbnails",
+        "plain-src",
+        "blank-gif",
+        "largest-width",
+        "largest-density",
+        "picture-source",
+        "link-to-full-size",
+        "link-to-a-page",
+    ],
+)
+def test_the_photo_address_is_the_full_file_the_page_loads(markup, expected):
+    assert image_source(img(markup)) == expected
+
+
+@pytest.mark.parametrize("markup", [f'<img src="{PLACEHOLDER}">', '<img src="/images/spacer.gif">', "<img>"])
+def test_a_placeholder_alone_is_no_photo(markup):
+    assert image_source(img(markup)) is None
+
+
+def content(markup: str, **options):
+    return read_content(html.fromstring(f"<div>{markup}</div>"), URL, **options)
+
+
+def test_a_figcaption_paragraph_is_the_caption_not_body():
+    read = content(
+        '<p>Đoạn mở đầu của bài viết.</p><figure class="image"><img src="/a.jpg">'
+        "<figcaption><p>Lãnh đạo huyện thăm hỏi bà con vùng lũ, chiều 12/10, tại xã Đức Phong, huyện Mộ Đức "
+        "(Ảnh: Văn Trọng).</p></figcaption></figure><p>Đoạn kết của bài viết.</p>"
+    )
+    assert read.paragraphs == ["Đoạn mở đầu của bài viết.", "Đoạn kết của bài viết."]
+    ((image,),) = (read.images,)
+    assert image.caption == "Lãnh đạo huyện thăm hỏi bà con vùng lũ, chiều 12/10, tại xã Đức Phong, huyện Mộ Đức"
+    assert image.credit == "Văn Trọng"
+
+
+def test_a_figcaption_of_two_paragraphs_is_one_caption():
+    read = content("<figure><img src='/a.jpg'><figcaption><p>Quang cảnh hội nghị.</p><p>Ảnh: Minh Anh</p>"
+                   "</figcaption></figure><p>Nội dung.</p>")  # fmt: skip
+    assert read.paragraphs == ["Nội dung."]
+    assert (read.images[0].caption, read.images[0].credit) == ("Quang cảnh hội nghị.", "Minh Anh")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Một xe tăng T-90 (Ảnh: Sputnik).", ("Một xe tăng T-90", "Sputnik")),
+        ("Quân nhân Mỹ gắn tên lửa (Ảnh: Không quân Mỹ).", ("Quân nhân Mỹ gắn tên lửa", "Không quân Mỹ")),
+        ("Thứ trưởng phát biểu. (Ảnh: LĐ)", ("Thứ trưởng phát biểu.", "LĐ")),
+        ("Cao tốc qua địa bàn tỉnh (Ảnh minh họa: Mạnh Quân).", ("Cao tốc qua địa bàn tỉnh", "Mạnh Quân")),
+        (
+            "Y bác sĩ nội soi cho bệnh nhân. Ảnh: Bệnh viện cung cấp",
+            ("Y bác sĩ nội soi cho bệnh nhân.", "Bệnh viện cung cấp"),
+        ),
+        # Unchanged: a description after the label is a caption, not a credit.
+        ("Ảnh: Lãnh đạo xã trao giấy khen cho các tập thể", ("Ảnh: Lãnh đạo xã trao giấy khen cho các tập thể", None)),
+    ],
+)
+def test_a_credit_in_brackets_is_split_off_whatever_its_case(line, expected):
+    assert split_credit(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("closing", "author", "source"),
+    [
+        # dantri.com.vn: a reporter after "Theo", then the publication alone (right-aligned, italic).
+        (
+            '<p style="text-align: right">Theo <strong>Thanh Xuân</strong></p>'
+            '<p style="text-align: right"><em>VnEconomy</em></p>',
+            "Thanh Xuân",
+            "VnEconomy",
+        ),
+        # A byline, then the publication: the usual order, unchanged.
+        (
+            '<p style="text-align: right"><b>Thanh Phương</b></p><p>Theo Báo Quảng Ngãi</p>',
+            "Thanh Phương",
+            "Báo Quảng Ngãi",
+        ),
+        # A paper after "Theo", then a name: the paper stays the source.
+        ('<p>Theo Báo Quảng Ngãi</p><p style="text-align: right"><b>Minh Anh</b></p>', "Minh Anh", "Báo Quảng Ngãi"),
+    ],
+)
+def test_a_byline_and_a_publication_at_the_end_in_either_order(closing, author, source):
+    read = content(f"<p>Nội dung bài viết về công tác an sinh xã hội của huyện.</p>{closing}", trailer=True)
+    assert (read.author, read.source) == (author, source)
+    assert read.paragraphs == ["Nội dung bài viết về công tác an sinh xã hội của huyện."]
+
+
+PAGE = """<html><head><title>Hội nghị tổng kết</title></head><body>
+<header><h1 class="logo"><a href="/"><img src="/logo.png" alt=""></a></h1></header>
+<article class="singular-container">
+<h1 class="title-page detail">Hội nghị tổng kết công tác năm 2022 của huyện</h1>
+<h2 class="singular-sapo">(Dân trí) - Sáng 24/12, huyện tổ chức hội nghị tổng kết công tác năm 2022,
+triển khai nhiệm vụ năm 2023 với sự tham dự của lãnh đạo các phòng, ban.</h2>
+<div class="singular-content">
+<p>Năm 2022, tình hình kinh tế - xã hội của huyện tiếp tục phát triển ổn định, nhiều chỉ tiêu chủ yếu đạt và vượt
+kế hoạch đề ra; công tác an sinh xã hội được quan tâm thực hiện đầy đủ, kịp thời.</p>
+<p><a href="/tin-tuc/bai-khac.html"><strong>Huyện ra quân tổng vệ sinh môi trường đón Tết</strong></a></p>
+<p>Phát biểu chỉ đạo, đồng chí Chủ tịch UBND huyện yêu cầu các cơ quan, đơn vị khắc phục hạn chế, triển khai quyết
+liệt các giải pháp để hoàn thành thắng lợi nhiệm vụ năm 2023.</p>
+</div>
+<div class="singular-source">Theo <strong>Báo Quảng Ngãi</strong></div>
+</article></body></html>"""
+
+
+def test_a_news_page_lead_above_the_content_and_source_below_it():
+    article = extract_generic(PAGE, URL)
+    assert article.title == "Hội nghị tổng kết công tác năm 2022 của huyện"
+    # The HTML source's line break inside the lead is a space, as a browser shows it.
+    assert article.sapo == (
+        "(Dân trí) - Sáng 24/12, huyện tổ chức hội nghị tổng kết công tác năm 2022, triển khai nhiệm vụ năm 2023 "
+        "với sự tham dự của lãnh đạo các phòng, ban."
+    )
+    assert article.source == "Báo Quảng Ngãi"
+    # The bold paragraph that is only a link to another article is not a line of this one.
+    assert "Huyện ra quân" not in (article.body or "")
+    assert article.body.startswith("Năm 2022, tình hình kinh tế")
+    assert article.body.endswith("hoàn thành thắng lợi nhiệm vụ năm 2023.")
