@@ -417,7 +417,7 @@ class Renderer:
                     f'<p style="text-align: center;"><img alt="{esc(photo.alt)}" src="{esc(photo.url)}" /></p> '
                 )
                 if photo.caption is not None:
-                    parts.append(f'<p style="text-align: center;"><em>{esc(photo.caption)}</em></p> ')
+                    parts.append(f'<p style="text-align: center;"><em>{esc(photo.label + photo.caption)}</em></p> ')
             else:
                 doc = article.attachments[index]
                 parts.append(f'<p style="text-align: justify;"><a href="{esc(doc.url)}">{esc(doc.title)}</a></p> ')

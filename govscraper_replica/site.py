@@ -11,8 +11,9 @@ Ground truth conventions (what a correct extractor should get from the served pa
   ``<p>&nbsp;</p>``, the photo paragraphs and their captions, the right-aligned author line and the
   ``p.view-content-author``. Attachment links stand in paragraphs of their own just before the closing
   paragraph; their link text is a body paragraph too. The last paragraph ends with "./.".
-* ``images``: the photos of the body in order, with the caption exactly as printed under each one, prefix
-  included ("Hình: ...", "Ảnh: ...", "Hình:..." without a space), or None when a photo has no caption.
+* ``images``: the photos of the body in order, with the caption printed under each one as an archive stores it:
+  without the label the page prints before it ("Hình: ", "Ảnh: ", "Hình:" without a space), or None when a photo
+  has no caption.
 * ``author``: the name alone on the last line, the same as in ``p.view-content-author``.
 
 Editing (:meth:`ReplicaSite.edit`): portals correct articles after publishing them, and the archive keeps each
@@ -122,6 +123,18 @@ class ReplicaPhoto:
     url: str
     caption: str | None
     alt: str
+    #: What the page prints before the caption ("Hình: ", "Ảnh: ", "Hình:"): a label, not part of the caption.
+    label: str = ""
+
+
+#: The labels the replica prints before a caption, longest first.
+CAPTION_LABELS = ("Hình: ", "Ảnh: ", "Hình:")
+
+
+def split_label(printed: str) -> tuple[str, str]:
+    """``(label, caption)`` of a caption as printed: the replica's own labels (:data:`CAPTION_LABELS`) before it."""
+    label = next((label for label in CAPTION_LABELS if printed.startswith(label)), "")
+    return label, printed[len(label) :]
 
 
 @dataclass(slots=True, frozen=True)
@@ -361,7 +374,8 @@ class ReplicaSite:
                     if not isinstance(index, int) or not 0 <= index < len(images):
                         raise ValueError(f"captions: the article has no photo {index!r} (it has {len(images)})")
                     text = None if caption is None else _clean_text(caption, "caption")
-                    images[index] = replace(images[index], caption=text)
+                    label, text = split_label(text) if text is not None else ("", None)
+                    images[index] = replace(images[index], caption=text, label=label)
                 changes["images"] = images
             changes = {name: value for name, value in changes.items() if getattr(article, name) != value}
             if changes:
@@ -916,16 +930,17 @@ class _Builder:
             image = self._image(article_id - 2 - j, moment, "photo", fmt, size)
             image.used_by.append(article_id)
             text = rng.choice(captions)
+            caption: str | None = text
             if k % 10 == 7:
-                caption = None
+                caption, label = None, ""
             elif k % 10 == 3:
-                caption = f"Hình:{text}"
+                label = "Hình:"
             elif k % 4 == 1:
-                caption = f"Ảnh: {text}"
+                label = "Ảnh: "
             else:
-                caption = f"Hình: {text}"
+                label = "Hình: "
             alt = ("", text, title)[k % 3] if caption else ""
-            photos.append(ReplicaPhoto(image.id, image.url, caption, alt))
+            photos.append(ReplicaPhoto(image.id, image.url, caption, alt, label))
         return photos
 
     def _attachment(
@@ -1000,7 +1015,7 @@ class _Builder:
         photo, _ = self.last_photo.get(category) or next(iter(self.last_photo.values()))
         image = self.images[photo.image_id]
         image.used_by.append(article_id)
-        text = (photo.caption or "Hình: Ảnh tư liệu").split(":", 1)[1].strip()
+        text = photo.caption or "Ảnh tư liệu"
         return ReplicaPhoto(image.id, image.url, f"Ảnh tư liệu: {text}", "")
 
     def _thumbnail(self, index: int, article_id: int, moment: datetime, photos: list[ReplicaPhoto]) -> str | None:
@@ -1064,7 +1079,8 @@ class _Builder:
         self.titles.add(spec.title)
         image = self._image(article_id - 2, moment, "photo", "jpeg", (600, 400))
         image.used_by.append(article_id)
-        photo = ReplicaPhoto(image.id, image.url, spec.photo_caption, "")
+        label, caption = split_label(spec.photo_caption)
+        photo = ReplicaPhoto(image.id, image.url, caption, "", label)
         self.photo_count += 1
         self.last_photo[spec.category] = (photo, spec.title)
         return self._assemble(

@@ -71,6 +71,8 @@ _CREDIT_BRACKETED = re.compile(
 )
 #: Words that open a publication's name, not a person's: "Theo Báo Quảng Ngãi" credits a paper.
 _PUBLICATION = re.compile(r"(?:báo|tạp\s*chí|đài|cổng|trang|website|thông\s*tấn|ttxvn|vtv|vov|vnexpress)\b", re.I)
+#: A label with nothing after it: "Ảnh minh họa", "(Ảnh minh họa)", "Hình ảnh".
+_BARE_LABEL = re.compile(r"\s*[(\[]?\s*(?:hình\s*ảnh|hình|ảnh)(?:\s*minh\s*họa)?\s*[)\]]?\s*[.:]?\s*", re.I)
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|left|justify)", re.I)
 #: Class names CMSs give to the line under a photo (CKEditor's ``td.image_desc``, ``p.caption``, "chú thích").
 _CAPTION_CLASS = re.compile(r"caption|image_desc|img-desc|imgdesc|chu-?thich|chuthich|photo-?desc|legend", re.I)
@@ -307,22 +309,37 @@ def is_caption(block: Block) -> bool:
 
 
 def split_credit(caption: str) -> tuple[str | None, str | None]:
-    """``(caption, credit)`` of the line under a photo: a photo credit goes to its own field.
+    """``(caption, credit)`` of the line under a photo: a photo credit goes to its own field, and the label that
+    announces a caption ("Hình:", "Ảnh:", "Hình ảnh:", "Ảnh minh họa:", with or without a space) is not part of it.
 
     "Ảnh: Xuân Tư/TTXVN" is all credit; "Quang cảnh hội nghị. Ảnh: Minh Anh" is a caption and a credit;
     "Ảnh: Lãnh đạo xã trao giấy khen ..." and "Hình: Quang cảnh hội nghị" are captions (what follows the label
-    is a description, not a name). The caption keeps its words and its "Hình:"/"Ảnh:" label as published.
+    is a description, not a name): "Lãnh đạo xã trao giấy khen ...", "Quang cảnh hội nghị". The line as published
+    stays in the article's HTML (``body_html``) and in its WARC capture.
     """
     only = _CREDIT_ONLY.match(caption)
     if only and _is_credit(only.group("who")):
         return None, normalize_inline(only.group("who"))
     bracketed = _CREDIT_BRACKETED.match(caption)
     if bracketed:
-        return normalize_inline(bracketed.group("caption").rstrip(" -–")), normalize_inline(bracketed.group("who"))
+        return _unlabelled(bracketed.group("caption").rstrip(" -–")), normalize_inline(bracketed.group("who"))
     tail = _CREDIT_TAIL.match(caption)
     if tail and _is_credit(tail.group("who")) and not _CAPTION_PREFIX.fullmatch(tail.group("caption") + ":"):
-        return normalize_inline(tail.group("caption").rstrip(" -–([")), normalize_inline(tail.group("who"))
-    return caption, None
+        return _unlabelled(tail.group("caption").rstrip(" -–([")), normalize_inline(tail.group("who"))
+    return _unlabelled(caption), None
+
+
+def _unlabelled(caption: str) -> str | None:
+    """The caption without its leading label; None when the label is all there is ("Ảnh minh họa")."""
+    if _BARE_LABEL.fullmatch(caption):
+        return None
+    label = _CAPTION_PREFIX.match(caption)
+    if label is None:
+        return caption
+    rest = caption[label.end() :].strip()
+    if caption.lstrip().startswith(("(", "[")):  # "(Hình: ...)": the closing bracket goes with the opening one
+        rest = rest.removesuffix(")").removesuffix("]")
+    return normalize_inline(rest) or None
 
 
 def _is_credit(who: str) -> bool:

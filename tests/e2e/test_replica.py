@@ -205,6 +205,11 @@ def test_default_site_has_the_promised_shape(site: ReplicaSite):
             assert value == unicodedata.normalize("NFC", value)
 
 
+def printed(photo) -> str | None:
+    """A photo's caption as the page prints it: its label, then the caption."""
+    return None if photo.caption is None else photo.label + photo.caption
+
+
 def test_content_shows_the_variants_a_crawler_must_handle(site: ReplicaSite):
     texts = " ".join(" ".join([a.title, a.sapo, *a.body]) for a in site.articles)
     assert "“" in texts
@@ -212,9 +217,10 @@ def test_content_shows_the_variants_a_crawler_must_handle(site: ReplicaSite):
     assert "–" in texts
     captions = [p.caption for a in site.articles for p in a.images]
     assert None in captions
-    assert any(c and c.startswith("Hình: ") for c in captions)
-    assert any(c and c.startswith("Ảnh: ") for c in captions)
-    assert any(c and c.startswith("Hình:") and not c.startswith("Hình: ") for c in captions)
+    # Printed with a label before them, which is not part of the caption: "Hình: ", "Ảnh: ", "Hình:" without a space.
+    labels = {p.label for a in site.articles for p in a.images if p.caption is not None}
+    assert {"Hình: ", "Ảnh: ", "Hình:"} <= labels
+    assert not any(c and c.startswith(("Hình:", "Ảnh:")) for c in captions)
     thumbnails = [(a.thumbnail, [p.url for p in a.images]) for a in site.articles]
     assert any(t is None for t, _ in thumbnails)
     assert any(t is not None and photos and t == photos[0] for t, photos in thumbnails)
@@ -235,7 +241,8 @@ def test_typical_article(site: ReplicaSite):
     assert article.author == "Văn Trọng"
     assert article.category == "tin-tuc-su-kien"
     assert article.category_name == "Tin tức - Sự kiện"
-    assert article.images[0].caption.startswith("Hình: ")
+    assert article.images[0].label == "Hình: "
+    assert article.images[0].caption == "Quang cảnh hội nghị tổng kết công tác phối hợp năm 2021"
     assert article.fault is None
     assert article.url == (
         f"/tin-tuc-su-kien/-/view_content/{article.id}-"
@@ -361,7 +368,7 @@ def test_article_pages_match_the_ground_truth(server: ReplicaServer, site: Repli
         assert got["date"] == f"Ngày đăng {article_date(article.published)} | View count: {article.views}"
         assert got["sapo"] == article.sapo
         assert got["body"] == article.body
-        assert got["images"] == [{"url": p.url, "caption": p.caption, "alt": p.alt} for p in article.images]
+        assert got["images"] == [{"url": p.url, "caption": printed(p), "alt": p.alt} for p in article.images]
         assert got["attachments"] == [{"url": d.url, "title": d.title} for d in article.attachments]
         assert got["authors"] == [article.author, article.author]
         assert got["first_p"] == "<p>\xa0</p>"
@@ -628,7 +635,7 @@ def test_fault_malformed_html_is_still_extractable(server: ReplicaServer, site: 
     assert got["sapo"] == article.sapo
     assert got["date"] == f"Ngày đăng {article_date(article.published)} | View count: {article.views}"
     assert got["body"] == article.body
-    assert [image["caption"] for image in got["images"]] == [p.caption for p in article.images]
+    assert [image["caption"] for image in got["images"]] == [printed(p) for p in article.images]
     assert got["authors"] == [article.author, article.author]
 
 
@@ -818,8 +825,8 @@ def test_edit_changes_only_the_edited_article_page():
         assert got["body"] == article.body
         assert "Đoạn văn được bổ sung sau khi đăng." in got["body"]  # spaces as an extractor reads them
         assert article.text_paragraphs[1] == "Đoạn văn được bổ sung sau khi đăng."
-        assert [image["caption"] for image in got["images"]] == [p.caption for p in article.images]
-        assert article.images[1].caption == "Ảnh: Ảnh đã sửa chú thích"
+        assert [image["caption"] for image in got["images"]] == [printed(p) for p in article.images]
+        assert (article.images[1].label, article.images[1].caption) == ("Ảnh: ", "Ảnh đã sửa chú thích")
         assert got["attachments"] == [{"url": d.url, "title": d.title} for d in article.attachments]
         assert article.body[-1] == paragraphs[-1]  # the closing paragraph stays last, links just before it
         assert article.body[-1 - len(article.attachments) : -1] == [d.title for d in article.attachments]
@@ -829,7 +836,7 @@ def test_edit_changes_only_the_edited_article_page():
         entry = next(a for a in manifest["articles"] if a["id"] == article.id)
         assert entry["body"] == article.body
         assert entry["revision"] == 1
-        assert entry["images"][1]["caption"] == "Ảnh: Ảnh đã sửa chú thích"
+        assert entry["images"][1]["caption"] == "Ảnh đã sửa chú thích"  # as an archive stores it, without the label
         assert {a.id: (a.title, list(a.body)) for a in site.articles if a.id != article.id} == untouched
 
 

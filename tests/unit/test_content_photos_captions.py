@@ -93,8 +93,8 @@ def test_a_figcaption_of_two_paragraphs_is_one_caption():
             "Y bác sĩ nội soi cho bệnh nhân. Ảnh: Bệnh viện cung cấp",
             ("Y bác sĩ nội soi cho bệnh nhân.", "Bệnh viện cung cấp"),
         ),
-        # Unchanged: a description after the label is a caption, not a credit.
-        ("Ảnh: Lãnh đạo xã trao giấy khen cho các tập thể", ("Ảnh: Lãnh đạo xã trao giấy khen cho các tập thể", None)),
+        # A description after the label is a caption, not a credit; the label is not part of it.
+        ("Ảnh: Lãnh đạo xã trao giấy khen cho các tập thể", ("Lãnh đạo xã trao giấy khen cho các tập thể", None)),
     ],
 )
 def test_a_credit_in_brackets_is_split_off_whatever_its_case(line, expected):

@@ -195,12 +195,12 @@ TABLE: list[tuple[str, object, object]] = [
     (
         "caption",
         f"{PHOTO}<p style='text-align:center'><em>Hình: Quang cảnh hội nghị</em></p>",
-        [("Hình: Quang cảnh hội nghị", None)],
+        [("Quang cảnh hội nghị", None)],
     ),
     (
         "caption",
         f"{PHOTO}<p style='text-align:center'><em>Hình:đồng chí Chủ tịch phát biểu</em></p>",
-        [("Hình:đồng chí Chủ tịch phát biểu", None)],
+        [("đồng chí Chủ tịch phát biểu", None)],
     ),
     (
         "caption",
@@ -215,7 +215,7 @@ TABLE: list[tuple[str, object, object]] = [
     (
         "caption",
         f"{PHOTO}<p style='text-align:center'><em>Ảnh: Lãnh đạo xã trao giấy khen</em></p>",
-        [("Ảnh: Lãnh đạo xã trao giấy khen", None)],
+        [("Lãnh đạo xã trao giấy khen", None)],
     ),
     (
         "caption",
