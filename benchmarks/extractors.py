@@ -33,12 +33,9 @@ recall / F1 (tokens = lowercase words of the NFC text, compared as multisets) an
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
-import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +50,7 @@ from readability import Document  # noqa: E402
 from govscraper.extract.detect import decode_page, extract_article  # noqa: E402
 from govscraper.extract.generic import extract_generic, is_article  # noqa: E402
 from tests.helpers import fixtures  # noqa: E402  (real pages are kept beside the checkout; it finds them)
+from tests.helpers.scoring import caption_left_in, precision_recall_f1  # noqa: E402
 
 SITE = "https://sotttt.hanoi.gov.vn/"
 #: The sets of real pages (kept beside the checkout), whose expected values were read off them by hand.
@@ -154,10 +152,6 @@ def classification(alter: Callable[[str], str] = lambda page: page) -> str:
     return f"is_article right on {len(pages) - len(wrong)}/{len(pages)} pages" + (f" (wrong: {wrong})" if wrong else "")
 
 
-def tokens(text: str | None) -> Counter:
-    return Counter(re.findall(r"\w+", unicodedata.normalize("NFC", text or "").lower()))
-
-
 def _from_article(article) -> Prediction:
     return Prediction(
         article.title,
@@ -234,11 +228,7 @@ EXTRACTORS: dict[str, Callable[[str, str], Prediction]] = {
 
 def score(case: Case, prediction: Prediction, ms: float) -> Score:
     gold = case.gold
-    expected, got = tokens(gold["body"]), tokens(prediction.body)
-    common = sum((expected & got).values())
-    precision = common / sum(got.values()) if got else 0.0
-    recall = common / sum(expected.values()) if expected else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = precision_recall_f1(prediction.body, gold["body"])
     captions = credits = None
     if prediction.captions is not None:
         wanted = [i["caption"] for i in gold["images"] if i["caption"]]
@@ -247,9 +237,8 @@ def score(case: Case, prediction: Prediction, ms: float) -> Score:
         wanted = [i.get("credit") for i in gold["images"] if i.get("credit")]
         credits = (sum(1 for c in wanted if c in prediction.credits), len(wanted))
     published, stated = prediction.published or "", gold["published"] or ""
-    paragraphs = (prediction.body or "").splitlines()  # trafilatura ends a paragraph with one line break
     captioned = [i["caption"] for i in gold["images"] if i["caption"]]
-    left = sum(1 for caption in captioned if any(_caption_line(p, caption) for p in paragraphs))
+    left = sum(1 for caption in captioned if caption_left_in(prediction.body, caption))
     images = None
     if prediction.images is not None:
         images = (sum(1 for i in gold["images"] if i["url"] in prediction.images), len(gold["images"]))
@@ -268,14 +257,6 @@ def score(case: Case, prediction: Prediction, ms: float) -> Score:
         f1=f1,
         ms=ms,
     )
-
-
-def _caption_line(paragraph: str, caption: str) -> bool:
-    """``paragraph`` is ``caption`` left in the body: the caption alone, or followed by its credit."""
-    if not paragraph.startswith(caption):
-        return False
-    rest = paragraph[len(caption) :]
-    return not rest.strip(" .") or re.match(r"\W*(?:ảnh|hình|photo)\b", rest, re.I) is not None
 
 
 def measure(cases: list[Case], repeat: int) -> dict[str, list[Score]]:
@@ -359,6 +340,20 @@ def overall_table(cases: list[Case], results: dict[str, list[Score]]) -> str:
     return "\n".join(lines)
 
 
+def report(heading: str, cases: list[Case], args: argparse.Namespace, *, compact: bool = True) -> None:
+    """Measure every extractor on ``cases`` and print the tables (``--pages``: the per-page one too)."""
+    results = measure(cases, args.repeat)
+    print(heading + "\n")
+    if args.pages:
+        print(per_page_table(cases, results))
+        print()
+    if compact:
+        print(compact_table(cases, results))
+        print()
+    print(overall_table(cases, results))
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per page and extractor (median is kept)")
@@ -373,29 +368,15 @@ def main(argv: list[str] | None = None) -> int:
         ("built", "Built pages (written by the project)"),
     ):
         chosen = [case for case in cases if case.group == group]
-        if not chosen:
+        if chosen:
+            report(f"{title}: {len(chosen)} article pages, median of {args.repeat} runs per page", chosen, args)
+        else:
             print(f"{title}: none at hand\n")
-            continue
-        results = measure(chosen, args.repeat)
-        print(f"{title}: {len(chosen)} article pages, median of {args.repeat} runs per page\n")
-        if args.pages:
-            print(per_page_table(chosen, results))
-            print()
-        print(compact_table(chosen, results))
-        print()
-        print(overall_table(chosen, results))
-        print()
     print(classification())
     if args.variants:
         for name, alter in VARIANTS.items():
-            altered = [Case(c.name, c.url, alter(c.html), c.gold) for c in cases]
-            results = measure(altered, args.repeat)
-            print(f"\nVariant {name}:\n")
-            if args.pages:
-                print(per_page_table(altered, results))
-                print()
-            print(overall_table(altered, results))
-            print()
+            altered = [Case(c.name, c.url, alter(c.html), c.gold, c.group) for c in cases]
+            report(f"\nVariant {name}:", altered, args, compact=False)
             print(classification(alter))
     return 0
 

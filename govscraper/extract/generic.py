@@ -689,31 +689,24 @@ def _author_element(p: _Page) -> str | None:
     return None
 
 
-def _author_after_block(p: _Page) -> str | None:
-    """A labelled byline ("Tác giả: ...", "Tin, ảnh: ...") on one of the three lines right after the body."""
+def _lines_after_block(p: _Page) -> list[Block]:
+    """The three lines right after the body: where portals put a labelled byline, news sites a source line."""
     if p.block is None:
-        return None
+        return []
     end = p.end[p.block]
     lines = [s for s in p.segments if s.chars and p.order[s.element] > end and s.element not in p.in_negative]
-    for seg in lines[:3]:
-        name = byline(Block(text=seg.text))
-        if name:
-            return name
-    return None
+    return [Block(text=seg.text) for seg in lines[:3]]
+
+
+def _author_after_block(p: _Page) -> str | None:
+    """A labelled byline ("Tác giả: ...", "Tin, ảnh: ...") on one of the three lines right after the body."""
+    return next((name for line in _lines_after_block(p) if (name := byline(line))), None)
 
 
 def _source_after_block(p: _Page) -> str | None:
     """A source line ("Theo Newsweek", "Nguồn: ...") on one of the three lines right after the body: news sites set
     the credited publication in its own element under the article (dantri.com.vn's ``div.singular-source``)."""
-    if p.block is None:
-        return None
-    end = p.end[p.block]
-    lines = [s for s in p.segments if s.chars and p.order[s.element] > end and s.element not in p.in_negative]
-    for seg in lines[:3]:
-        found = source_line(Block(text=seg.text))
-        if found:
-            return found
-    return None
+    return next((found for line in _lines_after_block(p) if (found := source_line(line))), None)
 
 
 def _category(p: _Page) -> str | None:

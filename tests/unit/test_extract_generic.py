@@ -27,6 +27,7 @@ from govscraper.extract.generic import (
 )
 from govscraper.extract.links import classify, discover_links, is_file, is_trap, page_number, same_host
 from tests.helpers import fixtures
+from tests.helpers.scoring import body_f1
 
 
 def _load() -> dict[str, tuple[dict, str]]:
@@ -45,20 +46,6 @@ LINKS = {name: discover_links(page, exp["url"]) for name, (exp, page) in PAGES.i
 
 def expected(name: str) -> dict:
     return PAGES[name][0]
-
-
-def f1(got: str | None, want: str) -> float:
-    """Token F1 of two texts (lowercase words of the NFC text, as multisets), as in benchmarks/extractors.py."""
-
-    def words(text: str | None) -> Counter:
-        return Counter(re.findall(r"\w+", unicodedata.normalize("NFC", text or "").lower()))
-
-    a, b = words(got), words(want)
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(a.values()), common / sum(b.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def test_fixture_set_is_complete():
@@ -91,7 +78,7 @@ def test_sapo(name):
 
 @pytest.mark.parametrize("name", ARTICLE_NAMES)
 def test_body_token_f1(name):
-    assert f1(ARTICLES[name].body, expected(name)["body"]) >= 0.97
+    assert body_f1(ARTICLES[name].body, expected(name)["body"]) >= 0.97
 
 
 @pytest.mark.parametrize("name", ARTICLE_NAMES)

@@ -10,9 +10,7 @@ caption and credit under its photo and none left in the body, every photo at its
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections import Counter
 
 import pytest
 
@@ -20,6 +18,7 @@ from govscraper.extract.detect import extract_article
 from govscraper.model import Article
 from govscraper.text import decode_page
 from tests.helpers import fixtures
+from tests.helpers.scoring import body_f1, caption_left_in
 
 SET = "real-news"
 if not fixtures.present(SET):
@@ -50,25 +49,6 @@ def extracted(page: str) -> Article:
     return _EXTRACTED[page]
 
 
-def tokens(text: str | None) -> Counter:
-    return Counter(re.findall(r"\w+", unicodedata.normalize("NFC", text or "").lower()))
-
-
-def body_f1(expected: str, got: str | None) -> float:
-    wanted, found = tokens(expected), tokens(got)
-    common = sum((wanted & found).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(found.values()), common / sum(wanted.values())
-    return 2 * precision * recall / (precision + recall)
-
-
-def _is_caption_line(paragraph: str, image: dict) -> bool:
-    caption = image["caption"]
-    rest = paragraph[len(caption) :] if paragraph.startswith(caption) else None
-    return rest is not None and (not rest.strip(" .") or re.match(r"\W*(?:ảnh|hình|photo)\b", rest, re.I) is not None)
-
-
 def test_every_page_has_its_expected_values():
     assert len(PAGES) == 11
     for page in PAGES:
@@ -91,8 +71,7 @@ def test_extraction_of_a_real_news_page(page, check):
     elif check == "captions-out-of-body":
         # A caption left in the body is a paragraph of its own: the caption, maybe followed by its credit. (Its words
         # may also open a sentence of the article: "HLV Kim Pan Gon" captions a photo and starts a paragraph.)
-        paragraphs = (article.body or "").splitlines()
-        left = [image["caption"] for image in captioned if any(_is_caption_line(p, image) for p in paragraphs)]
+        left = [image["caption"] for image in captioned if caption_left_in(article.body, image["caption"])]
         assert left == []
     elif check == "captions":
         got = [(image.caption, image.credit) for image in article.images]
