@@ -477,6 +477,29 @@ def _split_trailer(paragraphs: list[Block]) -> tuple[list[Block], str | None, st
 _SKIP_MARK = "data-govscraper-skip"
 
 
+def _noscript_photo(noscript: html.HtmlElement) -> None:
+    """Keep the photo of a ``<noscript>`` copy when the page shows no other file for it.
+
+    Lazy pages put the photo twice: an ``<img>`` whose script fills in the address, and a ``<noscript>`` copy for
+    browsers without script. Where the script's ``<img>`` carries its file (``data-src`` and the like), the copy
+    is dropped with the ``<noscript>`` (one photo, not two); where it carries only a placeholder, or there is no
+    ``<img>`` beside the copy, the copy's ``<img>`` takes the ``<noscript>``'s place.
+    """
+    copies = list(noscript.iter("img"))
+    if not copies or noscript.getparent() is None:
+        return
+    # The script's <img> stands right before the copy, alone or in a link or a <picture>.
+    previous = noscript.getprevious()
+    beside = [] if previous is None else [previous] if previous.tag == "img" else list(previous.iter("img"))
+    if any(image_source(img) is not None for img in beside):
+        return
+    for img in beside:
+        img.drop_tree()  # the placeholder
+    for img in copies:
+        img.tail = None
+        noscript.addprevious(img)
+
+
 def _cleaned_copy(element: html.HtmlElement, skip: Collection[html.HtmlElement] = ()) -> html.HtmlElement:
     """A copy without scripts, styles, forms, comments, processing instructions and the ``skip`` elements.
 
@@ -495,6 +518,8 @@ def _cleaned_copy(element: html.HtmlElement, skip: Collection[html.HtmlElement] 
             del node.attrib[_SKIP_MARK]
     root.tail = None
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    for node in list(root.iter("noscript")):
+        _noscript_photo(node)
     for node in list(root.iter(*DROP_TAGS)):
         node.drop_tree()
     if marked:

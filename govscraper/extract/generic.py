@@ -171,8 +171,14 @@ def _linked_headline(block: Block) -> bool:
 
 
 def _date_dominated(text: str) -> bool:
-    """A line that is a date line: besides date, time, weekday, labels and numbers at most 25 letters."""
-    return len(_NOT_LETTERS.sub("", _DATE_WORDS.sub(" ", _fold(text)))) <= 25
+    """A line that is a date line: besides date, time, weekday, labels and numbers at most 25 letters, and not a
+    sentence: "Ngày 10/12/2021, huyện Mộ Đức tổ chức giao quân năm 2022." has few letters besides its date, but
+    its words and its full stop make it the article's first line."""
+    rest = _DATE_WORDS.sub(" ", _fold(text))
+    if len(_NOT_LETTERS.sub("", rest)) > 25:
+        return False
+    sentence = text.rstrip().endswith((".", "!", "?")) and not text.rstrip().endswith("./.")
+    return not (sentence and len(re.findall(r"[^\W\d_]+", rest)) >= 4)
 
 
 # --------------------------------------------------------------------------------------------- the page tables

@@ -157,3 +157,30 @@ def test_a_news_page_lead_above_the_content_and_source_below_it():
     assert "Huyện ra quân" not in (article.body or "")
     assert article.body.startswith("Năm 2022, tình hình kinh tế")
     assert article.body.endswith("hoàn thành thắng lợi nhiệm vụ năm 2023.")
+
+
+@pytest.mark.parametrize(
+    ("markup", "photos"),
+    [
+        # The script's <img> holds only a placeholder: the <noscript> copy is the photo.
+        (f'<img class="lazy" src="{PLACEHOLDER}"><noscript><img src="/anh/goc.jpg"></noscript>', ["/anh/goc.jpg"]),
+        # The script's <img> holds the file: the copy is the same photo, not a second one.
+        (f'<img src="{PLACEHOLDER}" data-src="/anh/a.jpg"><noscript><img src="/anh/a.jpg"></noscript>', ["/anh/a.jpg"]),
+        # Only a copy, no script <img>.
+        ('<noscript><img src="/anh/chi-co-ban-sao.jpg"></noscript>', ["/anh/chi-co-ban-sao.jpg"]),
+    ],
+    ids=["placeholder-and-copy", "file-and-copy", "copy-alone"],
+)
+def test_a_noscript_copy_is_one_photo_and_the_only_one_when_the_page_has_no_other(markup, photos):
+    read = content(f"<p>Đoạn một.</p>{markup}<p>Đoạn hai.</p>")
+    assert [image.url for image in read.images] == [f"https://tinhuyen.example.vn{path}" for path in photos]
+    assert read.paragraphs == ["Đoạn một.", "Đoạn hai."]
+
+
+def test_a_short_first_paragraph_that_opens_with_a_date_is_body_not_a_date_line():
+    page = PAGE.replace(
+        "<p>Năm 2022, tình hình kinh tế",
+        "<p>Ngày 10/12/2021, huyện Mộ Đức tổ chức giao quân năm 2022.</p><p>Năm 2022, tình hình kinh tế",
+    )
+    article = extract_generic(page, URL)
+    assert article.body.startswith("Ngày 10/12/2021, huyện Mộ Đức tổ chức giao quân năm 2022.\n\nNăm 2022,")
