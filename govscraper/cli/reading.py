@@ -24,11 +24,19 @@ from govscraper.extract.profiles import PLATFORMS
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--platform", type=click.Choice(["auto", *PLATFORMS]), default="auto", show_default=True)
 @click.option("--content-type", help="The Content-Type header the page was served with, if known.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also print why: which element gave each field, the content block's score against the others, and each "
+    "line left out of the body with its reason.",
+)
 @user_errors
-def extract(file: Path, url: str, as_json: bool, platform: str, content_type: str | None) -> None:
+def extract(file: Path, url: str, as_json: bool, platform: str, content_type: str | None, explain: bool) -> None:
     """Run the extractor on a saved page and print the fields.
 
-    Reads the page's bytes and honours its declared encoding (header, BOM, <meta charset>).
+    Reads the page's bytes and honours its declared encoding (header, BOM, <meta charset>). With --explain, the
+    reasons follow the fields (under "why:", or as "why" in the JSON): how to see what a page that comes out wrong
+    trips on.
 
     Example: govscraper extract page.html --url https://moduc.quangngai.gov.vn/... --json
     """
@@ -36,7 +44,8 @@ def extract(file: Path, url: str, as_json: bool, platform: str, content_type: st
 
     text = decode_page(file.read_bytes(), content_type)
     chosen = detect_platform(text, url) if platform == "auto" else platform
-    article = extract_article(text, url, chosen)
+    why: list[str] | None = [] if explain else None
+    article = extract_article(text, url, None if platform == "auto" else platform, why)
     fields = {
         "title": article.title,
         "published": article.published,
@@ -50,6 +59,8 @@ def extract(file: Path, url: str, as_json: bool, platform: str, content_type: st
         "attachments": [{"url": a.url, "title": a.title} for a in article.attachments],
         "platform": article.platform or chosen,
     }
+    if why is not None:
+        fields["why"] = why
     if as_json:
         click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
         return
@@ -62,6 +73,8 @@ def extract(file: Path, url: str, as_json: bool, platform: str, content_type: st
                 )
         elif name == "body":
             click.echo(f"body:\n{value or ''}")
+        elif name == "why":
+            click.echo("why:\n" + "\n".join(f"  {line}" for line in value))
         else:
             click.echo(f"{name}: {'' if value is None else value}")
 

@@ -386,6 +386,7 @@ def read_content(
     skip: Collection[html.HtmlElement] = (),
     br_paragraphs: bool = False,
     trailer: bool = False,
+    explain: list[str] | None = None,
 ) -> Content:
     """Split an article's content element into paragraphs, captioned images, attachments and a byline.
 
@@ -397,6 +398,7 @@ def read_content(
     ``br_paragraphs`` makes two ``<br>`` in a row end a paragraph (old table layouts);
     ``trailer`` also takes closing source lines ("Nguồn: ...", "Theo báo ...") out of the body, into ``source``,
     and finds the byline above them ("Văn Trọng" / "Theo Báo Quảng Ngãi").
+    ``explain``, when given, receives a line for each photo, caption, byline and source line found, and why.
     """
     root = _cleaned_copy(element, skip)
     for expression in remove:
@@ -417,7 +419,9 @@ def read_content(
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             if following is not None and _FILE_NAME_LINE.match(following.text):
                 index += 1  # "2025_07_11_16_02_133.jpg" under the photo: a leftover file name, not text
+                _note(explain, f"left: {following.text!r}: a bare file name under photo {len(images) + 1}")
             elif following is not None and is_caption(following):
+                why = _caption_rule(following)
                 lines = [following.text]
                 index += 1
                 # A figcaption of several paragraphs is one caption.
@@ -425,6 +429,10 @@ def read_content(
                     index += 1
                     lines.append(blocks[index].text)
                 image.caption, image.credit = split_credit(" ".join(lines).replace("\n", " "))
+                _note(
+                    explain, f"caption of photo {len(images) + 1}: {image.caption!r}, credit {image.credit!r} ({why})"
+                )
+            _note(explain, f"photo {len(images) + 1}: {image.url}")
             images.append(image)
         else:
             paragraphs.append(block)
@@ -437,6 +445,10 @@ def read_content(
         author = byline(paragraphs[-1])
         if author:
             paragraphs.pop()
+    if author:
+        _note(explain, f"author: {author!r} (a byline at the end of the body: a label, or a name set apart)")
+    if source:
+        _note(explain, f"source: {source!r} (a source line at the end of the body: 'Nguồn: ...', 'Theo ...')")
     return Content(
         paragraphs=[p.text for p in paragraphs],
         images=images,
@@ -446,6 +458,22 @@ def read_content(
         source=source,
         blocks=paragraphs,
     )
+
+
+def _note(explain: list[str] | None, line: str) -> None:
+    if explain is not None:
+        explain.append(line)
+
+
+def _caption_rule(block: Block) -> str:
+    """Why a line under a photo was read as its caption, in words for ``extract --explain``."""
+    if block.in_figcaption:
+        return "a <figcaption>"
+    if _CAPTION_PREFIX.match(block.text):
+        return "a line opening with a caption label"
+    if block.caption_hint:
+        return "a line whose class names a caption"
+    return "a short line under the photo, centred or in italics"
 
 
 def _split_trailer(paragraphs: list[Block]) -> tuple[list[Block], str | None, str | None]:

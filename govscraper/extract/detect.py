@@ -46,17 +46,27 @@ def detect_platform(page: str | Selector, url: str) -> str:
     return "generic"
 
 
-def extract_article(page: str | Selector, url: str, platform: str | None = None) -> Article:
-    """The article on the page by its platform's profile (detected when not given); generic as the fallback."""
+def extract_article(
+    page: str | Selector, url: str, platform: str | None = None, explain: list[str] | None = None
+) -> Article:
+    """The article on the page by its platform's profile (detected when not given); generic as the fallback.
+    ``explain``, when given, receives a line per decision (``govscraper extract --explain``)."""
     sel = as_selector(page)
+    given = platform
     platform = platform or detect_platform(sel, url)
+    if explain is not None:
+        explain.append(f"platform: {platform} ({'given' if given else 'detected from the page and its URL'})")
     if platform in PROFILES:
         article = PROFILES[platform].parse_article(sel, url)
         if article.title and article.body:
+            if explain is not None:
+                explain.append(f"read by the {platform} profile's selectors (extract/profiles/{platform}.py)")
             return article
+        if explain is not None:
+            explain.append(f"the {platform} profile found no title or no body: the generic extractor reads the page")
     elif platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
-    return extract_generic(sel, url)
+    return extract_generic(sel, url, explain)
 
 
 def article_on_page(page: str | Selector, url: str) -> Article | None:

@@ -240,6 +240,10 @@ class _Page:
             self.in_negative.update(self.elements[self.order[node] : self.end[node] + 1])
         # Filled by the analysis steps.
         self.block: html.HtmlElement | None = None
+        #: The best-scored elements for the content block, best first: (score, element), for ``--explain``.
+        self.candidates: list[tuple[float, html.HtmlElement]] = []
+        #: How the title was found, in words, for ``--explain``.
+        self.title_rule = "og:title (no element on the page matched)"
         self.first_para = 0
         self.title_el: html.HtmlElement | None = None
         self.title: str | None = None
@@ -399,7 +403,12 @@ def _find_block(p: _Page) -> None:
                 scores[target] = scores.get(target, 0.0) + score * weight
     if not scores:
         return
-    best = max(scores, key=lambda node: (scores[node] + p.class_weight(node)) * (1.0 - p.link_density(node)))
+
+    def rank(node: html.HtmlElement) -> float:
+        return (scores[node] + p.class_weight(node)) * (1.0 - p.link_density(node))
+
+    best = max(scores, key=rank)
+    p.candidates = [(rank(node), node) for node in sorted(scores, key=rank, reverse=True)[:4]]
     prose_chars: dict[html.HtmlElement, int] = {}
     for seg in prose:
         for node in (seg.element, *seg.element.iterancestors()):
@@ -497,10 +506,12 @@ def _find_title(p: _Page) -> None:
         # Nested elements with the same text (<div class="title"><h2>...</h2></div>) tie: take the inner one.
         _, _, p.title_el, text = max(matched, key=lambda c: (round(c[0], 1), c[1]))
         p.title_matched = True
+        p.title_rule = "the element whose words best match <title> / og:title"
     elif headings:
         # The element named as a title nearest the body, else the nearest heading tag (a bare <h2> right above
         # the text is often the lead).
         _, p.title_el, text = max(headings, key=lambda c: (p.has_part(c[1], _TITLE_PARTS), c[0]))
+        p.title_rule = "the element named as a title, or the heading, nearest the body"
     else:
         text = p.meta.get("og:title")  # the layout fallback (_title_by_position) may still replace it
     p.title = normalize_inline(text)
@@ -528,6 +539,7 @@ def _title_by_position(p: _Page) -> None:
     ranked = sorted(before, key=lambda c: (c[2].endswith("."), not _emphasised(c[1])))  # stable: nearest first
     _, p.title_el, text = ranked[0]
     p.title = normalize_inline(text)
+    p.title_rule = "the text set off just before the date line or the body (nothing matched <title>)"
 
 
 # ------------------------------------------------------------------------------------------------------- date
@@ -800,42 +812,96 @@ def _block_text(element: html.HtmlElement) -> str:
     return "".join(parts)
 
 
-def extract_generic(page: str | Selector, url: str) -> Article:
-    """The fields of an article page of any portal, found by layout and scoring (see the module docstring)."""
-    return _extract(_analyse(page, url))
+def extract_generic(page: str | Selector, url: str, explain: list[str] | None = None) -> Article:
+    """The fields of an article page of any portal, found by layout and scoring (see the module docstring).
+
+    ``explain``, when given, receives one line per decision: which element gave the title, the date and the lead,
+    which block was scored as the content and what came close, and each line of it that was left out, and why
+    (``govscraper extract --explain``)."""
+    return _extract(_analyse(page, url), explain)
 
 
-def _extract(p: _Page) -> Article:
+def describe(element: html.HtmlElement | None) -> str:
+    """An element as a selector a reader can find in the page: ``div#main.singular-content``."""
+    if element is None:
+        return "none"
+    name = element.tag if isinstance(element.tag, str) else "?"
+    if element.get("id"):
+        name += "#" + element.get("id").strip()
+    return name + "".join("." + part for part in (element.get("class") or "").split()[:3])
+
+
+def _explain_page(p: _Page, sapo: html.HtmlElement | None, explain: list[str]) -> None:
+    explain.append(f"title: {p.title!r} from {describe(p.title_el)}: {p.title_rule}")
+    if p.date_el is not None:
+        explain.append(f"published: {p.published!r} from the date line {p.date_text!r} in {describe(p.date_el)}")
+    else:
+        explain.append(f"published: {p.published!r} (no date line on the page; a <meta> date where there is one)")
+    explain.append(f"sapo: from {describe(sapo)} (named as a lead, between the title and the body)" if sapo is not None
+                   else "sapo: no element named as a lead (a bold first paragraph may still be one)")  # fmt: skip
+    for rank, (score, element) in enumerate(p.candidates):
+        verdict = "content block" if element is p.block else "candidate"
+        explain.append(
+            f"{verdict}: {describe(element)} score {score:.1f} (prose it holds, commas, class words; less its links:"
+            f" link density {p.link_density(element):.2f})" + (" - the best" if rank == 0 else "")
+        )
+    if p.block is not None and all(element is not p.block for _, element in p.candidates):
+        explain.append(f"content block: {describe(p.block)} (a parent of the best: the body spreads over its children)")
+
+
+def _extract(p: _Page, explain: list[str] | None = None) -> Article:
     article = Article(title=p.title, published=p.published, platform=PLATFORM)
     region = _region(p)
     sapo = _sapo_element(p)
     if sapo is not None:
         article.sapo = normalize_block(_block_text(sapo))
+    if explain is not None:
+        _explain_page(p, sapo, explain)
     if p.block is not None:
         markers = [e for e in (p.title_el, p.date_el, sapo) if e is not None]
         skip = _skip_set(p, p.block, markers)
-        content = read_content(p.block, p.base, skip=skip, br_paragraphs=True, trailer=True)
+        if explain is not None:
+            explain.extend(f"left: {describe(e)}: inside the block, but not body (title, date, lead or furniture)"
+                           for e in skip)  # fmt: skip
+        content = read_content(p.block, p.base, skip=skip, br_paragraphs=True, trailer=True, explain=explain)
         paragraphs, blocks = content.paragraphs, content.blocks
         drop = _leading_meta(p, paragraphs)
-        kept = [
-            (t, b)
-            for t, b in zip(paragraphs[drop:], blocks[drop:], strict=True)
-            if not is_furniture(t) and not _linked_headline(b)
-        ]
+        kept = []
+        for index, (text, block) in enumerate(zip(paragraphs, blocks, strict=True)):
+            if index < drop:
+                why = "repeats the title, or is a date line"
+            elif is_furniture(text):
+                why = "tool, counter or skip-link words only"
+            elif _linked_headline(block):
+                why = "one link that reads as a headline: another article"
+            else:
+                kept.append((text, block))
+                continue
+            if explain is not None:
+                explain.append(f"left: {text[:70]!r}: {why}")
         if article.sapo is None and len(kept) >= 2 and len(kept[0][0]) >= 60:
             # A bold first paragraph, or a long heading opening the body, is the lead.
             headings = {normalize_inline(p.text(h)) for h in p.block.iter("h2", "h3", "h4", "h5")}
             if kept[0][1].strong or kept[0][0] in headings:
                 article.sapo = normalize_block(kept[0][0])
                 kept = kept[1:]
+                if explain is not None:
+                    explain.append(f"sapo: {article.sapo[:70]!r}: the body's first paragraph, bold or a heading")
+        if explain is not None:
+            explain.extend(f"kept: {text[:70]!r}" for text, _ in kept)
         article.body = "\n\n".join(t for t, _ in kept) or None
         article.body_html = content.html
         article.images = _images(content.images)
         article.author = content.author
         article.source = content.source
         article.attachments = content.attachments
+    found_author, found_source = article.author, article.source
     article.author = article.author or _author_element(p) or _author_after_block(p)
     article.source = article.source or _source_after_block(p)
+    if explain is not None and article.author and not found_author:
+        explain.append(f"author: {article.author!r}: an element named as the author, or a byline under the body")
+    if explain is not None and article.source and not found_source:
+        explain.append(f"source: {article.source!r}: a source line under the body")
     article.attachments = _attachments(p, region, article.attachments)
     article.views = _views(p, region)
     article.category = _category(p)

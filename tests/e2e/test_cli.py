@@ -67,6 +67,34 @@ def test_extract_human_readable_output():
     assert "views: 107" in result.output
 
 
+def test_extract_explains_each_field_and_each_line_left_out():
+    page = fixtures.page_path("layouts", "moduc_article_tong-ket-phoi-hop.html")
+    url = fixtures.expected("layouts", "moduc_article_tong-ket-phoi-hop")["url"]
+    result = invoke("extract", str(page), "--url", url, "--json", "--explain")
+    assert result.exit_code == 0, result.output
+    why = json.loads(result.output)["why"]
+    assert why[0] == "platform: generic (detected from the page and its URL)"
+    assert any(line.startswith("title: ") and "from " in line for line in why)
+    blocks = [line for line in why if line.startswith("content block: ")]
+    assert len(blocks) == 1
+    assert "score" in blocks[0]
+    # The page's captions ("Hình: ...", "Hình:..." without a space) are explained as captions, with their rule.
+    captions = [line for line in why if line.startswith("caption of photo ")]
+    assert captions
+    assert all("a line opening with a caption label" in line or "centred" in line for line in captions)
+    assert any(line.startswith("author: 'Văn Trọng'") for line in why)
+    assert any(line.startswith("kept: ") for line in why)
+    readable = invoke("extract", str(page), "--url", url, "--explain")
+    assert readable.exit_code == 0
+    assert "\nwhy:\n  platform: generic" in readable.output
+
+
+def test_extract_explains_a_profile_page():
+    result = invoke("extract", str(fixtures.page_path("liferay62", ARTICLE)), "--url", ARTICLE_URL, "--explain")
+    assert result.exit_code == 0
+    assert "read by the liferay62 profile's selectors" in result.output
+
+
 def test_extract_honours_a_utf8_bom(tmp_path):
     page = tmp_path / "bom.html"
     page.write_bytes(b"\xef\xbb\xbf" + fixtures.page_path("liferay62", ARTICLE).read_bytes())
