@@ -6,6 +6,7 @@ pager's links become numbered pages or how a list page is summed up; that part l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from urllib.parse import urljoin
 
@@ -18,6 +19,21 @@ from govscraper.text import normalize_inline
 def as_selector(page: str | Selector) -> Selector:
     """The page as a parsel Selector (profiles take either the page's text or a response's selector)."""
     return page if isinstance(page, Selector) else Selector(text=page)
+
+
+def strings(page: Selector, xpath: str) -> list[str]:
+    """The attribute values or text nodes ``xpath`` selects, as plain strings.
+
+    What platform detection reads on every page (every link, script and source): lxml gives the strings directly,
+    where parsel would wrap each in a Selector first (detection took 40% of an article's extraction time so).
+    """
+    return [str(value) for value in page.root.xpath(xpath, smart_strings=False)]
+
+
+def any_match(page: Selector, xpath: str, pattern: str) -> bool:
+    """Whether one of the strings ``xpath`` selects matches ``pattern`` (a regular expression)."""
+    search = re.compile(pattern).search
+    return any(search(value) for value in strings(page, xpath))
 
 
 def first_text(selection: Selector | SelectorList | list | None) -> str | None:
@@ -55,4 +71,4 @@ def list_page(items: list[ListItem], pages: dict[int, str], current: int, total:
     )
 
 
-__all__ = ["as_selector", "first_text", "list_page", "pager_links"]
+__all__ = ["any_match", "as_selector", "first_text", "list_page", "pager_links", "strings"]

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from parsel import Selector
 
 from govscraper.extract.content import read_content
-from govscraper.extract.pages import as_selector, list_page, pager_links
+from govscraper.extract.pages import any_match, as_selector, list_page, pager_links, strings
 from govscraper.model import Article, ListItem, ListPage
 from govscraper.text import normalize_block, normalize_inline, parse_views, parse_vn_datetime
 
@@ -37,10 +37,10 @@ def looks_like(page: str | Selector) -> bool:
     sel = as_selector(page)
     marks = " ".join(
         [
-            *sel.xpath("//script[not(@src)]/text()").re(r"Liferay\.ThemeDisplay"),
-            *sel.xpath("//link/@href | //script/@src").re(r"b=6201"),
-            *sel.xpath("//@id[starts-with(., 'p_p_id_101')]").getall()[:1],
-            *sel.xpath("//a/@href").re(r"p_p_id=101")[:1],
+            "Liferay.ThemeDisplay" if any_match(sel, "//script[not(@src)]/text()", r"Liferay\.ThemeDisplay") else "",
+            "b=6201" if any_match(sel, "//link/@href | //script/@src", r"b=6201") else "",
+            *strings(sel, "//@id[starts-with(., 'p_p_id_101')]")[:1],
+            "p_p_id=101" if any_match(sel, "//a/@href", r"p_p_id=101") else "",
         ]
     )
     return sum(mark in marks for mark in FINGERPRINTS) >= 2

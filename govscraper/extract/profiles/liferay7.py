@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 from parsel import Selector
 
 from govscraper.extract.content import read_content
-from govscraper.extract.pages import as_selector, first_text, list_page, pager_links
+from govscraper.extract.pages import any_match, as_selector, first_text, list_page, pager_links
 from govscraper.extract.profiles.liferay62 import page_number
 from govscraper.model import Article, ListItem, ListPage
 from govscraper.text import VN_TZ, normalize_block, normalize_inline, parse_views, parse_vn_datetime
@@ -72,7 +72,7 @@ def fingerprints(page: str | Selector) -> list[str]:
 def looks_like(page: str | Selector) -> bool:
     """True when the page is served by Liferay 7.x (two of its fingerprints) and not by 6.x (build ``b=6201``)."""
     sel = as_selector(page)
-    if sel.xpath("//link/@href | //script/@src").re(r"[?&]b=6\d\d\d"):
+    if any_match(sel, "//link/@href | //script/@src", r"[?&]b=6\d\d\d"):
         return False
     return len(fingerprints(sel)) >= 2
 

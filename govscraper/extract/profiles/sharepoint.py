@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from parsel import Selector
 
 from govscraper.extract.content import read_content
-from govscraper.extract.pages import as_selector, first_text, list_page, pager_links
+from govscraper.extract.pages import any_match, as_selector, first_text, list_page, pager_links
 from govscraper.model import Article, AttachmentRef, ListItem, ListPage
 from govscraper.text import normalize_block, parse_views, parse_vn_datetime
 
@@ -49,7 +49,7 @@ def fingerprints(page: str | Selector) -> list[str]:
     """The SharePoint signs the page carries (names from :data:`FINGERPRINTS`)."""
     sel = as_selector(page)
     seen = []
-    if sel.xpath("//link/@href | //script/@src | //a/@href").re(r"(?i)/_layouts/")[:1]:
+    if any_match(sel, "//link/@href | //script/@src | //a/@href", r"(?i)/_layouts/"):
         seen.append("_layouts/")
     if sel.xpath("//input[starts-with(@name, 'MSOWebPartPage') or starts-with(@id, 'MSOWebPartPage')]"):
         seen.append("MSOWebPartPage")

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from govscraper.extract.content import is_attachment_url, read_content
-from govscraper.extract.pages import as_selector, first_text, list_page, pager_links
+from govscraper.extract.pages import any_match, as_selector, first_text, list_page, pager_links, strings
 from govscraper.model import Article, AttachmentRef, ListItem, ListPage
 from govscraper.text import normalize_block, parse_views, parse_vn_datetime
 
@@ -46,9 +46,9 @@ def fingerprints(page: str | Selector) -> list[str]:
     """The signs of this CMS the page carries (names from :data:`FINGERPRINTS`)."""
     sel = as_selector(page)
     seen = []
-    if sel.xpath("//img/@src | //a/@href | //link/@href | //meta/@content").re(r"/upload/\d+/")[:1]:
+    if any_match(sel, "//img/@src | //a/@href | //link/@href | //meta/@content", r"/upload/\d+/"):
         seen.append("/upload/<siteId>/")
-    scripts = " ".join(sel.xpath("//script/text() | //@data-url | //@data-params | //a/@href").getall())
+    scripts = " ".join(strings(sel, "//script/text() | //@data-url | //@data-params | //a/@href"))
     if "phpModuleName" in scripts:
         seen.append("phpModuleName")
     if "Content.Article" in scripts:
