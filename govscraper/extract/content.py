@@ -81,8 +81,11 @@ _FILE_NAME_LINE = re.compile(r"^\S+\.(?:jpe?g|png|gif|bmp|webp|tiff?)$", re.I)
 #: A source line closing an article: "Nguồn: ...", "(Nguồn: ...)", "Theo báo Đồng Nai", "Theo TTXVN".
 #: "Theo kế hoạch, huyện sẽ..." is body text: "Theo" only counts when what follows reads like a publication
 #: (a capital or báo/tạp chí/cổng/đài...) and carries no comma or sentence end.
+#: A closing line that is only an address, the publication's page the article was taken from.
+_URL_LINE = re.compile(r"^\s*[(\[]?\s*(?:nguồn(?:\s*tin)?\s*[:：]\s*)?(?P<url>https?://\S+?)\s*[)\]]?\s*$", re.I)
+_QUOTES = "\"“”'‘’«»"
 _SOURCE_LINE = re.compile(
-    r"^\s*[(\[]?\s*(?:nguồn(?:\s*tin)?\s*[:：]|theo\s+(?=báo|tạp\s*chí|cổng|trang|đài|website|[A-ZĐ]))"
+    r"^\s*[(\[]?\s*(?:nguồn(?:\s*tin)?\s*[:：]|theo\s+(?=[\"“'‘«]?(?:báo|tạp\s*chí|cổng|trang|đài|website|[A-ZĐ])))"
     r"\s*(?P<source>[^()\[\]]{2,100}?)\s*[)\]]?\s*$",
     re.I,
 )
@@ -350,8 +353,14 @@ def _is_credit(who: str) -> bool:
 
 
 def source_line(block: Block) -> str | None:
-    """The credited publication when the paragraph is a source line ("Nguồn: ...", "Theo báo ..."), else None."""
-    if block.image is not None or not block.text or "\n" in block.text or len(block.text) > 120:
+    """The credited publication when the paragraph is a source line ("Nguồn: ...", "Theo báo ...", 'Theo "Báo Đắk
+    Nông điện tử"', its address alone on the line), else None."""
+    if block.image is not None or not block.text or "\n" in block.text or len(block.text) > 300:
+        return None
+    address = _URL_LINE.match(block.text)
+    if address:
+        return address.group("url")
+    if len(block.text) > 120:
         return None
     match = _SOURCE_LINE.match(block.text)
     if match is None:
@@ -359,7 +368,7 @@ def source_line(block: Block) -> str | None:
     source = match.group("source")
     if block.text.lstrip("([ ").lower().startswith("theo") and ("," in source or len(source.split()) > 10):
         return None
-    return normalize_inline(source)
+    return normalize_inline(source.strip().strip(_QUOTES))
 
 
 def byline(block: Block) -> str | None:

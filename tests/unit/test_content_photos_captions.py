@@ -117,6 +117,19 @@ def test_a_credit_in_brackets_is_split_off_whatever_its_case(line, expected):
             "Thanh Phương",
             "Báo Quảng Ngãi",
         ),
+        # A labelled byline, then a quoted publication.
+        ('<p>Bài, ảnh: Đức Hùng</p><p>Theo "Báo Đắk Nông điện tử"</p>', "Đức Hùng", "Báo Đắk Nông điện tử"),
+        # The publication's address as the source line, labelled or alone.
+        (
+            '<p style="text-align: right"><b>Minh Anh</b></p><p>Nguồn: https://baoquangngai.vn/thoi-su/bai-viet.htm</p>',
+            "Minh Anh",
+            "https://baoquangngai.vn/thoi-su/bai-viet.htm",
+        ),
+        (
+            "<p>https://baodaknong.vn/tin-tuc/bai-viet-123.html</p>",
+            None,
+            "https://baodaknong.vn/tin-tuc/bai-viet-123.html",
+        ),
         # A paper after "Theo", then a name: the paper stays the source.
         ('<p>Theo Báo Quảng Ngãi</p><p style="text-align: right"><b>Minh Anh</b></p>', "Minh Anh", "Báo Quảng Ngãi"),
     ],
