@@ -831,6 +831,16 @@ def describe(element: html.HtmlElement | None) -> str:
     return name + "".join("." + part for part in (element.get("class") or "").split()[:3])
 
 
+def _described(p: _Page, text: str) -> bool:
+    """Whether the page's description (``og:description``, else ``<meta name="description">``) is ``text``: the
+    description is only believed where it matches text on the page, since portals often fill it with the site's
+    slogan or the start of any article."""
+    description = normalize_inline(p.meta.get("og:description") or p.meta.get("description") or "") or ""
+    if len(description) < 40:
+        return False
+    return _fold(description.rstrip(" .…")) == _fold(text.rstrip(" .…"))
+
+
 def _explain_page(p: _Page, sapo: html.HtmlElement | None, explain: list[str]) -> None:
     explain.append(f"title: {p.title!r} from {describe(p.title_el)}: {p.title_rule}")
     if p.date_el is not None:
@@ -880,9 +890,10 @@ def _extract(p: _Page, explain: list[str] | None = None) -> Article:
             if explain is not None:
                 explain.append(f"left: {text[:70]!r}: {why}")
         if article.sapo is None and len(kept) >= 2 and len(kept[0][0]) >= 60:
-            # A bold first paragraph, or a long heading opening the body, is the lead.
+            # A bold first paragraph, or a long heading opening the body, is the lead; so is a first paragraph that
+            # the page's own description (og:description) repeats: the page says it is the summary.
             headings = {normalize_inline(p.text(h)) for h in p.block.iter("h2", "h3", "h4", "h5")}
-            if kept[0][1].strong or kept[0][0] in headings:
+            if kept[0][1].strong or kept[0][0] in headings or _described(p, kept[0][0]):
                 article.sapo = normalize_block(kept[0][0])
                 kept = kept[1:]
                 if explain is not None:

@@ -197,3 +197,23 @@ def test_a_short_first_paragraph_that_opens_with_a_date_is_body_not_a_date_line(
     )
     article = extract_generic(page, URL)
     assert article.body.startswith("Ngày 10/12/2021, huyện Mộ Đức tổ chức giao quân năm 2022.\n\nNăm 2022,")
+
+
+PLAIN = """<html><head><title>Giao quân năm 2022</title>
+<meta property="og:description" content="{description}"></head><body>
+<h1>Huyện Mộ Đức tổ chức lễ giao nhận quân năm 2022</h1>
+<div><p>Sáng 10/2, huyện Mộ Đức long trọng tổ chức lễ giao nhận quân năm 2022 cho 180 thanh niên trúng tuyển.</p>
+<p>Đến dự có lãnh đạo Bộ Chỉ huy Quân sự tỉnh, Thường trực Huyện ủy, HĐND, UBND huyện cùng đông đảo người dân,
+gia đình các tân binh; buổi lễ diễn ra trang trọng, an toàn.</p>
+<p>Các tân binh lên đường nhập ngũ với tinh thần phấn khởi, quyết tâm hoàn thành tốt nhiệm vụ được giao./.</p>
+</div></body></html>"""
+LEAD = "Sáng 10/2, huyện Mộ Đức long trọng tổ chức lễ giao nhận quân năm 2022 cho 180 thanh niên trúng tuyển."
+
+
+def test_the_page_description_makes_the_first_paragraph_the_lead_only_when_it_repeats_it():
+    described = extract_generic(PLAIN.format(description=LEAD), URL)
+    assert described.sapo == LEAD
+    assert not described.body.startswith("Sáng 10/2")
+    slogan = extract_generic(PLAIN.format(description="Cổng thông tin điện tử huyện Mộ Đức, tỉnh Quảng Ngãi"), URL)
+    assert slogan.sapo is None
+    assert slogan.body.startswith(LEAD)
