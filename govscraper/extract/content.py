@@ -104,6 +104,8 @@ class Block:
     caption_hint: bool = False
     #: The block stands inside a ``<figcaption>`` (also as a ``<p>`` in it): a caption, whatever its length.
     in_figcaption: bool = False
+    #: Its text is set smaller than the body's (``<small>``, a font size of 12px or less).
+    smaller: bool = False
     #: Characters of the text that sit inside links (for link density).
     link_chars: int = 0
 
@@ -144,6 +146,33 @@ def _only_child_text_in(element: html.HtmlElement, tags: tuple[str, ...]) -> boo
     return all(c.tag in tags or _only_child_text_in(c, tags) for c in children if c.text_content().strip())
 
 
+_FONT_SIZE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem|%)", re.I)
+#: The largest size that reads as smaller than the text: 12px, 10pt, 0.85em, 85%.
+_SMALL_SIZES = {"px": 12.0, "pt": 10.0, "em": 0.85, "rem": 0.85, "%": 85.0}
+
+
+def _smaller(element: html.HtmlElement) -> bool:
+    """True when the element's text is set smaller than the body's: a ``<small>``, or a font size at most 12px."""
+    if element.tag == "small":
+        return True
+    size = _FONT_SIZE.search(element.get("style") or "")
+    if size and float(size.group(1)) <= _SMALL_SIZES[size.group(2).lower()]:
+        return True
+    own = (element.text or "").strip() + "".join((child.tail or "").strip() for child in element)
+    children = [c for c in element if isinstance(c.tag, str) and c.text_content().strip()]
+    return not own and bool(children) and all(_smaller(child) for child in children)
+
+
+def _in_photo_table(element: html.HtmlElement) -> bool:
+    """True when the element stands in a small table that holds one photo and a line of text: how CMS editors
+    (CKEditor's ``table.image``, ``table[align=center]``, VnExpress's ``tplCaption``) set a caption under a photo,
+    in the row below it or the cell beside it."""
+    table = next(element.iterancestors("table"), None)
+    if table is None:
+        return False
+    return len(table.findall(".//img")) == 1 and len(table.text_content().strip()) <= 300
+
+
 class _Reader:
     """Walks an element tree in document order, cutting text into blocks at block-level tags and images."""
 
@@ -169,7 +198,10 @@ class _Reader:
             if el is not None:
                 inside = next(el.iterancestors("figcaption"), None)
                 block.in_figcaption = el.tag == "figcaption" or inside is not None
-                block.caption_hint = block.in_figcaption or bool(_CAPTION_CLASS.search(el.get("class") or ""))
+                block.caption_hint = (
+                    block.in_figcaption or bool(_CAPTION_CLASS.search(el.get("class") or "")) or _in_photo_table(el)
+                )
+                block.smaller = _smaller(el)
                 block.align = _alignment(el)
                 block.emphasized = _only_child_text_in(el, ("em", "i"))
                 block.strong = _only_child_text_in(el, ("strong", "b"))
@@ -307,7 +339,7 @@ def is_caption(block: Block) -> bool:
     if block.in_figcaption or _CAPTION_PREFIX.match(block.text):
         return True
     short = len(block.text) <= 300 and block.text.count("\n") <= 1
-    marked = block.emphasized or block.align == "center" or block.caption_hint
+    marked = block.emphasized or block.align == "center" or block.caption_hint or block.smaller
     return short and marked and not block.text.endswith("./.")
 
 

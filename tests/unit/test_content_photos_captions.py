@@ -217,3 +217,31 @@ def test_the_page_description_makes_the_first_paragraph_the_lead_only_when_it_re
     slogan = extract_generic(PLAIN.format(description="Cổng thông tin điện tử huyện Mộ Đức, tỉnh Quảng Ngãi"), URL)
     assert slogan.sapo is None
     assert slogan.body.startswith(LEAD)
+
+
+PHOTO_CELL = '<img src="/a.jpg">'
+CAPTION = "Quang cảnh hội nghị tổng kết"
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        f'<table align="center"><tr><td>{PHOTO_CELL}</td></tr><tr><td>{CAPTION}</td></tr></table>',
+        f'<table class="image"><tr><td>{PHOTO_CELL}</td></tr><tr><td>{CAPTION}</td></tr></table>',
+        f'<table class="tplCaption"><tr><td>{PHOTO_CELL}</td><td>{CAPTION}</td></tr></table>',
+        '<p><img src="/a.jpg"></p><p style="font-size: 11px">Quang cảnh hội nghị tổng kết</p>',
+        '<p><img src="/a.jpg"><br><span style="font-size:10pt">Quang cảnh hội nghị tổng kết</span></p>',
+        '<p><img src="/a.jpg"></p><p><small>Quang cảnh hội nghị tổng kết</small></p>',
+    ],
+    ids=["table-row-below", "table-class-image", "table-cell-beside", "smaller-paragraph", "smaller-span", "small"],
+)
+def test_a_caption_in_a_photo_table_or_set_smaller(photo):
+    read = content(f"<p>Đoạn mở đầu của bài.</p>{photo}<p>Đoạn kết của bài viết này.</p>")
+    assert [image.caption for image in read.images] == ["Quang cảnh hội nghị tổng kết"]
+    assert read.paragraphs == ["Đoạn mở đầu của bài.", "Đoạn kết của bài viết này."]
+
+
+def test_a_line_under_a_photo_in_the_body_text_size_is_body():
+    read = content('<p><img src="/a.jpg"></p><p style="font-size: 14px">Quang cảnh hội nghị tổng kết</p>')
+    assert read.images[0].caption is None
+    assert read.paragraphs == ["Quang cảnh hội nghị tổng kết"]
