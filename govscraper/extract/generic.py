@@ -138,7 +138,13 @@ _SITE_NAME = re.compile(
 )
 _NOT_LETTERS = re.compile(r"[\d\W_]+")
 _VIEWS_LABEL = re.compile(r"lượt\s*xem|lượt\s*đọc|view\s*count|số\s*lần\s*xem|đã\s*xem", re.I)
-_ICON_SRC = re.compile(r"icon|logo|spacer|blank\.|pixel|button|btn[-_]|loading|arrow|bullet|/emoticons?/", re.I)
+#: Pictures that are not article photos: icons, logos, spacers, avatars, and the buttons of share and print tools
+#: (those words as a word of the path: "/images/share-fb.png", not "/upload/shared-photos/...").
+_ICON_SRC = re.compile(
+    r"icon|logo|spacer|blank\.|pixel|button|btn[-_]|loading|arrow|bullet|/emoticons?/|avatar|"
+    r"(?:^|[/_.-])(?:share|social|facebook|fb|zalo|twitter|print|email|mail|rss)(?:[/_.-]|$)",
+    re.I,
+)
 #: Where portals put an article's id: Liferay's view_content id, a trailing "-<id>" or "/<id>" path segment.
 _ID_IN_PATH = re.compile(r"/-/view_content/(\d+)|[-/](\d{5,})(?:\.[a-z]{2,5})?/?$", re.I)
 _ID_KEYS = ("newsid", "id", "itemid", "articleid", "postid", "art", "tinid", "newsitemid", "idtin", "contentid")

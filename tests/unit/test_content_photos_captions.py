@@ -245,3 +245,15 @@ def test_a_line_under_a_photo_in_the_body_text_size_is_body():
     read = content('<p><img src="/a.jpg"></p><p style="font-size: 14px">Quang cảnh hội nghị tổng kết</p>')
     assert read.images[0].caption is None
     assert read.paragraphs == ["Quang cảnh hội nghị tổng kết"]
+
+
+def test_avatars_and_share_buttons_are_not_article_photos():
+    page = PAGE.replace(
+        "<p>Năm 2022, tình hình kinh tế",
+        '<p><img src="/images/avatar/nguoi-viet.jpg"> <a href="#"><img src="/images/share-fb.png"></a>'
+        '<img src="/upload/shared/2022/anh-hoi-nghi.jpg"></p><p>Năm 2022, tình hình kinh tế',
+    )
+    article = extract_generic(page, URL)
+    assert [image.url for image in article.images] == [
+        "https://tinhuyen.example.vn/upload/shared/2022/anh-hoi-nghi.jpg"
+    ]
