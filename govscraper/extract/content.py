@@ -501,6 +501,15 @@ def read_content(
     )
 
 
+def _closing_remark(block: Block) -> bool:
+    """A short line at the end that is neither a byline nor a source, nor a sentence of the article: "(Còn nữa)",
+    "./.", "Kỳ 2: ..." announcements; the byline and source around it are still read."""
+    text = block.text.strip()
+    if not text or "\n" in text or len(text) > 60:
+        return False
+    return text == "./." or (text.startswith(("(", "[")) and text.endswith((")", "]"))) or not text.endswith(".")
+
+
 def _note(explain: list[str] | None, line: str) -> None:
     if explain is not None:
         explain.append(line)
@@ -518,24 +527,29 @@ def _caption_rule(block: Block) -> str:
 
 
 def _split_trailer(paragraphs: list[Block]) -> tuple[list[Block], str | None, str | None]:
-    """Take the closing source line(s) and the byline off the end of the paragraphs (at most three lines)."""
-    paragraphs = list(paragraphs)
+    """Take the closing source line(s) and the byline off the end of the paragraphs (at most three such lines,
+    among the last five). A short line between them that is neither ("(Còn nữa)", "./.") stays in the body and
+    does not stop the reading; a line of the article's text does."""
     author = source = None
     by_theo = False  # the source came from a "Theo X" line above the line taken as the author
-    for _ in range(3):
-        if not paragraphs:
+    taken: set[int] = set()
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 6), -1):
+        if len(taken) == 3:
             break
-        last = paragraphs[-1]
-        found_source = source_line(last)
+        line = paragraphs[index]
+        found_source = source_line(line)
         if found_source is not None:
-            theo = last.text.lstrip("([ ").lower().startswith("theo")
+            theo = line.text.lstrip("([ ").lower().startswith("theo")
             by_theo = by_theo or (source is None and author is not None and theo)
             source = source or found_source
-        elif author is None and (name := byline(last)) is not None:
+        elif author is None and (name := byline(line)) is not None:
             author = name
+        elif _closing_remark(line):
+            continue
         else:
             break
-        paragraphs.pop()
+        taken.add(index)
+    paragraphs = [line for index, line in enumerate(paragraphs) if index not in taken]
     if by_theo and source is not None and _NAME_ALONE.match(source) and not _PUBLICATION.match(source):
         # "Theo Thanh Xuân" over "VnEconomy": a reporter's name after "Theo", then the publication on its own line
         # (the order news sites close with); a publication then a byline is the other way round.

@@ -117,6 +117,12 @@ def test_a_credit_in_brackets_is_split_off_whatever_its_case(line, expected):
             "Thanh Phương",
             "Báo Quảng Ngãi",
         ),
+        # A closing remark between the byline and the source stays in the body and stops neither from being read.
+        (
+            '<p style="text-align: right"><b>Đức Hùng</b></p><p>(Còn nữa)</p><p>Theo Báo Đắk Nông</p>',
+            "Đức Hùng",
+            "Báo Đắk Nông",
+        ),
         # A labelled byline, then a quoted publication.
         ('<p>Bài, ảnh: Đức Hùng</p><p>Theo "Báo Đắk Nông điện tử"</p>', "Đức Hùng", "Báo Đắk Nông điện tử"),
         # The publication's address as the source line, labelled or alone.
@@ -137,7 +143,8 @@ def test_a_credit_in_brackets_is_split_off_whatever_its_case(line, expected):
 def test_a_byline_and_a_publication_at_the_end_in_either_order(closing, author, source):
     read = content(f"<p>Nội dung bài viết về công tác an sinh xã hội của huyện.</p>{closing}", trailer=True)
     assert (read.author, read.source) == (author, source)
-    assert read.paragraphs == ["Nội dung bài viết về công tác an sinh xã hội của huyện."]
+    remarks = ["(Còn nữa)"] if "Còn nữa" in closing else []
+    assert read.paragraphs == ["Nội dung bài viết về công tác an sinh xã hội của huyện.", *remarks]
 
 
 PAGE = """<html><head><title>Hội nghị tổng kết</title></head><body>
