@@ -43,9 +43,8 @@ def extract(file: Path, url: str, as_json: bool, platform: str, content_type: st
     from govscraper.extract.detect import decode_page, detect_platform, extract_article
 
     text = decode_page(file.read_bytes(), content_type)
-    chosen = detect_platform(text, url) if platform == "auto" else platform
     why: list[str] | None = [] if explain else None
-    article = extract_article(text, url, None if platform == "auto" else platform, why)
+    article = extract_article(text, url, None if platform == "auto" else platform, why)  # detects when auto
     fields = {
         "title": article.title,
         "published": article.published,
@@ -57,7 +56,7 @@ def extract(file: Path, url: str, as_json: bool, platform: str, content_type: st
         "views": article.views,
         "images": [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in article.images],
         "attachments": [{"url": a.url, "title": a.title} for a in article.attachments],
-        "platform": article.platform or chosen,
+        "platform": article.platform or (detect_platform(text, url) if platform == "auto" else platform),
     }
     if why is not None:
         fields["why"] = why

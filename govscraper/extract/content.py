@@ -198,10 +198,12 @@ class _Reader:
             if el is not None:
                 inside = next(el.iterancestors("figcaption"), None)
                 block.in_figcaption = el.tag == "figcaption" or inside is not None
-                block.caption_hint = (
-                    block.in_figcaption or bool(_CAPTION_CLASS.search(el.get("class") or "")) or _in_photo_table(el)
-                )
-                block.smaller = _smaller(el)
+                block.caption_hint = block.in_figcaption or bool(_CAPTION_CLASS.search(el.get("class") or ""))
+                if self.blocks and self.blocks[-1].image is not None:
+                    # Only a line right under a photo can be its caption: the table and font-size walks are spent
+                    # there, not on every paragraph (a table-layout page would walk its whole table per line).
+                    block.caption_hint = block.caption_hint or _in_photo_table(el)
+                    block.smaller = _smaller(el)
                 block.align = _alignment(el)
                 block.emphasized = _only_child_text_in(el, ("em", "i"))
                 block.strong = _only_child_text_in(el, ("strong", "b"))

@@ -10,6 +10,7 @@ caption and credit under its photo and none left in the body, every photo at its
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import pytest
@@ -38,15 +39,10 @@ def _cases() -> list:
     ]
 
 
-_EXTRACTED: dict[str, Article] = {}
-
-
+@functools.cache
 def extracted(page: str) -> Article:
-    """The page as a crawl reads it: its bytes decoded, then the extractor the crawl would choose."""
-    if page not in _EXTRACTED:
-        url = fixtures.expected(SET, page)["url"]
-        _EXTRACTED[page] = extract_article(decode_page(fixtures.page_bytes(SET, page)), url)
-    return _EXTRACTED[page]
+    """The page as a crawl reads it: its bytes decoded, then the extractor the crawl would choose (once a page)."""
+    return extract_article(decode_page(fixtures.page_bytes(SET, page)), fixtures.expected(SET, page)["url"])
 
 
 def test_every_page_has_its_expected_values():

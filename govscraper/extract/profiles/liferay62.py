@@ -35,15 +35,14 @@ def _text(selection: Selector | None) -> str | None:
 def looks_like(page: str | Selector) -> bool:
     """True when the page is served by Liferay 6.x with its Asset Publisher (two fingerprints or more)."""
     sel = as_selector(page)
-    marks = " ".join(
-        [
-            "Liferay.ThemeDisplay" if any_match(sel, "//script[not(@src)]/text()", r"Liferay\.ThemeDisplay") else "",
-            "b=6201" if any_match(sel, "//link/@href | //script/@src", r"b=6201") else "",
-            *strings(sel, "//@id[starts-with(., 'p_p_id_101')]")[:1],
-            "p_p_id=101" if any_match(sel, "//a/@href", r"p_p_id=101") else "",
-        ]
+    # One test per entry of FINGERPRINTS, in its order.
+    found = (
+        any_match(sel, "//script[not(@src)]/text()", r"Liferay\.ThemeDisplay"),
+        any_match(sel, "//link/@href | //script/@src", r"b=6201"),
+        bool(strings(sel, "//@id[starts-with(., 'p_p_id_101_')]")),
+        any_match(sel, "//a/@href", r"p_p_id=101"),
     )
-    return sum(mark in marks for mark in FINGERPRINTS) >= 2
+    return sum(found) >= 2
 
 
 def page_number(url: str) -> int | None:
