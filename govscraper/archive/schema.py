@@ -371,6 +371,13 @@ def _import_failures_and_raw_filenames(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE attachments SET filename_raw = filename WHERE filename_raw IS NULL")
 
 
+def _ranking_index(db: sqlite_utils.Database) -> None:
+    """The queue that keeps the ranking index (a Tantivy folder beside the archive) in step: every article queued."""
+    from govscraper.archive.ranking_index import create_tables
+
+    create_tables(db.conn)
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
@@ -381,6 +388,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0006_provenance", _provenance),
     ("0007_administrative_units", _administrative_units),
     ("0008_import_failures_and_raw_filenames", _import_failures_and_raw_filenames),
+    ("0009_ranking_index", _ranking_index),
 ]
 
 

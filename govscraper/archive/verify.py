@@ -21,6 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from govscraper.archive.fulltext import FTS_TABLE
 from govscraper.archive.lookup import warc_path
+from govscraper.archive.ranking_index import state
 from govscraper.archive.schema import open_reader
 from govscraper.archive.warc import payload_digest
 
@@ -41,6 +42,9 @@ class Report:
     blobs: int = 0
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
+    #: The ranking index beside the archive: "in step", or why search ranks without it (not a problem: it is derived
+    #: from the archive, and a writer's next sync or ``govscraper reindex`` rebuilds it).
+    ranking: str = "in step"
 
     @property
     def ok(self) -> bool:
@@ -50,8 +54,8 @@ class Report:
         state = "ok" if self.ok else f"{len(self.problems)} problem(s)"
         return (
             f"integrity_check: {'ok' if self.integrity == ['ok'] else 'FAILED'}; search index: "
-            f"{'FAILED' if any(p.kind == 'search index' for p in self.problems) else 'ok'}; {self.blobs} blobs and "
-            f"{self.records} WARC records checked: {state}"
+            f"{'FAILED' if any(p.kind == 'search index' for p in self.problems) else 'ok'}; ranking index: "
+            f"{self.ranking}; {self.blobs} blobs and {self.records} WARC records checked: {state}"
         )
 
 
@@ -125,6 +129,9 @@ def verify_archive(db_path: Path, progress: ProgressReport | None = None) -> Rep
         if report.integrity != ["ok"]:
             report.problems += [Problem("database", str(db_path), line) for line in report.integrity]
         report.problems += check_search_index(db.conn)
+        ranking = state(db.conn, Path(db_path))
+        if not ranking.in_step:
+            report.ranking = f"not used ({ranking.reason()}; govscraper reindex rebuilds it)"
         for table in ("images", "attachments"):
             for sha, data in db.execute(f"SELECT sha256, bytes FROM {table}"):
                 report.blobs += 1

@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from govscraper.archive.fulltext import index_article
+from govscraper.archive.ranking_index import mark_changed, sync_quietly
 from govscraper.archive.schema import close_db, open_db, utcnow
 from govscraper.model import Article
 from govscraper.registry import Portal
@@ -471,6 +472,7 @@ class Archive:
             self._link_media(article_id, item)
             if outcome != "unchanged":
                 index_article(self.db.conn, article_id)  # same transaction: never an article without its index row
+                mark_changed(self.db.conn, article_id)  # the ranking index catches up when the archive closes
             self._bump({f"articles_{outcome}": 1})
         return outcome
 
@@ -553,6 +555,7 @@ class Archive:
 
     def close(self) -> None:
         self.db.conn.commit()  # captures planned since the last transaction
+        sync_quietly(self.db.conn, self.path)
         close_db(self.db)
 
 

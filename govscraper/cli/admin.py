@@ -18,19 +18,23 @@ from govscraper.cli.common import cli, db_option, setting_options, user_errors
 @db_option
 @user_errors
 def reindex(db_path: Path) -> None:
-    """Rebuild the full-text index from the stored articles (after an upgrade that changes how text is folded).
+    """Rebuild the search indexes from the stored articles: the full-text index inside the archive and the ranking
+    index beside it (after an upgrade that changes how text is folded, or when search says the ranking index is
+    missing or behind).
 
     Example: govscraper reindex --db data/archive.db
     """
     from govscraper.archive.fulltext import rebuild
+    from govscraper.archive.ranking_index import index_path, sync
 
     db = open_db(db_path, create=False)
     try:
         with db.atomic():
             total = rebuild(db.conn, progress=lambda done: click.echo(f"reindex: {done} articles", err=True))
+        sync(db.conn, db_path, rebuild=True, progress=lambda done: click.echo(f"ranking: {done} articles", err=True))
     finally:
         close_db(db)
-    click.echo(f"{total} articles indexed -> {db_path}")
+    click.echo(f"{total} articles indexed -> {db_path} (ranking index: {index_path(db_path)})")
 
 
 @cli.command()
@@ -40,16 +44,25 @@ def upgrade(db_path: Path) -> None:
     """Bring an archive made by an older govscraper up to this version's schema (reading commands never do).
 
     Each step runs in one transaction with its record, so an interrupted upgrade is simply run again. It also
-    merges a pending write-ahead log into the archive, leaving one self-contained file to copy to read-only media.
+    merges a pending write-ahead log into the archive, leaving one self-contained file to copy to read-only media,
+    and brings the ranking index beside it up to date.
 
     Example: govscraper upgrade --db data/archive.db
     """
+    from govscraper.archive.ranking_index import sync
     from govscraper.archive.schema import upgrade_archive
 
     applied = upgrade_archive(db_path)
     if applied:
         click.echo(f"{db_path}: applied {len(applied)} migration(s): {', '.join(applied)}")
-    else:
+    db = open_db(db_path, create=False)
+    try:
+        ranked = sync(db.conn, db_path)
+    finally:
+        close_db(db)
+    if ranked:
+        click.echo(f"{db_path}: ranking index brought up to date ({ranked} articles)")
+    if not applied and not ranked:
         click.echo(f"{db_path}: up to date")
 
 

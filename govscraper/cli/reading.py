@@ -98,6 +98,10 @@ def search_filters(portals: tuple[str, ...], since: str | None, until: str | Non
     help="rank: exact matches first, then by relevance; newest/oldest: by publication date.",
 )  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option(
+    "--explain", is_flag=True,
+    help="Show, for each hit, the parts of its score: exact or folded match, each field's words, each phrase boost.",
+)  # fmt: skip
 @user_errors
 def search(
     query: tuple[str, ...],
@@ -110,15 +114,18 @@ def search(
     offset: int,
     order: str,
     fmt: str,
+    explain: bool,
 ) -> None:
     """Search the archive, with or without diacritics ("mo duc" finds "Mộ Đức"; "hội nghị" only itself).
 
-    Words are ANDed; "quotes" make a phrase; word* a prefix; OR, NOT and (parentheses) combine. Articles that
-    match as typed come before those that match only without diacritics. Matches are marked [like this].
+    Words are ANDed; "quotes" make a phrase; word* a prefix; OR, NOT and (parentheses) combine. Every match is
+    ranked: articles that match as typed before those that match only without diacritics, then by relevance (title,
+    author and lead weigh most; the words together and in order weigh more), ties by date. Matches are marked
+    [like this]. The first line says how many articles matched and how they were ranked.
 
     Example: govscraper search "giải phóng mặt bằng" --portal qni-moduc --since 2021 --until 2021
     """
-    from govscraper.search import SearchError, count, parse
+    from govscraper.search import SearchError, parse
     from govscraper.search import search as run_search
     from govscraper.search.output import write_csv, write_json, write_table
 
@@ -128,18 +135,22 @@ def search(
         filters = search_filters(portals, since, until, category)
         out = click.get_text_stream("stdout")
         marks = ("\x1b[1;33m", "\x1b[0m") if fmt == "table" and out.isatty() else ("[", "]")
-        hits = run_search(db.conn, parsed, filters, limit=limit, offset=offset, order=order, marks=marks)
-        total = count(db.conn, parsed, filters) if fmt == "table" else len(hits)
+        hits = run_search(
+            db.conn, parsed, filters, limit=limit, offset=offset, order=order, marks=marks, explain=explain
+        )
     except SearchError as exc:
         raise click.ClickException(f"search: {exc}") from None
     finally:
         db.conn.close()
     if fmt == "json":
+        click.echo(f"search: {hits.total} articles found, {hits.ranking}", err=True)
         write_json(hits, out)
     elif fmt == "csv":
+        click.echo(f"search: {hits.total} articles found, {hits.ranking}", err=True)
         write_csv(hits, out)
     else:
-        write_table(hits, total, offset, out, width=min(shutil.get_terminal_size((100, 20)).columns, 120))
+        width = min(shutil.get_terminal_size((100, 20)).columns, 120)
+        write_table(hits, hits.total, offset, out, width=width, ranking=hits.ranking, explain=explain)
 
 
 @cli.command()

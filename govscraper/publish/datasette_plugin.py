@@ -9,7 +9,11 @@ govscraper loads it. On every SQLite connection Datasette opens it adds SQL func
   one that cannot be read is an error;
 * ``vn_fts_exact(q)``: only the articles that match as written (``govscraper search`` ranks them first);
 * ``vn_fold(text)``: lowercase, no diacritics, đ → d (how the ``*_f`` columns of the index hold text);
-* ``vn_snippet(text, q)``: the part of ``text`` where the query matched, the matching words in [brackets].
+* ``vn_snippet(text, q)``: the part of ``text`` where the query matched, the matching words in [brackets];
+* ``vn_search(q, since, until, portal, category, limit)``: ``govscraper search`` itself, run on this connection: a JSON
+  array of the best ``limit`` hits (``id``, ``match``, ``score``, ``snippet``), ranked over every match exactly as the
+  command ranks them (empty strings for the filters not wanted). The canned query ``search`` reads it with
+  ``json_each``, so Datasette's search page and the command give the same articles in the same order.
 
 On an archive's connections (those with an ``articles_fts`` table) it also replaces Datasette's ``escape_fts``,
 the function Datasette's table search (``?_search=``) passes the search box through, with ``vn_fts``: the search
@@ -25,6 +29,7 @@ parameters of a failed request: the table page's error then says why (:func:`han
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -41,7 +46,7 @@ MATCH_NOTHING = '""'
 #: SQLite's message for any exception raised by a Python function.
 UDF_ERROR = "user-defined function raised exception"
 #: The functions that read a query, and the named parameters SQL passes to them (``vn_fts(:q)``).
-_QUERY_CALL = re.compile(r"\bvn_(?:fts|fts_exact|snippet)\s*\(([^()]*)\)", re.IGNORECASE)
+_QUERY_CALL = re.compile(r"\bvn_(?:fts|fts_exact|snippet)\s*\(([^()]*)\)|\bvn_search\s*\(\s*(:\w+)", re.IGNORECASE)
 _PARAMETER = re.compile(r":(\w+)")
 
 
@@ -82,6 +87,34 @@ def vn_snippet(text: object, query_text: object) -> str | None:
     return snippet(str(text), query.terms if query else [])
 
 
+def vn_search(
+    conn: sqlite3.Connection,
+    text: object,
+    since: object = "",
+    until: object = "",
+    portal: object = "",
+    category: object = "",
+    limit: object = 100,
+) -> str:
+    """The ranked hits of ``govscraper search`` for ``text`` on this archive, as a JSON array."""
+    from govscraper.search import Filters, search
+
+    query = _query(text)
+    if query is None:
+        return "[]"
+    filters = Filters(
+        portals=tuple(str(portal).split()) if portal else (),
+        since=str(since) if since else None,
+        until=str(until) if until else None,
+        category=str(category) if category else None,
+    )
+    hits = search(conn, query, filters, limit=max(1, min(int(limit or 100), 1000)))
+    return json.dumps(
+        [{"id": hit.id, "match": hit.match, "score": hit.score, "snippet": hit.snippet} for hit in hits],
+        ensure_ascii=False,
+    )
+
+
 def search_problem(text: object) -> str | None:
     """Why a query cannot be searched, or None when it can (an empty query can: it finds nothing)."""
     try:
@@ -109,13 +142,15 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("vn_snippet", 2, vn_snippet, deterministic=True)
     if _is_archive(conn):
         conn.create_function("escape_fts", 1, vn_fts, deterministic=True)
+        conn.create_function("vn_search", 6, functools.partial(vn_search, conn))
 
 
 def query_parameters(sql: str) -> list[str]:
     """The named parameters that ``sql`` passes to the query-reading functions, in order."""
     names: list[str] = []
-    for call in _QUERY_CALL.finditer(sql or ""):
-        names.extend(name for name in _PARAMETER.findall(call.group(1)) if name not in names)
+    for call in _QUERY_CALL.finditer(sql or ""):  # vn_search: only its first argument is a query
+        arguments = call.group(1) if call.group(1) is not None else call.group(2)
+        names.extend(name for name in _PARAMETER.findall(arguments) if name not in names)
     return names
 
 
@@ -172,7 +207,7 @@ def extra_template_vars(template, database, request, datasette):
 
 #: Datasette lists the described columns above a table, which pushes the rows below the fold: fold the list into a
 #: "Column descriptions" disclosure, and show each description as its column header's tooltip instead.
-TABLE_PAGE_SCRIPT = """
+TABLE_PAGE_SCRIPT = r"""
 document.querySelectorAll("dl.column-descriptions").forEach(function (list) {
   var details = document.createElement("details");
   var summary = document.createElement("summary");
@@ -184,12 +219,27 @@ document.querySelectorAll("dl.column-descriptions").forEach(function (list) {
 document.querySelectorAll("th[data-column-description]").forEach(function (header) {
   header.title = header.getAttribute("data-column-description");
 });
+(function () {
+  var searched = new URLSearchParams(window.location.search).get("_search");
+  var form = document.querySelector("form.filters");
+  if (!searched || !form || !/\/articles$/.test(window.location.pathname)) {
+    return;
+  }
+  var note = document.createElement("p");
+  note.className = "govscraper-ranked";
+  var link = document.createElement("a");
+  link.href = window.location.pathname.replace(/\/articles$/, "/search") + "?" + new URLSearchParams({q: searched});
+  link.textContent = "ranked best first, as govscraper search ranks them";
+  note.append("The articles this search finds, newest first (the facets count them); the same articles ", link, ".");
+  form.parentNode.insertBefore(note, form.nextSibling);
+})();
 """
 
 
 @hookimpl
 def extra_body_script(template, database, datasette):
-    """On an archive's table pages: column descriptions folded away, and shown as tooltips."""
+    """On an archive's table pages: column descriptions folded away, and shown as tooltips; on a search of the articles
+    table, a link to the same search ranked (the canned query ``search``, which ``govscraper search`` ranks)."""
     if template != "table.html" or not database:
         return None
 
@@ -211,5 +261,6 @@ __all__ = [
     "vn_fold",
     "vn_fts",
     "vn_fts_exact",
+    "vn_search",
     "vn_snippet",
 ]

@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from govscraper.archive.fulltext import FTS_TABLE, bm25_call
+from govscraper.archive.fulltext import FTS_TABLE
 from govscraper.extract.profiles import PLATFORMS
 
 DEFAULT_HOST = "127.0.0.1"
@@ -47,7 +47,7 @@ SETTINGS: dict[str, int | str] = {
 }
 
 #: Tables Datasette should not list: bookkeeping, not research material (FTS5's own tables it hides itself).
-HIDDEN_TABLES = ("_migrations", "http_validators")
+HIDDEN_TABLES = ("_migrations", "http_validators", "ranking_pending", "ranking_state")
 
 DESCRIPTION = (
     "News articles of Vietnamese local-government portals, archived by govscraper with their images, "
@@ -300,23 +300,12 @@ group by portal_id, month
 order by portal_id, month"""
 
 SEARCH_SQL = f"""\
-with exact as (
-  select rowid from {FTS_TABLE} where {FTS_TABLE} match vn_fts_exact(:q)
-),
-ranked as (
-  select {FTS_TABLE}.rowid as id, {FTS_TABLE}.rowid not in exact as folded, {bm25_call()} as score
-  from {FTS_TABLE} join articles a on a.id = {FTS_TABLE}.rowid
-  where {FTS_TABLE} match vn_fts(:q)
-    and (:since = '' or a.published_at >= :since)
-    and (:until = '' or a.published_at < :until || '~')
-  order by folded, score, id
-  limit {SEARCH_LIMIT}
-)
 select a.id, a.portal_id, a.published_at, a.title, a.url,
-  case when r.folded then 'folded' else 'exact' end as match,
-  vn_snippet(coalesce(a.sapo, '') || ' ' || coalesce(a.body, ''), :q) as snippet
-from ranked r join articles a on a.id = r.id
-order by r.folded, r.score, r.id"""
+  json_extract(hit.value, '$.match') as match,
+  json_extract(hit.value, '$.snippet') as snippet
+from json_each(vn_search(:q, :since, :until, :portal, :category, {SEARCH_LIMIT})) hit
+join articles a on a.id = json_extract(hit.value, '$.id')
+order by hit.key"""
 
 QUERIES: dict[str, dict[str, Any]] = {
     "articles_per_month": {
@@ -327,13 +316,15 @@ QUERIES: dict[str, dict[str, Any]] = {
         "params": ["portal"],
     },
     "search": {
-        "title": "Search articles in a date range",
-        "description": f"The {SEARCH_LIMIT} best matches of a query (as govscraper search reads it: mo duc finds "
-        'Mộ Đức, hoà = hòa, "phrases", prefix*, OR, NOT), those matching as written first, then by relevance '
-        "(bm25). since and until are optional: YYYY, YYYY-MM or YYYY-MM-DD, both inclusive "
-        "(until 2021 includes all of 2021).",
+        "title": "Search articles, ranked as govscraper search ranks them",
+        "description": f"The {SEARCH_LIMIT} best of every match of a query, exactly as govscraper search gives them "
+        '(it reads queries the same way: mo duc finds Mộ Đức, hoà = hòa, "phrases", prefix*, OR, NOT): those '
+        "matching as written first, then by relevance (title and lead weigh most, the words together weigh more), "
+        "ties by date. since and until are optional: YYYY, YYYY-MM or YYYY-MM-DD, both inclusive (until 2021 "
+        "includes all of 2021); portal: one or more portal ids separated by spaces; category: its name, case and "
+        "diacritics ignored.",
         "sql": SEARCH_SQL,
-        "params": ["q", "since", "until"],
+        "params": ["q", "since", "until", "portal", "category"],
     },
 }
 

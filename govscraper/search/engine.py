@@ -1,17 +1,12 @@
-"""Searching the archive: filters, ranking (exact matches first), snippets, and the article selection export uses.
+"""Searching the archive: filters, ranking over every match, snippets, and the article selection export uses.
 
-Ranking: the articles that match the query as written come first, then those found only once folded (see
-:mod:`govscraper.search.query`); within each group, FTS5's bm25 with per-column weights
-(:data:`govscraper.archive.fulltext.WEIGHTS`). Scoring costs about a microsecond per matching article, so a query that
-matches a large part of the archive ("huyện" matches nearly every article) is ranked over its
-:data:`RANK_WINDOW` most recently archived matches: such a word says little about relevance anyway, and the
-search stays within milliseconds. ``order="newest"``/``"oldest"`` sorts every match by publication date instead.
-
-Cost, measured on 100,000 articles (``benchmarks/search.py``): FTS5 walks the matches newest first and stops at the
-window, so each group costs one pass; bm25 first counts, over the whole archive, the articles holding each phrase
-of the expression (a fixed cost of about 1-3 ms per common word), then about 1 µs per scored match; the
-folded-only group is searched only when the exact one does not fill the page; article rows are read for the page
-only; snippets are cut from at most ``limit`` articles.
+Ranking (``order="rank"``): every match of the query in the archive, filters applied, is ranked; the top N is the top N
+of the whole archive. With the ranking index beside the archive in step (:mod:`govscraper.search.ranking`, Tantivy):
+exact matches first, then BM25 weighted by field with a phrase and proximity boost, recency breaking ties. Without it
+(never built, behind after a crash, or unreadable where Tantivy cannot take its lock file, as on read-only storage),
+FTS5's bm25 ranks every match instead, exact matches first, recency breaking ties: the same matches, a plainer order,
+slower on common words; :attr:`Results.ranking` says which ranked, and why. ``order="newest"``/``"oldest"`` sorts
+every match by publication date.
 
 Everything the user gives reaches SQLite as a bound parameter; the SQL text is built only from fixed pieces.
 """
@@ -26,12 +21,10 @@ from datetime import date, timedelta
 
 from govscraper.archive.fulltext import FTS_TABLE, bm25_call
 from govscraper.search.query import Query, SearchError
-from govscraper.search.snippet import snippet
+from govscraper.search.ranking import open_ranker
+from govscraper.search.snippet import Snippet, best_snippet
 from govscraper.text.fold import fold
 
-#: How many matches per group bm25 ranks at most (the most recently archived ones). 3,000 keeps a common word's
-#: search near 7 ms on 100,000 articles (10,000 took about 12 ms at the median and 23 ms at the 95th percentile).
-RANK_WINDOW = 3_000
 ORDERS = ("rank", "newest", "oldest")
 _DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -79,6 +72,16 @@ class Filters:
     until: str | None = None  # YYYY[-MM[-DD]], inclusive (the whole period)
     category: str | None = None  # matched without regard to case or diacritics
 
+    def validate(self, conn: sqlite3.Connection) -> None:
+        """:class:`SearchError` for a portal the archive does not hold or dates that cannot be read (what
+        :meth:`where` checks, without building SQL)."""
+        if self.portals:
+            check_portals(conn, self.portals)
+        since = parse_day(self.since) if self.since else None
+        until = parse_day(self.until, end=True) if self.until else None
+        if since and until and since >= until:
+            raise SearchError(f"--since {self.since} is after --until {self.until}")
+
     def where(self, conn: sqlite3.Connection, alias: str = "a") -> tuple[list[str], list[object]]:
         """SQL conditions on the articles table (``alias``) and their parameters."""
         clauses: list[str] = []
@@ -122,8 +125,16 @@ class Hit:
     score: float | None
     snippet: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    #: The snippet without marks, and where the query matched in it: (start, end) offsets.
+    snippet_text: str = ""
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    #: With ``explain``: the parts of the score (match, fields, phrase).
+    explanation: dict[str, object] | None = None
 
     def as_dict(self) -> dict[str, object]:
+        extra: dict[str, object] = {"snippet_text": self.snippet_text, "spans": [list(span) for span in self.spans]}
+        if self.explanation is not None:
+            extra["explain"] = self.explanation
         return {
             "id": self.id,
             "portal_id": self.portal_id,
@@ -135,42 +146,61 @@ class Hit:
             "match": self.match,
             "score": self.score,
             "snippet": self.snippet,
+            **extra,
         }
+
+
+class Results(list):
+    """A page of hits, with how many articles the query found in all and how they were ranked."""
+
+    def __init__(self, hits: list[Hit], total: int, ranking: str):
+        super().__init__(hits)
+        self.total = total
+        self.ranking = ranking
+
+
+#: How the ranking index ranks (printed by ``search``).
+RANKED_BY_INDEX = (
+    "ranked over every match: exact matches first, then relevance (BM25 by field: title, author and lead weigh "
+    "most; the words together and in order weigh more), ties by date"
+)
 
 
 _HIT_COLUMNS = "a.id, a.portal_id, a.url, a.title, a.published_at, a.category, a.author"
 
 
-def _rank_group(
+def _bm25_group(
     conn: sqlite3.Connection,
     expression: str,
     clauses: list[str],
     params: list[object],
-    window: int,
     wanted: int,
     exclude: list[int] | None = None,
 ) -> list[tuple[int, float]]:
-    """One ranking group: the best ``wanted`` of the newest ``window`` matches of ``expression`` that pass the
-    filters (and are not in ``exclude``), bm25-scored, as ``(id, score)``, best first (ties by id).
-
-    One pass: FTS5 walks the matches newest first and stops after the window; only those are scored.
-    """
+    """Without the ranking index: every match of ``expression`` that passes the filters (and is not in
+    ``exclude``), bm25-scored, the best ``wanted`` as ``(id, score)``, ties by date (newest first)."""
     exclude = exclude or []
-    join = f"JOIN articles a ON a.id = {FTS_TABLE}.rowid " if clauses else ""
     where = " AND ".join([f"{FTS_TABLE} MATCH ?", *clauses])
-    newest = (
-        f"SELECT {FTS_TABLE}.rowid AS id, {bm25_call()} AS score FROM {FTS_TABLE} {join}WHERE {where} "
-        f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT ?"
-    )
     if exclude:
-        newest = (
-            f"SELECT id, score FROM ({newest}) WHERE id NOT IN ({', '.join('?' * len(exclude))}) "
-            "ORDER BY id DESC LIMIT ?"
-        )
+        where += f" AND {FTS_TABLE}.rowid NOT IN ({', '.join('?' * len(exclude))})"
     return conn.execute(
-        f"SELECT id, score FROM ({newest}) ORDER BY score, id LIMIT ?",
-        [expression, *params, window + len(exclude), *exclude, *([window] if exclude else []), wanted],
+        f"SELECT {FTS_TABLE}.rowid, {bm25_call()} AS score FROM {FTS_TABLE} "
+        f"JOIN articles a ON a.id = {FTS_TABLE}.rowid WHERE {where} "
+        "ORDER BY score, a.published_at IS NULL, a.published_at DESC, a.id DESC LIMIT ?",
+        [expression, *params, *exclude, wanted],
     ).fetchall()
+
+
+def _rank_with_fts5(
+    conn: sqlite3.Connection, query: Query, clauses: list[str], params: list[object], wanted: int
+) -> list[tuple[int, float, int]]:
+    """(group, score, id) of the best ``wanted``: exact matches first, then folded-only ones, each by bm25."""
+    exact = _bm25_group(conn, query.fts_exact, clauses, params, wanted)
+    found = [(0, score, article_id) for article_id, score in exact]
+    if query.fts_folded_only is not None and len(found) < wanted:
+        folded = _bm25_group(conn, query.fts_folded_only, clauses, params, wanted - len(found))
+        found += [(1, score, article_id) for article_id, score in folded]
+    return found
 
 
 def search(
@@ -181,33 +211,47 @@ def search(
     limit: int = 20,
     offset: int = 0,
     order: str = "rank",
-    window: int = RANK_WINDOW,
     marks: tuple[str, str] = ("[", "]"),
     snippets: bool = True,
-) -> list[Hit]:
-    """The articles ``query`` finds, best first (or by date), with a snippet each."""
+    explain: bool = False,
+) -> Results:
+    """The articles ``query`` finds, best first (or by date), with a snippet each; ``.total`` and ``.ranking`` say
+    how many matched and how they were ranked."""
     if order not in ORDERS:
         raise SearchError(f"order: one of {', '.join(ORDERS)}, not {order!r}")
-    clauses, params = (filters or Filters()).where(conn)
+    filters = filters or Filters()
+    ranker, why = open_ranker(conn) if order == "rank" else (None, "")
+    if ranker is not None:
+        filters.validate(conn)
+    else:
+        clauses, params = filters.where(conn)
+    explanations: dict[int, dict[str, object]] = {}
     try:
         if order == "rank":
-            # Exact matches first, then folded-only ones. The page needs the folded-only group only when the exact
-            # group holds fewer than offset + limit matches; then all of them are known, and the folded-only group
-            # is every match of the full expression but those: the same rows, with the same bm25 scores, as the
-            # expression "full NOT exact" (whose right side adds nothing to the score of a row it does not match),
-            # without evaluating the exact side a second time.
             wanted = offset + limit
-            exact = _rank_group(conn, query.fts_exact, clauses, params, window, wanted)
-            found = [(0, score, article_id) for article_id, score in exact]
-            if query.fts_folded_only is not None and len(found) < wanted:
-                if wanted <= window:
-                    folded = _rank_group(
-                        conn, query.fts_full, clauses, params, window, wanted - len(found), [i for i, _ in exact]
-                    )
-                else:  # paging beyond the window: the exact group may hold more than was fetched
-                    folded = _rank_group(conn, query.fts_folded_only, clauses, params, window, wanted - len(found))
-                found += [(1, score, article_id) for article_id, score in folded]
-            page = found[offset:wanted]
+            if ranker is not None:
+                since = parse_day(filters.since) if filters.since else None
+                until = parse_day(filters.until, end=True) if filters.until else None
+                ranked, total = ranker.rank(query, filters, since, until, wanted)
+                page_ranked = ranked[offset:wanted]
+                page = [(r.group, r.score, r.id) for r in page_ranked]
+                if explain:
+                    explanations = {
+                        r.id: parts for r, parts in zip(page_ranked, ranker.explain(query, page_ranked), strict=True)
+                    }
+                ranking = RANKED_BY_INDEX
+            else:
+                page = _rank_with_fts5(conn, query, clauses, params, wanted)[offset:wanted]
+                total = count(conn, query, filters)
+                if explain:
+                    explanations = {
+                        article_id: {"match": "exact" if grp == 0 else "folded", "bm25": round(-score, 4)}
+                        for grp, score, article_id in page
+                    }
+                ranking = (
+                    f"ranked over every match by SQLite FTS5's bm25, exact matches first, ties by date, because {why} "
+                    "(govscraper reindex builds the ranking index)"
+                )
             articles = {
                 row[0]: row
                 for row in conn.execute(
@@ -224,6 +268,8 @@ def search(
                 f"ORDER BY a.published_at IS NULL, a.published_at {direction}, a.id {direction} LIMIT ? OFFSET ?",
                 [query.fts_full, *params, limit, offset],
             ).fetchall()
+            total = count(conn, query, filters)
+            ranking = f"every match in order of publication, {order} first"
     except sqlite3.OperationalError as exc:
         raise SearchError(f"the search index cannot answer this query: {exc}") from None
     hits = [
@@ -237,15 +283,16 @@ def search(
             author=row[8],
             match="folded" if row[0] == 1 else "exact",
             score=row[1],
+            explanation=explanations.get(row[2]) if explain else None,
         )
         for row in rows
     ]
     if order != "rank" and query.has_folded_terms:
         _mark_exact(conn, query, hits)
     if snippets:
-        for hit in hits:
-            hit.snippet = _snippet(conn, hit.id, query, marks)
-    return hits
+        for hit, cut in zip(hits, _snippets(conn, [hit.id for hit in hits], query), strict=True):
+            hit.snippet, hit.snippet_text, hit.spans = cut.marked(marks), cut.text, cut.spans
+    return Results(hits, total, ranking)
 
 
 def _mark_exact(conn: sqlite3.Connection, query: Query, hits: list[Hit]) -> None:
@@ -264,22 +311,30 @@ def _mark_exact(conn: sqlite3.Connection, query: Query, hits: list[Hit]) -> None
         hit.match = "exact" if hit.id in exact else "folded"
 
 
-def _snippet(conn: sqlite3.Connection, article_id: int, query: Query, marks: tuple[str, str]) -> str:
-    """The snippet from the first of body, sapo, captions, title where a query word shows."""
-    body, sapo, title = conn.execute("SELECT body, sapo, title FROM articles WHERE id = ?", [article_id]).fetchone()
-    captions = " ".join(
-        caption
-        for (caption,) in conn.execute(
-            "SELECT caption FROM article_images WHERE article_id = ? AND caption IS NOT NULL ORDER BY position",
-            [article_id],
+def _snippets(conn: sqlite3.Connection, ids: list[int], query: Query) -> list[Snippet]:
+    """Each article's snippet, from the text that shows the query best: the phrase before scattered words, the lead
+    or the title before the body when they show it as well. Two queries for the whole page."""
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    texts = {
+        row[0]: row[1:]
+        for row in conn.execute(f"SELECT id, sapo, title, body FROM articles WHERE id IN ({marks})", ids)
+    }
+    captions: dict[int, list[str]] = {}
+    for article_id, caption in conn.execute(
+        f"SELECT article_id, caption FROM article_images WHERE article_id IN ({marks}) AND caption IS NOT NULL "
+        "ORDER BY article_id, position",
+        ids,
+    ):
+        captions.setdefault(article_id, []).append(caption)
+    return [
+        best_snippet(
+            [*(text or "" for text in texts.get(article_id, ("", "", ""))), " ".join(captions.get(article_id, []))],
+            query.terms,
         )
-    )
-    for text in (body, sapo, captions, title):
-        if text:
-            cut = snippet(text, query.terms, marks=marks)
-            if marks[0] in cut:
-                return cut
-    return snippet(body or sapo or title or "", query.terms, marks=marks)
+        for article_id in ids
+    ]
 
 
 def count(conn: sqlite3.Connection, query: Query, filters: Filters | None = None) -> int:
@@ -310,4 +365,14 @@ def selected_articles(
         raise SearchError(f"the search index cannot answer this query: {exc}") from None
 
 
-__all__ = ["ORDERS", "RANK_WINDOW", "Filters", "Hit", "count", "parse_day", "search", "selected_articles"]
+__all__ = [
+    "ORDERS",
+    "RANKED_BY_INDEX",
+    "Filters",
+    "Hit",
+    "Results",
+    "count",
+    "parse_day",
+    "search",
+    "selected_articles",
+]

@@ -26,12 +26,23 @@ def write_csv(hits: Iterable[Hit], out: TextIO) -> None:
         writer.writerow(hit.as_dict())
 
 
-def write_table(hits: list[Hit], total: int, offset: int, out: TextIO, width: int = 100) -> None:
-    """A block per hit: date, portal and title; the URL; the snippet, wrapped."""
+def write_table(
+    hits: list[Hit],
+    total: int,
+    offset: int,
+    out: TextIO,
+    width: int = 100,
+    *,
+    ranking: str = "",
+    explain: bool = False,
+) -> None:
+    """How many matched and how they were ranked; then a block per hit: date, portal and title; the URL; the snippet,
+    wrapped; with ``explain``, the parts of its score."""
     if not hits:
         out.write("no articles found\n" if not total else f"no articles past {offset} of {total}\n")
         return
-    out.write(f"{total} articles found; {offset + 1}-{offset + len(hits)} shown, best first\n\n")
+    header = f"{total} articles found; {offset + 1}-{offset + len(hits)} shown" + (f", {ranking}" if ranking else "")
+    out.write(textwrap.fill(header, width) + "\n\n")
     for number, hit in enumerate(hits, offset + 1):
         day = (hit.published_at or "")[:10] or "undated"
         folded = "" if hit.match == "exact" else "  (without diacritics)"
@@ -40,7 +51,22 @@ def write_table(hits: list[Hit], total: int, offset: int, out: TextIO, width: in
         out.write(f"     {hit.url}\n")
         if hit.snippet:
             out.write(textwrap.indent(textwrap.fill(hit.snippet, width - 5), "     ") + "\n")
+        if explain and hit.explanation is not None:
+            out.write(textwrap.indent(textwrap.fill(explanation_line(hit.explanation), width - 5), "     ") + "\n")
         out.write("\n")
 
 
-__all__ = ["CSV_FIELDS", "write_csv", "write_json", "write_table"]
+def explanation_line(parts: dict[str, object]) -> str:
+    """``score 41.2 = exact match; words: title 30.1, body 3.2; phrase: title 7.9`` (or bm25 alone)."""
+    line = f"score {parts.get('score', parts.get('bm25'))} = {parts.get('match')} match"
+    for name in ("fields", "phrase"):
+        values = parts.get(name)
+        if isinstance(values, dict) and values:
+            label = "words" if name == "fields" else "phrase"
+            line += f"; {label}: " + ", ".join(f"{field} {value}" for field, value in values.items())
+    if "bm25" in parts:
+        line += " (bm25, SQLite FTS5)"
+    return line
+
+
+__all__ = ["CSV_FIELDS", "explanation_line", "write_csv", "write_json", "write_table"]

@@ -78,10 +78,11 @@ def make_writable(folder: Path) -> None:
 
 @pytest.fixture
 def read_only_copy(crawled) -> Iterator[Path]:
-    """A copy of the crawled archive (with its WARC files) in a folder nobody may write."""
+    """A copy of the crawled archive (with its WARC files and its ranking index) in a folder nobody may write."""
     folder = Path(tempfile.mkdtemp(prefix="govscraper-ro-"))
     shutil.copy2(crawled, folder / "archive.db")
     shutil.copytree(crawled.parent / "warc", folder / "warc")
+    shutil.copytree(crawled.parent / "archive.db.ranking", folder / "archive.db.ranking")
     yield folder
     make_writable(folder)
     shutil.rmtree(folder)
@@ -120,8 +121,14 @@ def test_reading_commands_work_on_read_only_storage_and_change_nothing(read_only
     assert probe.returncode != 0, "the test process could still write into the read-only folder"
     run_each(reading_commands(db, tmp_path), command)
     assert snapshot(read_only_copy) == before
-    assert sorted(os.listdir(read_only_copy)) == ["archive.db", "warc"]
+    assert sorted(os.listdir(read_only_copy)) == ["archive.db", "archive.db.ranking", "warc"]
     assert (tmp_path / "articles.csv").stat().st_size > 0
+    # Tantivy cannot take the lock file it reads under here: FTS5 ranks every match, and search says so.
+    result = run_cli("search", "hội nghị", "--db", str(db), command=command)
+    header = " ".join(result.stdout.split("\n\n")[0].split())
+    assert result.returncode == 0, result.stderr
+    assert "ranked over every match by SQLite FTS5" in header, header
+    assert "the ranking index cannot be opened here" in header
 
 
 def test_an_archive_closed_by_a_crawl_is_one_file_that_readers_leave_alone(read_only_copy, tmp_path):
@@ -131,7 +138,9 @@ def test_an_archive_closed_by_a_crawl_is_one_file_that_readers_leave_alone(read_
     assert sqlite3.connect(f"file:{db}?immutable=1", uri=True).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     before = snapshot(read_only_copy)
     run_each(reading_commands(db, tmp_path), (sys.executable, "-m", "govscraper"))
-    assert snapshot(read_only_copy) == before
+    assert snapshot(read_only_copy) == before  # the ranking index is read without a change to any of its files
+    result = run_cli("search", "hội nghị", "--db", str(db))
+    assert "ranked over every match: exact matches first" in " ".join(result.stdout.split())
 
 
 def test_a_wal_mode_archive_on_read_only_storage_is_read_as_immutable(read_only_copy, tmp_path):
@@ -141,7 +150,7 @@ def test_a_wal_mode_archive_on_read_only_storage_is_read_as_immutable(read_only_
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
     conn.close()  # the last connection: SQLite removes -wal and -shm, the header stays WAL
-    assert sorted(os.listdir(read_only_copy)) == ["archive.db", "warc"]
+    assert sorted(os.listdir(read_only_copy)) == ["archive.db", "archive.db.ranking", "warc"]
     before = snapshot(read_only_copy)
     make_read_only(read_only_copy)
     run_each([*reading_commands(db, tmp_path)[:3], ("verify", "--db", str(db))], unprivileged_command())

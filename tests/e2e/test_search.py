@@ -163,8 +163,18 @@ def test_search_command_table_json_and_csv(archive):
     db = str(archive["db_path"])
     table = run_cli("search", "mo", "duc", "--db", db, "--limit", "3")
     assert table.returncode == 0, table.stderr
-    assert re.match(r"\d+ articles found; 1-3 shown", table.stdout)
+    header = " ".join(table.stdout.split())
+    assert re.match(r"\d+ articles found; 1-3 shown, ranked over every match: exact matches first", header)
     assert "[Mộ Đức]" in table.stdout
+    explained = run_cli("search", "nông thôn mới", "--db", db, "--limit", "2", "--explain")
+    explanation = " ".join(explained.stdout.split())
+    assert re.search(r"score [\d.]+ = exact match; words: title [\d.]+.*; phrase: title [\d.]+", explanation)
+    as_json = run_cli("search", "nông thôn mới", "--db", db, "--format", "json", "--limit", "2", "--explain")
+    first = json.loads(as_json.stdout.splitlines()[0])
+    assert first["explain"]["phrase"]
+    assert first["spans"]
+    assert "nông thôn mới" in [first["snippet_text"][start:end].lower() for start, end in first["spans"]]
+    assert re.match(r"search: \d+ articles found, ranked over every match", as_json.stderr)
     as_json = run_cli("search", "hội nghị", "--db", db, "--format", "json", "--limit", "5")
     rows = [json.loads(line) for line in as_json.stdout.splitlines()]
     assert len(rows) == 5
@@ -230,6 +240,9 @@ def test_reindex_rebuilds_the_same_index(archive):
     conn = sqlite3.connect(archive["db_path"])
     assert conn.execute("SELECT rowid, title, body_f FROM articles_fts ORDER BY rowid").fetchall() == before
     conn.close()
+    assert "ranking: 48 articles" in result.stderr  # the ranking index beside it rebuilt too
+    searched = run_cli("search", "hội nghị", "--db", str(archive["db_path"]))
+    assert "ranked over every match: exact matches first" in " ".join(searched.stdout.split())
 
 
 def test_verify_finds_an_article_missing_from_the_index(archive, tmp_path):

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from govscraper.publish import datasette_plugin
-from govscraper.publish.serve import HIDDEN_TABLES, QUERIES, TABLES, database_name, metadata
+from govscraper.publish.serve import HIDDEN_TABLES, QUERIES, SEARCH_LIMIT, TABLES, database_name, metadata
 from govscraper.search import SearchError, parse
 from govscraper.text.fold import canonical_tones, fold
 from tests.helpers.cli import run_cli
@@ -205,6 +205,35 @@ def test_canned_search_ranks_exact_matches_first_and_unifies_tones(server, archi
     assert new
     assert new == old
     assert get_json(server["db"] + "/search.json", _shape="array", q="") == []  # the empty form finds nothing
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "hội nghị"},
+        {"q": "hoi nghi", "since": "2021", "until": "2022"},
+        {"q": "nông thôn mới"},
+        {"q": "mo duc", "category": "tin tuc - su kien"},
+        {"q": "huyen", "portal": PORTAL},
+        {"q": '"xa duc" OR bão'},
+    ],
+)
+def test_the_canned_search_gives_what_the_search_command_gives(server, archive, params):
+    """Datasette's search page and govscraper search: the same articles, in the same order, with the same match
+    kind and snippet (both call the same ranking over every match)."""
+    rows = get_json(server["db"] + "/search.json", _shape="array", **params)
+    args = ["search", params["q"], "--db", str(archive), "--format", "json", "--limit", str(SEARCH_LIMIT)]
+    for name in ("since", "until", "portal", "category"):
+        if name in params:
+            args += [f"--{name}", params[name]]
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert hits, params
+    assert [(row["id"], row["match"], row["snippet"]) for row in rows] == [
+        (hit["id"], hit["match"], hit["snippet"]) for hit in hits
+    ]
+    assert "ranked over every match" in result.stderr
 
 
 def test_a_query_that_cannot_be_read_says_why(server):

@@ -37,6 +37,7 @@ SMALL = {"--articles": "60", "--rounds": "1", "--repeat": "1", "--add": "2", "--
 #: A benchmark whose default size is large gets a small one.
 SMALL_DEFAULTS = {
     "benchmarks/search.py": ["--articles", "60"],
+    "benchmarks/search_relevance.py": ["--articles", "60"],
     "benchmarks/export.py": ["--articles", "60", "--crawl", "40"],
     # Its cases side by side: each mostly waits (bare Scrapy on its politeness), so all take the slowest one's time.
     "benchmarks/stop.py": ["--articles", "60", "--after", "3", "--timeout", "8", "--jobs", "8"],

@@ -1,22 +1,24 @@
-"""Ranking shortcuts: ``search`` gives exactly what the plain two-group SQL gives, page after page.
+"""Ranking over every match: the ranking index (Tantivy) and FTS5 agree on what matches; pages are slices of one
+ranking; without the ranking index, FTS5's bm25 ranks every match as the plain SQL does.
 
-``search`` ranks in one pass per group, skips the folded-only group when the exact one fills the page, finds the
-folded-only group as the full expression minus the exact matches, and reads article rows for the page only
-(``benchmarks/search.py`` measures why). Here a reference written as the plain SQL (each group the newest
-``window`` matches, bm25-scored, UNION ALL, ordered by group, score, id) must give the same ids, groups and
-scores for queries of every shape, windows smaller and larger than the matches, pages across the boundary between
-the groups, and filters.
+The query language is translated twice (to FTS5 expressions, to Tantivy queries), so for queries of every shape
+(words with and without diacritics, phrases, prefixes, AND, OR, NOT) and with every filter, the set of articles each
+finds, and the exact group, must be the same; and the ranked order must be one order that pages slice, scores not
+rising within a group, ties by date.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 
 import pytest
 
 from govscraper.archive.fulltext import FTS_TABLE, bm25_call, index_article
+from govscraper.archive.ranking_index import index_path, sync
 from govscraper.archive.schema import open_db
 from govscraper.search import Filters, count, parse, search
+from govscraper.search.engine import RANKED_BY_INDEX
 from govscraper_replica import build_site
 
 QUERIES = (
@@ -34,14 +36,21 @@ QUERIES = (
     "Đức",
 )
 PAGES = ((20, 0), (5, 3), (10, 45), (100, 0))
-WINDOWS = (3000, 50, 7)
-FILTERS = (None, Filters(portals=("qni-b",)), Filters(since="2022", until="2024"))
+FILTERS = (
+    None,
+    Filters(portals=("qni-b",)),
+    Filters(since="2022", until="2024"),
+    Filters(until="2021-06"),
+    Filters(category="tin tuc - su kien", since="2020"),
+)
 
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory):
-    """An archive with the real schema and index: two portals of replica articles, indexed by index_article."""
-    db = open_db(tmp_path_factory.mktemp("ranking") / "archive.db")
+    """An archive with the real schema and both indexes: two portals of replica articles, indexed by index_article,
+    then the ranking index built by sync."""
+    db_path = tmp_path_factory.mktemp("ranking") / "archive.db"
+    db = open_db(db_path)
     connection = db.conn
     with connection:
         for portal, seed in (("qni-a", 11), ("qni-b", 12)):
@@ -53,7 +62,8 @@ def conn(tmp_path_factory):
                 body = "\n\n".join(article["body"])
                 article_id = connection.execute(
                     "INSERT INTO articles (url, portal_id, source_id, title, sapo, body, published_at, author, "
-                    "content_sha256, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')",
+                    "category, content_sha256, first_seen_at, last_seen_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')",
                     [
                         f"https://{portal}.example{article['url']}",
                         portal,
@@ -63,6 +73,7 @@ def conn(tmp_path_factory):
                         body,
                         article["published"],
                         article["author"],
+                        article["category_name"],
                         hashlib.sha256(body.encode()).hexdigest(),
                     ],
                 ).lastrowid
@@ -72,58 +83,99 @@ def conn(tmp_path_factory):
                     [(article_id, i, image["caption"], image["url"]) for i, image in enumerate(article["images"])],
                 )
                 index_article(connection, article_id)
+    sync(connection, db_path)
     yield connection
     connection.close()
 
 
-def reference(conn, query, filters, limit, offset, window):
-    """The plain SQL: both groups in full (each over its newest ``window`` matches), then sorted and paged."""
+def fts5_ids(conn, expression, filters):
     clauses, params = (filters or Filters()).where(conn)
-    join = f"JOIN articles a ON a.id = {FTS_TABLE}.rowid " if clauses else ""
+    where = " AND ".join([f"{FTS_TABLE} MATCH ?", *clauses])
+    return {
+        rowid
+        for (rowid,) in conn.execute(
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} JOIN articles a ON a.id = {FTS_TABLE}.rowid WHERE {where}",
+            [expression, *params],
+        )
+    }
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_ranking_index_finds_what_fts5_finds(conn, text):
+    query = parse(text)
+    for filters in FILTERS:
+        hits = search(conn, query, filters, limit=10_000, snippets=False)
+        assert hits.ranking == RANKED_BY_INDEX
+        assert len(hits) == len({hit.id for hit in hits}) == hits.total == count(conn, query, filters)
+        assert {hit.id for hit in hits} == fts5_ids(conn, query.fts_full, filters), (text, filters)
+        exact = fts5_ids(conn, query.fts_exact, filters)
+        assert {hit.id for hit in hits if hit.match == "exact"} == exact, (text, filters)
+        kinds = [hit.match for hit in hits]
+        assert kinds == sorted(kinds, key=lambda kind: kind != "exact")
+    assert count(conn, query), text  # the query finds something
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_pages_are_slices_of_one_ranking_with_ties_by_date(conn, text):
+    query = parse(text)
+    for filters in FILTERS:
+        everything = search(conn, query, filters, limit=10_000, snippets=False)
+        for limit, offset in PAGES:
+            page = search(conn, query, filters, limit=limit, offset=offset, snippets=False)
+            assert [hit.id for hit in page] == [hit.id for hit in everything[offset : offset + limit]]
+        dates = {
+            article_id: published or ""
+            for article_id, published in conn.execute("SELECT id, published_at FROM articles")
+        }
+        for before, after in itertools.pairwise(everything):
+            if before.match != after.match:
+                continue
+            assert before.score >= after.score, text
+            if before.score == after.score:
+                assert (dates[before.id], before.id) > (dates[after.id], after.id), text
+
+
+def reference(conn, query, filters, limit, offset):
+    """Without the ranking index, the plain SQL: both groups in full, bm25-scored, UNION ALL, sorted and paged."""
+    clauses, params = (filters or Filters()).where(conn)
     where = " AND ".join([f"{FTS_TABLE} MATCH ?", *clauses])
     groups = [(0, query.fts_exact)] + ([(1, query.fts_folded_only)] if query.fts_folded_only else [])
     parts, part_params = [], []
     for group, expression in groups:
-        threshold = conn.execute(
-            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} {join}WHERE {where} ORDER BY {FTS_TABLE}.rowid DESC "
-            "LIMIT 1 OFFSET ?",
-            [expression, *params, window],
-        ).fetchone()
-        bound = f" AND {FTS_TABLE}.rowid > ?" if threshold else ""
         parts.append(
-            f"SELECT {group} AS grp, {FTS_TABLE}.rowid AS id, {bm25_call()} AS score FROM {FTS_TABLE} {join}"
-            f"WHERE {where}{bound}"
+            f"SELECT {group} AS grp, {FTS_TABLE}.rowid AS id, {bm25_call()} AS score, a.published_at AS day "
+            f"FROM {FTS_TABLE} JOIN articles a ON a.id = {FTS_TABLE}.rowid WHERE {where}"
         )
-        part_params += [expression, *params, *([threshold[0]] if threshold else [])]
-    sql = f"SELECT grp, id, score FROM ({' UNION ALL '.join(parts)}) ORDER BY grp, score, id LIMIT ? OFFSET ?"
+        part_params += [expression, *params]
+    sql = (
+        f"SELECT grp, id, score FROM ({' UNION ALL '.join(parts)}) "
+        "ORDER BY grp, score, day IS NULL, day DESC, id DESC LIMIT ? OFFSET ?"
+    )
     return conn.execute(sql, [*part_params, limit, offset]).fetchall()
 
 
+@pytest.fixture
+def without_ranking_index(conn):
+    """The same archive with its ranking index moved away for the test."""
+    folder = index_path(conn.execute("PRAGMA database_list").fetchone()[2])
+    moved = folder.with_name(folder.name + ".away")
+    folder.rename(moved)
+    yield conn
+    moved.rename(folder)
+
+
 @pytest.mark.parametrize("text", QUERIES)
-def test_search_pages_are_the_plain_sql_pages(conn, text):
+def test_without_the_ranking_index_fts5_ranks_every_match_as_the_plain_sql(without_ranking_index, text):
+    conn = without_ranking_index
     query = parse(text)
     compared = 0
     for filters in FILTERS:
-        for window in WINDOWS:
-            for limit, offset in PAGES:
-                want = reference(conn, query, filters, limit, offset, window)
-                hits = search(conn, query, filters, limit=limit, offset=offset, window=window, snippets=False)
-                got = [(0 if hit.match == "exact" else 1, hit.id, hit.score) for hit in hits]
-                assert [row[:2] for row in got] == [row[:2] for row in want], (text, filters, window, limit, offset)
-                assert [row[2] for row in got] == pytest.approx([row[2] for row in want], rel=1e-12)
-                compared += len(want)
+        for limit, offset in PAGES:
+            want = reference(conn, query, filters, limit, offset)
+            hits = search(conn, query, filters, limit=limit, offset=offset, snippets=False)
+            assert "no ranking index" in hits.ranking
+            got = [(0 if hit.match == "exact" else 1, hit.id, hit.score) for hit in hits]
+            assert [row[:2] for row in got] == [row[:2] for row in want], (text, filters, limit, offset)
+            assert [row[2] for row in got] == pytest.approx([row[2] for row in want], rel=1e-12)
+            compared += len(want)
     assert compared, text  # the query finds something
-
-
-@pytest.mark.parametrize("text", QUERIES)
-def test_every_match_is_found_once_in_its_group(conn, text):
-    query = parse(text)
-    hits = search(conn, query, limit=100_000, window=100_000, snippets=False)
-    assert len(hits) == len({hit.id for hit in hits}) == count(conn, query)
-    exact = {
-        rowid
-        for (rowid,) in conn.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", [query.fts_exact])
-    }
-    assert {hit.id for hit in hits if hit.match == "exact"} == exact
-    kinds = [hit.match for hit in hits]
-    assert kinds == sorted(kinds, key=lambda kind: kind != "exact")
