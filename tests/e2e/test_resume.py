@@ -56,6 +56,10 @@ def test_sigkill_at_random_moments_then_resume_loses_and_duplicates_nothing(tmp_
             crawl.finish()
     assert killed_at[-1] < len(site.articles), "the crawl finished before the last kill"
     assert run_status(db_path) == "running"  # a killed process cannot close its run
+    # A killed crawl never brought the ranking index up to date: search ranks with FTS5 and says so.
+    searched = run_cli("search", "huyện", "--db", str(db_path), "--limit", "1")
+    assert searched.returncode == 0, searched.stderr
+    assert "ranked over every match by SQLite FTS5" in " ".join(searched.stdout.split())
 
     result = run_cli("crawl", "qni-resume", "--db", str(db_path), *SLOW, "--resume", registry=registry)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -79,6 +83,15 @@ def test_sigkill_at_random_moments_then_resume_loses_and_duplicates_nothing(tmp_
     db.conn.close()
     verify = run_cli("verify", "--db", str(db_path))
     assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "ranking index: in step" in verify.stdout  # the resumed crawl's close caught up with every kill
+    found = run_cli("search", "huyện", "--db", str(db_path), "--format", "json", "--limit", "1000")
+    assert "ranked over every match: exact matches first" in found.stderr
+    fts5 = (
+        sqlite_utils.Database(db_path)
+        .execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'huyện'")
+        .fetchone()[0]
+    )
+    assert len(found.stdout.splitlines()) == fts5 > 0
     # The WARC files cut by the kills were recovered: each has its index.
     warc_dir = db_path.parent / "warc"
     for path in warc_dir.glob("*.warc.gz"):
