@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import re
@@ -48,7 +47,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from search_archive import generate  # a script beside its sibling
+from search_archive import generate, percentile  # a script beside its sibling
 
 from govscraper.archive.fulltext import FTS_TABLE
 from govscraper.archive.ranking_index import index_path, sync
@@ -101,12 +100,6 @@ def sample_queries(conn, count_wanted: int, seed: int = 2026) -> list[str]:
         if query.lower() not in {q.lower() for q in queries}:
             queries.append(query)
     return queries
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def timed(function, *args, **kwargs) -> tuple[float, object]:

@@ -14,6 +14,7 @@ the folder they are in.
 from __future__ import annotations
 
 import hashlib
+import math
 import sqlite3
 import time
 from collections.abc import Callable
@@ -43,6 +44,12 @@ POSITIONS = ("start", "middle", "end")
 Portal = tuple[str, str, str]
 #: ``plant(conn, runs, position)``: writes the caller's articles for ``position`` (``runs``: portal id -> crawl run).
 Plant = Callable[[sqlite3.Connection, dict[str, int], str], None]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def portal_text(text: str | None, level: str, name: str) -> str | None:
@@ -200,6 +207,7 @@ __all__ = [
     "generate",
     "index_all",
     "insert_article",
+    "percentile",
     "portal_host",
     "portal_text",
 ]

@@ -45,7 +45,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search_archive import PORTALS, generate, insert_article  # a script beside its sibling
+from search_archive import PORTALS, generate, insert_article, percentile  # a script beside its sibling
 
 from govscraper.archive.fulltext import FTS_TABLE, bm25_call
 from govscraper.archive.ranking_index import sync
@@ -527,11 +527,6 @@ def timed(function, conn, judged: Judged, repeat: int) -> tuple[list[int], list[
         function(conn, judged)
         times.append((time.perf_counter() - started) * 1000)
     return result, times
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def main() -> None:

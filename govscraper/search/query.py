@@ -113,7 +113,7 @@ class Query:
         if not self.has_folded_terms:
             return self.fts_full
         exact = _render(self.tree, full=False)
-        if not _has_not(self.tree):
+        if not self.has_not:
             return exact
         return f"({self.fts_full}) AND ({exact})"
 
@@ -123,6 +123,11 @@ class Query:
         if not self.has_folded_terms:
             return None
         return f"({self.fts_full}) NOT ({_render(self.tree, full=False)})"
+
+    @property
+    def has_not(self) -> bool:
+        """Whether the query excludes something (NOT): then matching as written does not imply matching folded."""
+        return _has_not(self.tree)
 
     @property
     def has_folded_terms(self) -> bool:

@@ -171,7 +171,7 @@ class Ranker:
         must, must_not, should = tantivy.Occur.Must, tantivy.Occur.MustNot, tantivy.Occur.Should
         full = self._render(query.tree, "full")
         exact = self._render(query.tree, "exact")
-        if query.has_folded_terms and _has_not(query.tree):
+        if query.has_folded_terms and query.has_not:
             exact_match = tantivy.Query.boolean_query([(must, full), (must, exact)])
         else:
             exact_match = exact
@@ -229,6 +229,8 @@ class Ranker:
 
     def explain(self, query: Query, ranked: list[Ranked]) -> list[dict[str, Any]]:
         """For each ranked article, the parts of its score: each field's words, each phrase boost."""
+        import tantivy
+
         searcher = getattr(self, "_searcher", None) or self.index.searcher()
         parts: list[dict[str, Any]] = []
         positives = _positive_terms(query.tree)
@@ -236,8 +238,6 @@ class Ranker:
             form = "exact" if item.group == 0 else "full"
             fields = {}
             for column in WEIGHTS:
-                import tantivy
-
                 per_field = tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, self._term(term, form, (column,))) for term in positives]
                 )
@@ -259,10 +259,6 @@ def _value(tantivy_query, searcher, address) -> float:
         return float(json.loads(tantivy_query.explain(searcher, address).to_json())["value"])
     except (ValueError, KeyError, TypeError):  # the document does not match this part
         return 0.0
-
-
-def _has_not(node: Node | Term) -> bool:
-    return isinstance(node, Node) and (node.op == "NOT" or any(_has_not(child) for child in node.children))
 
 
 def _positive_terms(node: Node | Term) -> list[Term]:
