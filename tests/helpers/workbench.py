@@ -41,8 +41,8 @@ SMALL_DEFAULTS = {
     "benchmarks/export.py": ["--articles", "60", "--crawl", "40"],
     # Its cases side by side: each mostly waits (bare Scrapy on its politeness), so all take the slowest one's time.
     "benchmarks/stop.py": ["--articles", "60", "--after", "3", "--timeout", "8", "--jobs", "8"],
-    # The two heavy documents whose reading stops between pages (a 2,000-page PDF, a million cells), cut at 4 s.
-    "benchmarks/offload.py": ["-s", "GOVSCRAPER_DOCUMENT_TIMEOUT=4"],
+    # The two heavy documents whose reading stops between pages (a 2,000-page PDF, a million cells), cut at 2 s.
+    "benchmarks/offload.py": ["-s", "GOVSCRAPER_DOCUMENT_TIMEOUT=2"],
 }
 
 
