@@ -35,8 +35,10 @@ import sqlite3
 from collections.abc import Iterable
 
 from datasette import hookimpl
+from markupsafe import Markup, escape
 
 from govscraper.archive.fulltext import FTS_TABLE
+from govscraper.publish import blobs
 from govscraper.search.query import Query, SearchError, parse
 from govscraper.search.snippet import snippet
 from govscraper.text.fold import fold
@@ -234,6 +236,90 @@ document.querySelectorAll("th[data-column-description]").forEach(function (heade
   form.parentNode.insertBefore(note, form.nextSibling);
 })();
 """
+
+
+# Photos and documents ---------------------------------------------------------------------------------------------
+_BLOB_SQL = {
+    "image": "SELECT bytes, mime, NULL FROM images WHERE sha256 = ?",
+    "file": "SELECT bytes, mime, filename FROM attachments WHERE sha256 = ?",
+}
+
+
+async def _blob_row(datasette, request, kind: str, sha256: str):
+    """The stored (bytes, mime, file name) from the first served archive that holds it, if the actor may see it."""
+    table = blobs.KINDS[kind]
+    for name, database in datasette.databases.items():
+        if name.startswith("_") or not await database.table_exists(table):
+            continue
+        found = (await database.execute(_BLOB_SQL[kind], [sha256])).first()
+        if found is not None:
+            await datasette.ensure_permissions(
+                request.actor, [("view-table", (name, table)), ("view-database", name), "view-instance"]
+            )
+            return tuple(found)
+    return None
+
+
+async def _serve_blob(datasette, request):
+    from datasette.utils.asgi import Response
+
+    kind, sha256 = request.url_vars["kind"], request.url_vars["sha256"]
+    row = await _blob_row(datasette, request, kind, sha256) if blobs.is_sha256(sha256) else None
+    made = blobs.answer(kind, sha256, row, request.headers.get("if-none-match"))
+    return Response(made.body, status=made.status, headers=made.headers, content_type=made.content_type)
+
+
+@hookimpl
+def register_routes(datasette):
+    """``/-/image/<sha256>`` and ``/-/file/<sha256>``: a photo or document as archived (:mod:`.blobs`)."""
+    return [(r"^/-/(?P<kind>image|file)/(?P<sha256>[^/]+)$", _serve_blob)]
+
+
+def _cell(row, column: str):
+    try:
+        return row[column]
+    except (IndexError, KeyError):
+        return None
+
+
+def _thumbnail(datasette, sha256: str, link: str) -> Markup:
+    source = escape(datasette.urls.path(f"/-/image/{sha256}"))
+    return Markup(
+        f'<a href="{escape(link)}"><img src="{source}" loading="lazy" alt="" '
+        f'style="max-width: 160px; max-height: 120px"></a>'
+    )
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """Photos as thumbnails (each linking to the whole photo, or from a link table to the photo's row) and documents as
+    links that download them under their names, instead of Datasette's ``<Binary: N bytes>`` links."""
+    if isinstance(value, dict):  # a foreign key Datasette expanded: {"value": ..., "label": ...}
+        value = value.get("value")
+    if table == "images" and column == "bytes":
+        sha256, mime = _cell(row, "sha256"), blobs.content_type(_cell(row, "mime"))
+        if isinstance(sha256, str) and blobs.is_sha256(sha256):
+            whole = datasette.urls.path(f"/-/image/{sha256}")
+            if mime in blobs.INLINE_IMAGES:
+                return _thumbnail(datasette, sha256, whole)
+            return Markup(f'<a href="{escape(whole)}">download ({escape(mime)}, not shown: it could run script)</a>')
+    elif table == "attachments" and column == "bytes":
+        sha256 = _cell(row, "sha256")
+        if isinstance(sha256, str) and blobs.is_sha256(sha256):
+            name = blobs.file_name("file", sha256, blobs.content_type(_cell(row, "mime")), _cell(row, "filename"))
+            return Markup(f'<a href="{escape(datasette.urls.path(f"/-/file/{sha256}"))}">{escape(name)}</a>')
+    elif table == "article_images" and column == "image_sha256" and isinstance(value, str) and blobs.is_sha256(value):
+        return _thumbnail(datasette, value, datasette.urls.row(database, "images", value))
+    elif (
+        table == "article_attachments"
+        and column == "attachment_sha256"
+        and isinstance(value, str)
+        and blobs.is_sha256(value)
+    ):
+        row_link = escape(datasette.urls.row(database, "attachments", value))
+        download = escape(datasette.urls.path(f"/-/file/{value}"))
+        return Markup(f'<a href="{row_link}">{value[:12]}…</a> · <a href="{download}">download</a>')
+    return None
 
 
 @hookimpl

@@ -461,7 +461,8 @@ def test_images_cannot_leave_the_folder(archive, tmp_path):
     # crawl order, which varies from run to run: the last link may be the only one holding one of them).
     links = target.execute(
         "SELECT article_id, position FROM article_images WHERE image_sha256 NOT IN (?, ?, ?) "
-        "ORDER BY article_id, position", [corrupted, strange_mime, planted]
+        "ORDER BY article_id, position",
+        [corrupted, strange_mime, planted],
     ).fetchall()
     evil = "../../escaped"
     with target:
