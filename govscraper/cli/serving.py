@@ -190,7 +190,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
     Example: govscraper serve --db data/archive.db --port 8001
     """
     from govscraper.archive.schema import reads_immutably
-    from govscraper.publish.serve import ServeError
+    from govscraper.publish.serve import ServeError, database_name
     from govscraper.publish.serve import serve as run_datasette
 
     archive = open_reader(db_path)  # one clear line if there is no archive, or one too old to read
@@ -200,6 +200,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
     def announce(url: str) -> None:
         storage = " (read-only storage: opened as immutable)" if immutable else ""
         click.echo(f"serving {db_path} read-only at {url}{storage}; Ctrl-C stops", err=True)
+        click.echo(f"articles: {url}{database_name(db_path)}/articles", err=True)
 
     try:
         status = run_datasette(db_path, host=host, port=port, immutable=immutable, announce=announce)

@@ -322,6 +322,50 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
+# The articles table's default view ---------------------------------------------------------------------------------
+#: What the articles table opens with: when, what, and where from (every column: "Show all columns" in any column's
+#: menu, the row page, or the JSON API, which always has every column).
+READING_COLUMNS = ("published_at", "title", "sapo", "portal_id", "category")
+#: Marks a page that asked for its columns: "Show all columns" drops ``_col`` but keeps this, so it is not sent back.
+VIEW_MARK = ("_view", "reading")
+
+
+async def _reading_view(datasette, scope) -> str | None:
+    """Where to send a bare request for an archive's articles table (HTML, no query string): the reading columns."""
+    if scope.get("type") != "http" or scope.get("method") not in ("GET", "HEAD") or scope.get("query_string"):
+        return None
+    from urllib.parse import urlencode
+
+    for name, database in list(datasette.databases.items()):
+        if name.startswith("_"):
+            continue
+        path = datasette.urls.table(name, "articles")
+        if scope.get("path") == path and await database.table_exists(FTS_TABLE):
+            return path + "?" + urlencode([*(("_col", column) for column in READING_COLUMNS), VIEW_MARK])
+    return None
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """The articles table opens on :data:`READING_COLUMNS` (a redirect, so the address shows the view and every link
+    of the page keeps it), not on ``url``, ``canonical_url``, ``source_id`` and raw ``body_html``."""
+
+    def wrap(app):
+        async def reading_room(scope, receive, send):
+            target = await _reading_view(datasette, scope)
+            if target is None:
+                return await app(scope, receive, send)
+            await send({"type": "http.response.start", "status": 302, "headers": [
+                (b"location", target.encode("latin-1")), (b"content-length", b"0"), (b"cache-control", b"no-store")
+            ]})  # fmt: skip
+            await send({"type": "http.response.body", "body": b""})
+            return None
+
+        return reading_room
+
+    return wrap
+
+
 @hookimpl
 def extra_body_script(template, database, datasette):
     """On an archive's table pages: column descriptions folded away, and shown as tooltips; on a search of the articles

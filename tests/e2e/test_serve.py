@@ -8,6 +8,7 @@ Python (words split and folded here, no FTS5), never from the server's answers.
 from __future__ import annotations
 
 import collections
+import http.client
 import json
 import os
 import re
@@ -126,6 +127,47 @@ def test_the_articles_table_serves_every_archived_article(server, archive, manif
     # Newest first, as configured (published_at descending).
     published = [row["published_at"] for row in get_json(server["db"] + "/articles.json", _shape="array")]
     assert published == sorted(published, reverse=True)
+
+
+def header_columns(page: bytes) -> list[str]:
+    """The columns of a table page's rows, in order (the table header, not the facets)."""
+    head = page.decode("utf-8").split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return re.findall(r'<th [^>]*data-column="([^"]+)"', head)
+
+
+def test_the_articles_table_opens_on_when_what_and_where_from(server, archive):
+    """A bare address of the table redirects to the reading columns; every page link keeps them; "Show all columns"
+    (the view mark without ``_col``) and the JSON API give every column."""
+    base = urllib.parse.urlsplit(server["db"])
+    connection = http.client.HTTPConnection(base.hostname, base.port, timeout=60)
+    try:
+        connection.request("GET", base.path + "/articles")
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    assert response.status == 302
+    location = response.getheader("Location")
+    status, page = get(f"{base.scheme}://{base.netloc}{location}")
+    assert status == 200
+    assert header_columns(page) == ["id", "published_at", "title", "sapo", "portal_id", "category"]
+    shown = re.findall(r'<td class="col-id[^"]*"><a href="[^"]*/articles/(\d+)"', page.decode("utf-8"))
+    conn = sqlite3.connect(archive)
+    try:
+        newest = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY published_at DESC, id DESC LIMIT 5")]
+        every = [row[1] for row in conn.execute("PRAGMA table_xinfo(articles)")]
+    finally:
+        conn.close()
+    assert [int(found) for found in shown[:5]] == newest
+    # The column menu's "Show all columns" drops _col and keeps the mark: every column, no redirect.
+    status, page = get(server["db"] + "/articles?_view=reading")
+    assert status == 200
+    assert header_columns(page) == ["id", *[column for column in every if column != "id"]]
+    assert list(get_json(server["db"] + "/articles.json", _shape="array", _size="1")[0]) == every
+    # A search keeps its own columns (nothing to redirect: the address has a query).
+    status, page = get(server["db"] + "/articles?_search=mo+duc")
+    assert status == 200
+    assert len(header_columns(page)) == len(every)
 
 
 def test_search_box_finds_words_with_or_without_diacritics(server, archive):
@@ -251,7 +293,13 @@ def test_metadata_describes_tables_columns_and_queries(server, archive):
     assert served["title"] == ours["title"]
     assert served["description"] == ours["description"]
     tables = served["databases"][database_name(archive)]["tables"]
-    assert tables == ours["databases"][database_name(archive)]["tables"]
+    # Datasette copies the top level's source, license and about (None where there is none) into a table's metadata
+    # once a page of it is shown (so what /-/metadata.json says depends on the pages seen): compare without them.
+    inherited = ("source", "source_url", "license", "license_url", "about", "about_url")
+    for name, table in tables.items():
+        assert all(table[key] == served.get(key) for key in inherited if key in table), name
+    own = {name: {k: v for k, v in table.items() if k not in inherited} for name, table in tables.items()}
+    assert own == ours["databases"][database_name(archive)]["tables"]
     assert tables["articles"]["fts_table"] == "articles_fts"
     assert tables["articles"]["columns"]["published_at"].startswith("Publication time")
     page = get(server["db"] + "/articles")[1].decode()
@@ -315,6 +363,7 @@ def test_ctrl_c_stops_the_server(archive, tmp_path):
     assert "Traceback" not in log
     # It said where to look, before Datasette's own start-up lines.
     assert f"serving {archive} read-only at {base}/; Ctrl-C stops" in log
+    assert f"articles: {base}/{database_name(archive)}/articles" in log
 
 
 def test_a_port_in_use_is_one_line(archive):
