@@ -33,6 +33,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable
+from pathlib import Path
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
@@ -269,10 +270,58 @@ async def _serve_blob(datasette, request):
     return Response(made.body, status=made.status, headers=made.headers, content_type=made.content_type)
 
 
+_ARTICLE_TEMPLATE = Path(__file__).with_name("templates") / "article.html"
+
+
+async def _article(datasette, request):
+    """``/<database>/-/article/<id>``: the article as published, from the archive alone (:mod:`.article_page`)."""
+    from datasette.utils import tilde_decode
+    from datasette.utils.asgi import NotFound as DatasetteNotFound
+    from datasette.utils.asgi import Response
+
+    from govscraper.publish.article_page import NotFound, article_page
+
+    name = tilde_decode(request.url_vars["database"])
+    try:
+        database = datasette.get_database(name)
+    except KeyError:
+        raise DatasetteNotFound(f"no database {name}") from None
+    if not await database.table_exists(FTS_TABLE):
+        raise DatasetteNotFound(f"{name} is not a govscraper archive")
+    await datasette.ensure_permissions(
+        request.actor, [("view-table", (name, "articles")), ("view-database", name), "view-instance"]
+    )
+    try:
+        compare = (int(request.args["from"]), int(request.args["to"])) if "from" in request.args else None
+    except (KeyError, ValueError):
+        compare = None
+    prefix = datasette.urls.path("/-/image/")
+    try:
+        page = await database.execute_fn(lambda conn: article_page(conn, int(request.url_vars["id"]), prefix, compare))
+    except NotFound as exc:
+        raise DatasetteNotFound(str(exc)) from None
+    file_names = [
+        blobs.file_name("file", document.sha256, blobs.content_type(document.mime), document.filename)
+        if document.sha256
+        else None
+        for document in page.documents
+    ]
+    template = datasette.jinja_env.from_string(_ARTICLE_TEMPLATE.read_text(encoding="utf-8"))
+    return Response.html(
+        await datasette.render_template(
+            template, {"page": page, "database": name, "file_names": file_names}, request=request
+        )
+    )
+
+
 @hookimpl
 def register_routes(datasette):
-    """``/-/image/<sha256>`` and ``/-/file/<sha256>``: a photo or document as archived (:mod:`.blobs`)."""
-    return [(r"^/-/(?P<kind>image|file)/(?P<sha256>[^/]+)$", _serve_blob)]
+    """``/-/image/<sha256>`` and ``/-/file/<sha256>``: a photo or document as archived (:mod:`.blobs`);
+    ``/<database>/-/article/<id>``: an article to read (:mod:`.article_page`)."""
+    return [
+        (r"^/-/(?P<kind>image|file)/(?P<sha256>[^/]+)$", _serve_blob),
+        (r"^/(?P<database>[^/]+)/-/article/(?P<id>[0-9]{1,18})$", _article),
+    ]
 
 
 def _cell(row, column: str):
@@ -296,7 +345,12 @@ def render_cell(row, value, column, table, database, datasette):
     links that download them under their names, instead of Datasette's ``<Binary: N bytes>`` links."""
     if isinstance(value, dict):  # a foreign key Datasette expanded: {"value": ..., "label": ...}
         value = value.get("value")
-    if table == "images" and column == "bytes":
+    if table == "articles" and column == "title" and isinstance(value, str):
+        article_id = _cell(row, "id")
+        if isinstance(article_id, int):
+            page = datasette.urls.database(database) + f"/-/article/{article_id}"
+            return Markup(f'<a class="govscraper-article" href="{escape(page)}">{escape(value)}</a>')
+    elif table == "images" and column == "bytes":
         sha256, mime = _cell(row, "sha256"), blobs.content_type(_cell(row, "mime"))
         if isinstance(sha256, str) and blobs.is_sha256(sha256):
             whole = datasette.urls.path(f"/-/image/{sha256}")

@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from govscraper.publish.serve import database_name
 from tests.helpers.serving import OPENER, start_serve, stop
@@ -54,8 +55,10 @@ def planted(crawled_archive, tmp_path_factory) -> dict[str, object]:
             "VALUES (?, ?, 'application/pdf', ?, ?, 'http://portal.invalid/d', '2025-01-01')",
             [sha(document), document, PLANTED_NAME, len(document)],
         )
+    articles = _plant_articles(conn)
     conn.close()
     return {
+        **articles,
         "db": crawled.db_path,
         "jpeg": jpeg,
         "corrupted": corrupted,
@@ -64,6 +67,66 @@ def planted(crawled_archive, tmp_path_factory) -> dict[str, object]:
         "odd": sha(odd),
         "document": sha(document),
     }
+
+
+HOSTILE_BODY = (
+    '<p onclick="alert(1)" style="background:url(http://tracker.invalid/p.gif)">Đoạn đầu tiên.</p>'
+    "<script>alert(document.cookie)</script>"
+    '<p><img src="http://tracker.invalid/pixel.gif" onerror="alert(2)"></p>'
+    '<p><img src="{missing}"></p>'
+    '<p><a href="javascript:alert(3)">liên kết độc</a> <a href="/tin-tuc/bai-khac.html">bài khác</a></p>'
+    '<iframe src="http://tracker.invalid/frame"></iframe><form action="http://tracker.invalid/f"><input></form>'
+    "<svg><script>alert(4)</script></svg><style>body{{background:url(http://tracker.invalid/s.gif)}}</style>"
+    '<object data="http://tracker.invalid/o.swf"></object><p>Đoạn cuối.</p>'
+)
+VERSION_ONE = "Đoạn một.\n\nĐoạn hai cũ.\n\nĐoạn bị xoá."
+VERSION_TWO = "Đoạn một.\n\nĐoạn hai mới sửa.\n\nĐoạn thêm."
+
+
+def _plant_articles(conn: sqlite3.Connection) -> dict[str, object]:
+    """An article with photos as crawled, one made hostile (with a photo that could not be fetched), one edited once
+    (two versions), and the portal marked as abolished in 2025."""
+    (photos,) = conn.execute(
+        "SELECT article_id FROM article_images WHERE role = 'body' GROUP BY article_id HAVING COUNT(*) >= 2 "
+        "ORDER BY article_id LIMIT 1"
+    ).fetchone()
+    (documents,) = conn.execute(
+        "SELECT article_id FROM article_attachments GROUP BY article_id HAVING COUNT(*) >= 2 ORDER BY article_id"
+    ).fetchone()
+    hostile, edited = [
+        row[0]
+        for row in conn.execute(
+            "SELECT id FROM articles WHERE id NOT IN (?, ?) ORDER BY id LIMIT 2",
+            [photos, documents],
+        )
+    ]
+    url = conn.execute("SELECT url FROM articles WHERE id = ?", [hostile]).fetchone()[0]
+    missing = urllib.parse.urljoin(url, "/anh/khong-con.jpg")
+    with conn:
+        conn.execute("UPDATE articles SET body_html = ? WHERE id = ?", [HOSTILE_BODY.format(missing=missing), hostile])
+        conn.execute(
+            "INSERT INTO article_images (article_id, position, image_sha256, role, caption, source_url) "
+            "VALUES (?, 0, NULL, 'body', 'Ảnh đã mất', ?)",
+            [hostile, missing],
+        )
+        conn.execute(
+            "INSERT INTO fetch_failures (portal_id, url, kind, status, error, failed_at) "
+            "VALUES ('qni-replica', ?, 'image', 404, 'HTTP 404 Not Found', '2025-01-01')",
+            [missing],
+        )
+        (title,) = conn.execute("SELECT title FROM articles WHERE id = ?", [edited]).fetchone()
+        conn.execute("UPDATE articles SET body = ? WHERE id = ?", [VERSION_TWO, edited])
+        conn.execute(
+            "INSERT INTO article_versions (article_id, version, url, title, body, content_sha256, images, "
+            "attachments, captured_at) VALUES (?, 1, ?, 'Tiêu đề cũ', ?, 'x', '[]', '[]', '2024-05-01T08:00:00Z')",
+            [edited, url, VERSION_ONE],
+        )
+        conn.execute(
+            "UPDATE portals SET became = 'xã Mộ Đức\nxã Long Phụng', province_after = 'Quảng Ngãi' "
+            "WHERE id = 'qni-replica'"
+        )
+    return {"photos": photos, "documents": documents, "hostile": hostile, "edited": edited, "title": title,
+            "missing": missing}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +275,123 @@ def test_tables_show_photos_as_thumbnails_and_documents_as_named_links(server, p
 
     status, _, page = fetch(f"{db}/article_images?_size=max")
     text = page.decode("utf-8")
-    linked = stored(planted["db"], "SELECT DISTINCT image_sha256 FROM article_images")
+    linked = stored(planted["db"], "SELECT DISTINCT image_sha256 FROM article_images WHERE image_sha256 IS NOT NULL")
     assert linked
     assert all(f'<img src="/-/image/{digest}"' in text for (digest,) in linked)
+
+
+# The article page.
+
+
+def article(server: str, planted, article_id: int, query: str = "") -> lxml_html.HtmlElement:
+    status, headers, page = fetch(f"{server}/{database_name(planted['db'])}/-/article/{article_id}{query}")
+    assert status == 200, page[:500]
+    assert headers["Content-Type"].startswith("text/html")
+    return lxml_html.fromstring(page.decode("utf-8")).find(".//article")
+
+
+def test_an_article_reads_as_published_with_its_photos_from_the_archive(server, planted):
+    conn = sqlite3.connect(planted["db"])
+    row = conn.execute("SELECT title, sapo, published_at, author, category, views, url FROM articles WHERE id = ?",
+                       [planted["photos"]]).fetchone()  # fmt: skip
+    links = conn.execute("SELECT image_sha256, caption FROM article_images WHERE article_id = ? AND role = 'body' "
+                         "ORDER BY position", [planted["photos"]]).fetchall()  # fmt: skip
+    conn.close()
+    title, sapo, published, author, category, views, url = row
+    page = article(server, planted, planted["photos"])
+    assert page.findtext("h1") == title
+    assert page.find(".//p[@class='sapo']").text_content() == sapo
+    assert page.find(".//dd[@class='published']").text_content() == published
+    assert page.find(".//dd[@class='author']").text_content() == author
+    assert page.find(".//dd[@class='category']").text_content() == category
+    assert page.find(".//dd[@class='views']").text_content() == f"{views:,}"
+    meta = page.find(".//p[@class='meta']").text_content()
+    assert "Quảng Ngãi" in meta
+    assert "since 2025-07-01: xã Mộ Đức, xã Long Phụng" in meta
+    figures = page.findall(".//div[@class='body']//figure")
+    assert [figure.find("img").get("src") for figure in figures] == [f"/-/image/{sha}" for sha, _ in links]
+    for figure, (_, caption) in zip(figures, links, strict=True):
+        assert (figure.findtext("figcaption") or "") == (caption or "")
+    assert not [img for img in page.iter("img") if not img.get("src", "").startswith("/-/image/")]
+    assert page.find(".//a[@class='wayback']").get("href").startswith("https://web.archive.org/web/20")
+    assert page.find(".//a[@class='wayback']").get("href").endswith("/" + url)
+    capture = page.find(".//dd[@class='capture']").text_content()
+    assert re.search(r"response record <urn:uuid:[0-9a-f-]+> in warc/\S+\.warc\.gz at offset \d+", capture)
+
+
+def test_a_hostile_article_renders_inert_and_a_lost_photo_says_so(server, planted):
+    page = article(server, planted, planted["hostile"])
+    body = page.find(".//div[@class='body']")
+    markup = lxml_html.tostring(body, encoding="unicode")
+    assert [p.text_content() for p in body.iter("p") if p.text_content().strip()][:1] == ["Đoạn đầu tiên."]
+    assert "Đoạn cuối." in markup
+    for banned in ("<script", "<iframe", "<form", "<object", "<svg", "<style", "onclick", "onerror", "javascript:",
+                   "style=", "src=", 'href="http://tracker'):  # fmt: skip
+        assert banned not in markup, banned
+    assert not list(body.iter("img"))  # the tracker's pixel and the lost photo: no image, no request
+    pixel, lost = body.findall(".//figure")
+    assert pixel.get("class") == lost.get("class") == "photo missing"
+    assert (
+        pixel.findtext("figcaption") == "Ảnh không được lưu trữ (photo not archived) — http://tracker.invalid/pixel.gif"
+    )
+    assert (
+        lost.findtext("figcaption")
+        == f"Ảnh không được lưu trữ (photo not archived): HTTP 404 Not Found — {planted['missing']}"
+    )
+    (other,) = [a for a in body.iter("a") if a.text == "bài khác"]
+    assert other.get("href") == urllib.parse.urljoin(planted["missing"], "/tin-tuc/bai-khac.html")
+    assert "noopener" in other.get("rel")
+    assert [a.get("href") for a in body.iter("a") if a.text == "liên kết độc"] == [None]
+
+
+def test_documents_are_listed_with_their_names_and_download_from_the_archive(server, planted):
+    conn = sqlite3.connect(planted["db"])
+    expected = conn.execute(
+        "SELECT d.sha256, d.filename, d.mime, d.size FROM article_attachments l JOIN attachments d "
+        "ON d.sha256 = l.attachment_sha256 WHERE l.article_id = ? ORDER BY l.position", [planted["documents"]]
+    ).fetchall()  # fmt: skip
+    conn.close()
+    page = article(server, planted, planted["documents"])
+    items = page.findall(".//ul[@class='documents']/li")
+    assert len(items) == len(expected) >= 2
+    for item, (digest, name, mime, size) in zip(items, expected, strict=True):
+        link = item.find("a")
+        assert link.get("href") == f"/-/file/{digest}"
+        assert link.text == name
+        assert f"({mime}, {size:,} bytes)" in item.text_content()
+        status, headers, body = fetch(server + link.get("href"))
+        assert status == 200
+        assert sha(body) == digest
+        assert disposition(headers["Content-Disposition"]) == ("attachment", name)
+
+
+def test_versions_are_listed_and_any_two_compared(server, planted):
+    page = article(server, planted, planted["edited"])
+    assert [li.text_content().split(",")[0] for li in page.findall(".//ol[@class='versions']/li")] == [
+        "version 1", "version 2"]  # fmt: skip
+    changes = [li.text_content() for li in page.findall(".//ul[@class='field-changes']/li")]
+    assert f"title: 'Tiêu đề cũ' -> {planted['title']!r}" in changes
+    rows = page.findall(".//table[@class='diff']/tbody/tr")
+    assert [row.get("class") for row in rows] == ["changed", "changed"]
+    first, second = ([lxml_html.tostring(cell, encoding="unicode") for cell in row.findall("td")] for row in rows)
+    assert first == ["<td>Đoạn hai <del>cũ.</del></td>", "<td>Đoạn hai <ins>mới sửa.</ins></td>"]
+    assert second == ["<td>Đoạn <del>bị xoá.</del></td>", "<td>Đoạn <ins>thêm.</ins></td>"]
+    assert "1 paragraphs unchanged" in page.text_content()
+    same = article(server, planted, planted["edited"], "?from=2&to=2")
+    assert "The body text is the same." in same.text_content()
+    status, _, body = fetch(f"{server}/{database_name(planted['db'])}/-/article/{planted['edited']}?from=1&to=9")
+    assert status == 404
+    assert b"not 1 and 9" in body
+
+
+def test_an_article_the_archive_does_not_hold_is_404(server, planted):
+    status, _, body = fetch(f"{server}/{database_name(planted['db'])}/-/article/999999")
+    assert status == 404
+    assert b"no archived article with id or URL" in body
+
+
+def test_the_articles_table_links_each_title_to_its_page(server, planted):
+    status, _, page = fetch(f"{server}/{database_name(planted['db'])}/articles?_view=reading&_size=max")
+    assert status == 200
+    text = page.decode("utf-8")
+    assert f'href="/{database_name(planted["db"])}/-/article/{planted["photos"]}"' in text
