@@ -21,9 +21,13 @@ from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
+from selenium.webdriver.common.by import By
 
 from govscraper.publish.serve import database_name
+from govscraper.text.fold import fold
+from tests.helpers.browser import browser
 from tests.helpers.serving import OPENER, start_serve, stop
+from tests.helpers.waiting import wait_for
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
 HTML = b"<html><body><script>fetch('/archive.json')</script>trang</body></html>"
@@ -395,3 +399,100 @@ def test_the_articles_table_links_each_title_to_its_page(server, planted):
     assert status == 200
     text = page.decode("utf-8")
     assert f'href="/{database_name(planted["db"])}/-/article/{planted["photos"]}"' in text
+
+
+# In a real browser (Debian's chromium, headless).
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("chromium")
+    downloads = folder / "downloads"
+    downloads.mkdir()
+    with browser(folder / "profile", downloads) as driver:
+        driver.downloads = downloads
+        yield driver
+
+
+def settled(driver) -> None:
+    """Wait until the page and every image on it have finished loading (loaded or failed: an event, not a delay)."""
+    wait_for(
+        lambda: driver.execute_script(
+            "return document.readyState === 'complete' && Array.from(document.images).every(i => i.complete)"
+        ),
+        "the page and its images loaded",
+    )
+
+
+def test_the_article_page_shows_every_photo_loaded_with_its_caption_under_it(chromium, server, planted):
+    conn = sqlite3.connect(planted["db"])
+    (title,) = conn.execute("SELECT title FROM articles WHERE id = ?", [planted["photos"]]).fetchone()
+    captions = [c or "" for (c,) in conn.execute(
+        "SELECT caption FROM article_images WHERE article_id = ? AND role = 'body' ORDER BY position",
+        [planted["photos"]])]  # fmt: skip
+    conn.close()
+    chromium.get(f"{server}/{database_name(planted['db'])}/-/article/{planted['photos']}")
+    settled(chromium)
+    assert chromium.find_element(By.CSS_SELECTOR, "article h1").text == title
+    figures = chromium.execute_script(
+        """return Array.from(document.querySelectorAll('article .body figure')).map(f => {
+             const img = f.querySelector('img'), cap = f.querySelector('figcaption');
+             return {width: img ? img.naturalWidth : 0, src: img ? img.getAttribute('src') : null,
+                     imgBottom: img ? img.getBoundingClientRect().bottom : null,
+                     capTop: cap ? cap.getBoundingClientRect().top : null, caption: cap ? cap.textContent : ''};
+           })"""
+    )
+    assert len(figures) == len(captions) >= 2
+    for figure, caption in zip(figures, captions, strict=True):
+        assert figure["width"] > 0, figure  # the photo loaded, from the archive
+        assert figure["src"].startswith("/-/image/")
+        assert figure["caption"] == caption
+        if caption:
+            assert figure["capTop"] >= figure["imgBottom"] - 1, figure  # under its photo
+    requested = chromium.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert requested
+    assert all(name.startswith(server) for name in requested), requested
+
+
+def test_an_attachment_downloads_with_its_name(chromium, server, planted):
+    conn = sqlite3.connect(planted["db"])
+    digest, name = conn.execute(
+        "SELECT d.sha256, d.filename FROM article_attachments l JOIN attachments d ON d.sha256 = l.attachment_sha256 "
+        "WHERE l.article_id = ? ORDER BY l.position LIMIT 1", [planted["documents"]]).fetchone()  # fmt: skip
+    conn.close()
+    chromium.get(f"{server}/{database_name(planted['db'])}/-/article/{planted['documents']}")
+    settled(chromium)
+    chromium.find_element(By.CSS_SELECTOR, f'ul.documents a[href="/-/file/{digest}"]').click()
+    saved = chromium.downloads / name
+    wait_for(lambda: saved.is_file() and not list(chromium.downloads.glob("*.crdownload")), f"{name} downloaded")
+    assert sha(saved.read_bytes()) == digest
+
+
+def test_a_search_from_the_search_box_lands_on_the_article(chromium, server, planted):
+    conn = sqlite3.connect(planted["db"])
+    (title,) = conn.execute("SELECT title FROM articles WHERE id = ?", [planted["photos"]]).fetchone()
+    conn.close()
+    chromium.get(f"{server}/{database_name(planted['db'])}/articles")
+    settled(chromium)
+    assert "_view=reading" in chromium.current_url
+    box = chromium.find_element(By.CSS_SELECTOR, "input[name=_search]")
+    box.send_keys(fold(title))  # without diacritics, as a researcher may type it
+    box.submit()
+    link = f'a.govscraper-article[href$="/-/article/{planted["photos"]}"]'
+    wait_for(lambda: chromium.find_elements(By.CSS_SELECTOR, link), "the article among the hits")
+    chromium.find_element(By.CSS_SELECTOR, link).click()
+    wait_for(lambda: chromium.find_elements(By.CSS_SELECTOR, "article h1"), "the article page")
+    assert chromium.find_element(By.CSS_SELECTOR, "article h1").text == title
+
+
+def test_a_hostile_article_runs_nothing_and_requests_nothing_in_the_browser(chromium, server, planted):
+    from selenium.common.exceptions import NoAlertPresentException
+
+    chromium.get(f"{server}/{database_name(planted['db'])}/-/article/{planted['hostile']}")
+    settled(chromium)
+    with pytest.raises(NoAlertPresentException):
+        chromium.switch_to.alert.text  # noqa: B018 (an alert from the article's script would be open here)
+    assert chromium.execute_script("return document.querySelectorAll('article script, article iframe').length") == 0
+    requested = chromium.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [name for name in requested if "tracker.invalid" in name or not name.startswith(server)], requested
+    assert "Đoạn cuối." in chromium.find_element(By.CSS_SELECTOR, "article .body").text
