@@ -341,6 +341,46 @@ def export(
 
 @cli.command()
 @db_option
+@click.option("--portal", "portal", default=None, help="One portal's coverage (its id), instead of every portal's.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table: for a terminal; json: the table, articles per month, photos and documents per year, crawl runs; "
+    "csv: the table.",
+)
+@user_errors
+def coverage(db_path: Path, portal: str | None, fmt: str) -> None:
+    """Per portal: articles, first and last, months with no article between them, last finished crawl, failed crawls.
+
+    A month with no article between a portal's first and last is a gap to check: a stretch the crawls missed, pages
+    the portal removed, or a quiet month. serve draws the same as charts at /<database>/-/coverage.
+
+    Example: govscraper coverage --db data/archive.db --portal qni-moduc
+    """
+    from govscraper.publish.coverage import as_csv, as_json, as_table
+    from govscraper.publish.coverage import coverage as archive_coverage
+
+    db = open_reader(db_path)
+    try:
+        result = archive_coverage(db.conn, portal)
+    finally:
+        db.conn.close()
+    if portal and not result.portals:
+        raise click.ClickException(f"no portal {portal!r} in {db_path}")
+    if fmt == "json":
+        click.echo(as_json(result))
+    elif fmt == "csv":
+        click.echo(as_csv(result.portals), nl=False)
+    else:
+        for line in as_table(result.portals):
+            click.echo(line)
+
+
+@cli.command()
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list: one object per portal, then the total.")
 @user_errors
 def stats(db_path: Path, as_json: bool) -> None:

@@ -271,15 +271,13 @@ async def _serve_blob(datasette, request):
 
 
 _ARTICLE_TEMPLATE = Path(__file__).with_name("templates") / "article.html"
+_COVERAGE_TEMPLATE = Path(__file__).with_name("templates") / "coverage.html"
 
 
-async def _article(datasette, request):
-    """``/<database>/-/article/<id>``: the article as published, from the archive alone (:mod:`.article_page`)."""
+async def _archive(datasette, request):
+    """The archive the address names, once the actor may see its articles; 404 for another database."""
     from datasette.utils import tilde_decode
     from datasette.utils.asgi import NotFound as DatasetteNotFound
-    from datasette.utils.asgi import Response
-
-    from govscraper.publish.article_page import NotFound, article_page
 
     name = tilde_decode(request.url_vars["database"])
     try:
@@ -291,6 +289,17 @@ async def _article(datasette, request):
     await datasette.ensure_permissions(
         request.actor, [("view-table", (name, "articles")), ("view-database", name), "view-instance"]
     )
+    return name, database
+
+
+async def _article(datasette, request):
+    """``/<database>/-/article/<id>``: the article as published, from the archive alone (:mod:`.article_page`)."""
+    from datasette.utils.asgi import NotFound as DatasetteNotFound
+    from datasette.utils.asgi import Response
+
+    from govscraper.publish.article_page import NotFound, article_page
+
+    name, database = await _archive(datasette, request)
     try:
         compare = (int(request.args["from"]), int(request.args["to"])) if "from" in request.args else None
     except (KeyError, ValueError):
@@ -314,6 +323,34 @@ async def _article(datasette, request):
     )
 
 
+async def _coverage(datasette, request):
+    """``/<database>/-/coverage[?portal=ID]``: the coverage table and charts (:mod:`.coverage`, :mod:`.charts`)."""
+    from datasette.utils.asgi import Response
+
+    from govscraper.publish import charts
+    from govscraper.publish.coverage import coverage
+
+    name, database = await _archive(datasette, request)
+    portal = request.args.get("portal") or None
+    result = await database.execute_fn(lambda conn: coverage(conn, portal))
+    if portal and not result.portals:
+        from datasette.utils.asgi import NotFound as DatasetteNotFound
+
+        raise DatasetteNotFound(f"no portal {portal} in this archive")
+    names = {row.portal_id: row.name or row.portal_id for row in result.portals}
+    drawn = {
+        "heat_map": charts.heat_map(result.per_month, names),
+        "monthly": [
+            charts.monthly_bars(row.portal_id, result.per_month.get(row.portal_id, {})) for row in result.portals
+        ],
+        "yearly": charts.yearly_bars(result.per_year),
+        "runs": charts.runs_chart(result.runs),
+    }
+    template = datasette.jinja_env.from_string(_COVERAGE_TEMPLATE.read_text(encoding="utf-8"))
+    context = {"result": result, "charts": drawn, "database": name, "portal": portal}
+    return Response.html(await datasette.render_template(template, context, request=request))
+
+
 @hookimpl
 def register_routes(datasette):
     """``/-/image/<sha256>`` and ``/-/file/<sha256>``: a photo or document as archived (:mod:`.blobs`);
@@ -321,6 +358,7 @@ def register_routes(datasette):
     return [
         (r"^/-/(?P<kind>image|file)/(?P<sha256>[^/]+)$", _serve_blob),
         (r"^/(?P<database>[^/]+)/-/article/(?P<id>[0-9]{1,18})$", _article),
+        (r"^/(?P<database>[^/]+)/-/coverage$", _coverage),
     ]
 
 

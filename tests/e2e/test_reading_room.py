@@ -1,17 +1,27 @@
-"""Photos and documents in the reading room: ``govscraper serve`` (the real Datasette, in its own process) serves the
-archived bytes at ``/-/image/<sha256>`` and ``/-/file/<sha256>`` with their types, safe names and caching headers,
-shows photos as thumbnails in its tables, and serves nothing that could run script in the archive's origin.
+"""The reading room, as a researcher meets it: ``govscraper serve`` (the real Datasette, in its own process) over a
+crawl of the replica, read over HTTP and in a real browser (Debian's chromium, headless).
 
-The archive is a crawl of the replica, with hostile rows planted in a copy: an SVG "photo" holding a script, an HTML
-page stored as a photo, a stored type that is not a type, bytes that no longer hash to their address, and a document
-whose name is Vietnamese with a path and a bidirectional override in it. Expected values come from the archive read
-with plain SQL and from the headers parsed by the standard library's e-mail parser, not from the code under test.
+* photos and documents served from the archive at ``/-/image/<sha256>`` and ``/-/file/<sha256>`` with their types,
+  safe names and caching headers, as thumbnails and named links in the tables, and nothing served that could run
+  script in the archive's origin;
+* the article page: the article as published, its photos loaded from the archive with their captions, its documents,
+  provenance and versions; a hostile article inert;
+* coverage: ``govscraper coverage`` and the page's charts.
+
+Hostile rows are planted in a copy of the archive: an SVG "photo" holding a script, an HTML page stored as a photo, a
+stored type that is not a type, bytes that no longer hash to their address, a document whose name is Vietnamese with
+a path and a bidirectional override in it, an article full of scripts and trackers, an edited article, a lost photo.
+Expected values come from the archive read with plain SQL and Python, and from headers parsed here, never from the
+code under test.
 """
 
 from __future__ import annotations
 
+import csv
 import email.message
 import hashlib
+import io
+import json
 import re
 import sqlite3
 import urllib.error
@@ -26,6 +36,7 @@ from selenium.webdriver.common.by import By
 from govscraper.publish.serve import database_name
 from govscraper.text.fold import fold
 from tests.helpers.browser import browser
+from tests.helpers.cli import run_cli
 from tests.helpers.serving import OPENER, start_serve, stop
 from tests.helpers.waiting import wait_for
 
@@ -496,3 +507,89 @@ def test_a_hostile_article_runs_nothing_and_requests_nothing_in_the_browser(chro
     requested = chromium.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert not [name for name in requested if "tracker.invalid" in name or not name.startswith(server)], requested
     assert "Đoạn cuối." in chromium.find_element(By.CSS_SELECTOR, "article .body").text
+
+
+# Coverage: the command and the page.
+
+
+def expected_coverage(db: Path) -> dict[str, object]:
+    """The replica portal's months, gaps and years, from its rows read with plain Python."""
+    conn = sqlite3.connect(db)
+    dates = [d for (d,) in conn.execute("SELECT published_at FROM articles WHERE portal_id = 'qni-replica'")]
+    years: dict[str, set] = {}
+    for year, kind, digest in conn.execute(
+        "SELECT substr(a.published_at, 1, 4), 'photos', l.image_sha256 FROM article_images l JOIN articles a "
+        "ON a.id = l.article_id WHERE l.image_sha256 IS NOT NULL UNION ALL "
+        "SELECT substr(a.published_at, 1, 4), 'documents', l.attachment_sha256 FROM article_attachments l "
+        "JOIN articles a ON a.id = l.article_id WHERE l.attachment_sha256 IS NOT NULL"
+    ):
+        years.setdefault((year, kind), set()).add(digest)
+    runs = conn.execute("SELECT count(*) FROM crawl_runs").fetchone()[0]
+    conn.close()
+    months = sorted({d[:7] for d in dates})
+    span, (year, month) = [], (int(months[0][:4]), int(months[0][5:]))
+    while f"{year:04d}-{month:02d}" <= months[-1]:
+        span.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return {
+        "articles": len(dates),
+        "first": min(dates)[:10],
+        "last": max(dates)[:10],
+        "span": span,
+        "gaps": [m for m in span if m not in months],
+        "years": sorted({d[:4] for d in dates}),
+        "photos": {y: len(years.get((y, "photos"), ())) for y in sorted({d[:4] for d in dates})},
+        "runs": runs,
+    }
+
+
+def test_coverage_command_finds_the_months_without_articles(planted):
+    expected = expected_coverage(planted["db"])
+    assert expected["gaps"]  # the replica publishes irregularly: there are months to find
+    result = run_cli("coverage", "--db", str(planted["db"]), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    (row,) = data["portals"]
+    assert (row["portal_id"], row["articles"], row["first"], row["last"]) == (
+        "qni-replica", expected["articles"], expected["first"], expected["last"])  # fmt: skip
+    assert row["months"] == len(expected["span"])
+    assert row["months_without_articles"] == expected["gaps"]
+    assert row["crawls"] == expected["runs"]
+    assert row["crawls_failed"] == 0
+    assert row["last_finished_crawl"]
+    assert {y["year"]: y["photos"] for y in data["per_year"]} == expected["photos"]
+    assert sum(data["per_month"]["qni-replica"].values()) == expected["articles"]
+
+    table = run_cli("coverage", "--db", str(planted["db"]))
+    assert table.returncode == 0
+    header, line = table.stdout.splitlines()
+    assert header.split()[:5] == ["portal", "articles", "first", "last", "months"]
+    assert line.split()[:5] == ["qni-replica", str(expected["articles"]), expected["first"], expected["last"],
+                                str(len(expected["span"]))]  # fmt: skip
+    assert f"{len(expected['gaps'])} ({', '.join(expected['gaps'][:3])} +{len(expected['gaps']) - 3})" in line
+
+    rows = list(csv.DictReader(io.StringIO(run_cli("coverage", "--db", str(planted["db"]), "--format", "csv").stdout)))
+    assert [r["months_without_articles"].split() for r in rows] == [expected["gaps"]]
+
+    unknown = run_cli("coverage", "--db", str(planted["db"]), "--portal", "qni-none")
+    assert unknown.returncode == 1
+    assert "no portal 'qni-none'" in unknown.stderr
+
+
+def test_the_coverage_page_draws_every_month_and_marks_the_gaps(chromium, server, planted):
+    expected = expected_coverage(planted["db"])
+    chromium.get(f"{server}/{database_name(planted['db'])}/-/coverage")
+    settled(chromium)
+    count = lambda selector: chromium.execute_script(f"return document.querySelectorAll({selector!r}).length")  # noqa: E731
+    assert count("svg.heat-map rect.cell") == len(expected["span"])
+    assert count("svg.heat-map rect.gap") == len(expected["gaps"])
+    assert count("svg.monthly-bars rect.bar") == len(expected["span"]) - len(expected["gaps"])
+    assert count("svg.yearly-bars rect.bar") == 2 * len(expected["years"])
+    assert count("svg.runs circle.run") == expected["runs"]
+    width = chromium.execute_script("return document.querySelector('svg.heat-map').getBoundingClientRect().width")
+    assert width > 100  # drawn, not just present
+    gaps = chromium.find_element(By.CSS_SELECTOR, "tr[data-portal='qni-replica'] td.gaps")
+    assert gaps.get_attribute("data-gaps") == str(len(expected["gaps"]))
+    status, _, body = fetch(f"{server}/{database_name(planted['db'])}/-/coverage?portal=qni-none")
+    assert status == 404
+    assert b"no portal qni-none" in body
