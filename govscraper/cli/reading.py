@@ -249,8 +249,8 @@ def history(reference: str, db_path: Path) -> None:
 @cli.command()
 @db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), required=True,
-    help="jsonl or csv: articles with their fields; warc: one portal's raw captures.",
+    "--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "warc"]), required=True,
+    help="jsonl, csv or parquet (with --output): articles with their fields; warc: one portal's raw captures.",
 )  # fmt: skip
 @click.option(
     "--portal", "portal_ids", multiple=True, metavar="ID",
@@ -285,12 +285,14 @@ def export(
     output: Path | None,
     csv_raw: bool,
 ) -> None:
-    """Export articles as JSON lines or CSV (filtered like search), or a portal's raw captures as WARC.
+    """Export articles as JSON lines, CSV or Parquet (filtered like search), or a portal's raw captures as WARC.
 
     jsonl/csv: every column of articles plus images and attachments (lists; JSON text in a CSV cell), or --fields;
     --images DIR writes the image files too. Attachments' file names are written made safe. csv: a text cell that
     starts with = + - @ tab or CR gets a ' in front (OWASP's CSV-injection advice) unless --csv-raw; jsonl is
-    exact. warc: the raw captures of exactly one --portal, as one WARC file.
+    exact. parquet (--output FILE): typed columns (published_at a timestamp at +07:00, integers, images and
+    attachments as lists), for pandas, polars, DuckDB, R; with --images, DIR/images.parquet describes the files.
+    warc: the raw captures of exactly one --portal, as one WARC file.
 
     Example: govscraper export --format jsonl --portal qni-moduc --since 2021 --query "mo duc" --output moduc.jsonl
     """
@@ -318,7 +320,7 @@ def export(
     given.update({"--fields": fields_text, "--images": images_dir})
     extra = [name for name, value in given.items() if value is not None]
     if extra:
-        raise click.UsageError(f"{', '.join(extra)}: only for --format jsonl or csv")
+        raise click.UsageError(f"{', '.join(extra)}: only for --format jsonl, csv or parquet")
     if len(portal_ids) != 1:
         raise click.UsageError("--format warc exports one portal: give --portal ID once")
     portal_id = portal_ids[0]

@@ -483,13 +483,22 @@ def export_articles_to(
     progress: ProgressLine | None = None,
     csv_raw: bool = False,
 ) -> ArticleExport:
-    """``govscraper export --format jsonl|csv``: everything is checked before ``output`` (or stdout) is written."""
+    """``govscraper export --format jsonl|csv|parquet``: everything is checked before ``output`` (or stdout) is
+    written; parquet needs ``output`` (:mod:`govscraper.publish.parquet`)."""
     db = open_reader(db_path)
     try:
         query = parse(query_text) if query_text is not None else None
         filters = Filters(portals=tuple(portals), since=since, until=until, category=category)
         filters.where(db.conn)
         fields = check_fields(db.conn, parse_fields(fields_text) if fields_text is not None else None)
+        if fmt == "parquet":
+            if output is None:
+                raise ExportError("parquet is a file format (its index is at the end): give --output FILE")
+            from govscraper.publish.parquet import write_parquet
+
+            if images_dir is not None:
+                images_dir.mkdir(parents=True, exist_ok=True)
+            return write_parquet(db.conn, output, query, filters, fields, images_dir, progress)
         if images_dir is not None:
             images_dir.mkdir(parents=True, exist_ok=True)
         with _binary_output(output) as out:

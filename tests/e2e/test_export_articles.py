@@ -14,6 +14,7 @@ import re
 import shutil
 import sqlite3
 import unicodedata
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -541,3 +542,82 @@ def test_warc_export_still_works_and_needs_one_portal(archive, tmp_path):
         refused = export(archive, "--format", "warc", *args, "--output", str(tmp_path / "x.warc.gz"))
         assert refused.returncode == 2, args
         assert "Traceback" not in refused.stderr
+
+
+# Parquet: typed columns for pandas, polars, DuckDB and R.
+
+
+def stored_moment(text: str | None, zone: timezone) -> datetime | None:
+    """The instant a stored ISO text names (a bare date: midnight in ``zone``), read here with the standard library."""
+    if text is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        year, month, day = map(int, text.split("-"))
+        return datetime(year, month, day, tzinfo=zone)
+    return datetime.fromisoformat(text)
+
+
+def test_parquet_holds_every_article_with_its_types(archive, conn, tmp_path):
+    import pyarrow.parquet as pq
+
+    output = tmp_path / "articles.parquet"
+    result = export(archive, "--format", "parquet", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    table = pq.read_table(output)
+    assert str(table.schema.field("published_at").type) in ("timestamp[s, tz=+07:00]", "timestamp[ms, tz=+07:00]")
+    assert str(table.schema.field("first_seen_at").type).endswith("tz=UTC]")
+    assert str(table.schema.field("views").type) == "int64"
+    rows = table.to_pylist()
+    expected = db_articles(conn)
+    assert [row["id"] for row in rows] == [row["id"] for row in expected]
+    vietnam = timezone(timedelta(hours=7))
+    for row, stored in zip(rows, expected, strict=True):
+        assert row["published_at"] == stored_moment(stored["published_at"], vietnam)
+        assert row["published_at"].utcoffset() == timedelta(hours=7)
+        assert row["published_day_only"] == (
+            len(stored["published_at"] or "") == 10 if stored["published_at"] else None
+        )
+        assert row["first_seen_at"] == stored_moment(stored["first_seen_at"], UTC)
+        for name in ("title", "sapo", "body", "body_html", "url", "category", "author", "views", "published_year"):
+            assert row[name] == stored[name], name
+        images = conn.execute("SELECT source_url, caption, image_sha256 FROM article_images WHERE article_id = ? "
+                              "ORDER BY position", [stored["id"]]).fetchall()  # fmt: skip
+        assert [(i["url"], i["caption"], i["sha256"]) for i in row["images"]] == images
+        attachments = conn.execute("SELECT l.source_url, d.size FROM article_attachments l LEFT JOIN attachments d "
+                                   "ON d.sha256 = l.attachment_sha256 WHERE l.article_id = ? ORDER BY l.position",
+                                   [stored["id"]]).fetchall()  # fmt: skip
+        assert [(a["url"], a["size"]) for a in row["attachments"]] == attachments
+
+
+def test_duckdb_reads_the_parquet_export_and_its_image_table(archive, conn, tmp_path):
+    import duckdb
+
+    output, folder = tmp_path / "moduc.parquet", tmp_path / "images"
+    result = export(archive, "--format", "parquet", "--since", "2021", "--fields", "id,published_at,title,images",
+                    "--images", str(folder), "--output", str(output))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    ids = [row[0] for row in conn.execute("SELECT id FROM articles WHERE published_at >= '2021' ORDER BY id")]
+    found = duckdb.sql(f"SELECT id, len(images) FROM read_parquet('{output}') ORDER BY id").fetchall()
+    assert [row[0] for row in found] == ids
+    linked = dict(conn.execute(
+        f"SELECT article_id, count(*) FROM article_images WHERE article_id IN ({','.join('?' * len(ids))}) "
+        "GROUP BY article_id", ids).fetchall())  # fmt: skip
+    assert {row[0]: row[1] for row in found} == {i: linked.get(i, 0) for i in ids}
+    described = duckdb.sql(f"SELECT sha256, file, size FROM read_parquet('{folder / 'images.parquet'}')").fetchall()
+    assert described
+    assert {file for _, file, _ in described} == {path.name for path in folder.glob("*.*") if path.suffix != ".parquet"}
+    for sha256, file, size in described:
+        data = (folder / file).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == sha256
+        assert len(data) == size
+
+
+def test_parquet_needs_a_file_and_leaves_none_when_it_fails(archive, tmp_path):
+    result = export(archive, "--format", "parquet")
+    assert result.returncode == 1
+    assert "parquet is a file format" in result.stderr
+    output = tmp_path / "bad.parquet"
+    result = export(archive, "--format", "parquet", "--since", "2021-13", "--output", str(output))
+    assert result.returncode == 1
+    assert not output.exists()
+    assert list(tmp_path.iterdir()) == []
