@@ -22,6 +22,7 @@ import email.message
 import hashlib
 import io
 import json
+import os
 import re
 import sqlite3
 import urllib.error
@@ -593,3 +594,27 @@ def test_the_coverage_page_draws_every_month_and_marks_the_gaps(chromium, server
     status, _, body = fetch(f"{server}/{database_name(planted['db'])}/-/coverage?portal=qni-none")
     assert status == 404
     assert b"no portal qni-none" in body
+
+
+# The documentation's screenshots are this server's pages: GOVSCRAPER_SCREENSHOTS=docs writes them there.
+
+SCREENSHOTS = {
+    "reading-room-articles.png": "/articles",
+    "reading-room-search.png": "/articles?_search=mo+duc",
+    "reading-room-coverage.png": "/-/coverage",
+}
+
+
+def test_screenshots_of_the_reading_room(chromium, server, planted, tmp_path):
+    """The pages as ``serve`` shows them, saved as PNG (into ``$GOVSCRAPER_SCREENSHOTS`` when set: how the pictures
+    in docs/research.md are made, ``GOVSCRAPER_SCREENSHOTS=docs .venv/bin/pytest -n 0 tests/e2e/test_reading_room.py
+    -k screenshots``)."""
+    folder = Path(os.environ.get("GOVSCRAPER_SCREENSHOTS") or tmp_path)
+    pages = {**SCREENSHOTS, "reading-room-article.png": f"/-/article/{planted['photos']}"}
+    for name, path in pages.items():
+        chromium.get(f"{server}/{database_name(planted['db'])}{path}")
+        settled(chromium)
+        assert chromium.save_screenshot(str(folder / name))
+        picture = (folder / name).read_bytes()
+        assert picture.startswith(b"\x89PNG\r\n\x1a\n")
+        assert len(picture) > 20_000  # a page, not a blank
