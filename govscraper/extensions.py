@@ -16,7 +16,7 @@ from govscraper.archive.writer import archive_for
 from govscraper.crawl.jobs import CrawlBusy, JobDir, jobs_directory, recover_warc
 from govscraper.crawl.stopping import StoppedBeforeArchived, stopping
 from govscraper.progress import ProgressLine
-from govscraper.signals import article_unchanged, fetch_failed
+from govscraper.signals import article_unchanged, fetch_failed, list_announced
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ class ArchiveRun:
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.fetch_failed, signal=fetch_failed)
         crawler.signals.connect(self.article_unchanged, signal=article_unchanged)
+        crawler.signals.connect(self.list_announced, signal=list_announced)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.item_error, signal=signals.item_error)
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
@@ -148,6 +149,11 @@ class ArchiveRun:
         archive_for(self.crawler).record_failure(url, kind, error, status, referer)
         self.crawler.stats.inc_value("govscraper/failures")
         self.crawler.stats.inc_value(f"govscraper/failures/{kind}")
+
+    def list_announced(
+        self, key: str, url: str, total: int | None, last_page: int | None, per_page: int, **_: Any
+    ) -> None:
+        archive_for(self.crawler).record_list_count(key, url, total, last_page, per_page)
 
     def article_unchanged(self, url: str, **_: Any) -> None:
         archive_for(self.crawler).mark_unchanged(url)

@@ -378,6 +378,25 @@ def _ranking_index(db: sqlite_utils.Database) -> None:
     create_tables(db.conn)
 
 
+def _list_counts(db: sqlite_utils.Database) -> None:
+    """What each list's first page announces (a stated total, or its last page number): coverage sets the articles
+    a portal announces beside those archived."""
+    db["list_counts"].create(
+        {
+            "portal_id": str,
+            "list_key": str,  # what identifies the list across URLs (the spider's list key of its first page)
+            "url": str,  # the first page as fetched last
+            "total": int,  # results the page states, NULL when it states none
+            "last_page": int,  # the pager's last page number, NULL without a pager
+            "per_page": int,  # entries on the first page
+            "run_id": int,
+            "seen_at": str,
+        },
+        pk=("portal_id", "list_key"),
+        not_null={"url", "per_page", "seen_at"},
+    )
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
@@ -389,6 +408,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0007_administrative_units", _administrative_units),
     ("0008_import_failures_and_raw_filenames", _import_failures_and_raw_filenames),
     ("0009_ranking_index", _ranking_index),
+    ("0010_list_counts", _list_counts),
 ]
 
 

@@ -294,6 +294,17 @@ class Archive:
             )
             self._bump({"failures": 1, **({"articles_failed": 1} if kind == "article" else {})})
 
+    def record_list_count(self, key: str, url: str, total: int | None, last_page: int | None, per_page: int) -> None:
+        """Keep what a list's first page announces (the latest seen, one row a list)."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT INTO list_counts (portal_id, list_key, url, total, last_page, per_page, run_id, seen_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (portal_id, list_key) DO UPDATE SET url = excluded.url, "
+                "total = excluded.total, last_page = excluded.last_page, per_page = excluded.per_page, "
+                "run_id = excluded.run_id, seen_at = excluded.seen_at",
+                [self.portal_id, key, url, total, last_page, per_page, self.run_id, utcnow()],
+            )
+
     # Captures ----------------------------------------------------------------------------------------------
 
     def store_capture(self, capture: Any, warc_file: str) -> int:

@@ -3,9 +3,11 @@
 ``govscraper coverage`` prints it as a table (or JSON, CSV); the reading room (``/<database>/-/coverage``) draws it
 (:mod:`govscraper.publish.charts`). Everything comes from a few grouped queries over indexed columns:
 
-* per portal: articles, first and last publication day, the **months with no article** between the first and the
-  last (a gap in the record: a crawl that missed a stretch of the list, pages the portal took down, or a quiet
-  month, to be checked), the last crawl that finished and when, and the crawls that failed;
+* per portal: articles, and the articles its lists announce (the totals their first pages state, or where they
+  state none, the last page number times the page size: an upper bound), the first and last publication day, the
+  **months with no article** between the first and the last (a gap in the record: a crawl that missed a stretch of
+  the list, pages the portal took down, or a quiet month, to be checked), the last crawl that finished and when, and
+  the crawls that failed;
 * per portal and month (``YYYY-MM`` of ``published_at``, as published, Vietnam time): articles;
 * per year: photos and documents linked from the articles published that year (distinct files);
 * crawl runs over time, with their status and how many fetch failures each recorded.
@@ -33,6 +35,9 @@ class PortalCoverage:
     last: str | None
     months: int  # calendar months from the first to the last article, both included
     months_without_articles: list[str] = field(default_factory=list)  # YYYY-MM
+    announced: int | None = None  # articles its lists announce (stated totals, else last page x page size)
+    announced_exact: bool | None = None  # every list stated its total (else ``announced`` is an upper bound)
+    lists: int = 0  # lists whose first page announced their length
     last_finished_crawl: str | None = None  # finished_at of the last run that finished
     crawls: int = 0
     crawls_failed: int = 0  # runs whose status is failed or unreachable
@@ -89,6 +94,14 @@ def coverage(conn: sqlite3.Connection, portal: str | None = None) -> Coverage:
             params,
         )
     }
+    announced = {
+        row[0]: row[1:]
+        for row in conn.execute(
+            "SELECT portal_id, sum(coalesce(total, last_page * per_page)), min(total IS NOT NULL), count(*) "
+            f"FROM list_counts {where} GROUP BY portal_id",
+            params,
+        )
+    }
     rows = []
     for portal_id in sorted(set(names) | set(per_month) | set(undated)):
         months = per_month.get(portal_id, {})
@@ -104,6 +117,7 @@ def coverage(conn: sqlite3.Connection, portal: str | None = None) -> Coverage:
             span = month_range(dated[0], dated[-1])
         crawls, failed, finished = runs_by_portal.get(portal_id, (0, 0, None))
         name, province = names.get(portal_id, (None, None))
+        stated, exact, lists = announced.get(portal_id, (None, None, 0))
         rows.append(
             PortalCoverage(
                 portal_id=portal_id,
@@ -115,6 +129,9 @@ def coverage(conn: sqlite3.Connection, portal: str | None = None) -> Coverage:
                 last=last_day,
                 months=len(span),
                 months_without_articles=[month for month in span if month not in months],
+                announced=stated,
+                announced_exact=bool(exact) if stated is not None else None,
+                lists=lists,
                 last_finished_crawl=finished,
                 crawls=crawls or 0,
                 crawls_failed=failed or 0,
@@ -164,21 +181,41 @@ def coverage(conn: sqlite3.Connection, portal: str | None = None) -> Coverage:
     return Coverage(rows, per_month, per_year, runs)
 
 
-COLUMNS = ("portal_id", "name", "articles", "first", "last", "months", "months_without_articles",
-           "last_finished_crawl", "crawls", "crawls_failed")  # fmt: skip
+COLUMNS = ("portal_id", "name", "articles", "announced", "announced_exact", "first", "last", "months",
+           "months_without_articles", "last_finished_crawl", "crawls", "crawls_failed")  # fmt: skip
+
+
+def announced_text(row: PortalCoverage) -> str:
+    """``356 (4 lists)`` when every list that announces its length states a total, ``<= 360 (4 lists)`` when a pager's
+    last page gives only a bound, ``-`` when no list announces one (a list of one page with no stated total does
+    not: it is not counted)."""
+    if row.announced is None:
+        return "-"
+    bound = "" if row.announced_exact else "<= "
+    return f"{bound}{row.announced:,} ({row.lists} list{'s' if row.lists != 1 else ''})"
 
 
 def as_table(rows: list[PortalCoverage]) -> list[str]:
     """The coverage table for a terminal: one line per portal; gaps as their count and the first few months."""
-    header = ("portal", "articles", "first", "last", "months", "without articles", "last finished crawl", "failed")
+    header = (
+        "portal",
+        "articles",
+        "announced",
+        "first",
+        "last",
+        "months",
+        "without articles",
+        "last finished crawl",
+        "failed",
+    )
     lines = []
     body = []
     for row in rows:
         gaps = row.months_without_articles
         shown = ", ".join(gaps[:3]) + (f" +{len(gaps) - 3}" if len(gaps) > 3 else "")
-        body.append((row.portal_id, f"{row.articles:,}", row.first or "-", row.last or "-", str(row.months),
-                     f"{len(gaps)}" + (f" ({shown})" if gaps else ""), (row.last_finished_crawl or "never")[:19],
-                     f"{row.crawls_failed}/{row.crawls}"))  # fmt: skip
+        body.append((row.portal_id, f"{row.articles:,}", announced_text(row), row.first or "-", row.last or "-",
+                     str(row.months), f"{len(gaps)}" + (f" ({shown})" if gaps else ""),
+                     (row.last_finished_crawl or "never")[:19], f"{row.crawls_failed}/{row.crawls}"))  # fmt: skip
     widths = [max(len(str(cells[i])) for cells in [header, *body]) for i in range(len(header))]
     for cells in [header, *body]:
         lines.append("  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip())
@@ -210,4 +247,14 @@ def as_csv(rows: list[PortalCoverage]) -> str:
     return out.getvalue()
 
 
-__all__ = ["COLUMNS", "Coverage", "PortalCoverage", "as_csv", "as_json", "as_table", "coverage", "month_range"]
+__all__ = [
+    "COLUMNS",
+    "Coverage",
+    "PortalCoverage",
+    "announced_text",
+    "as_csv",
+    "as_json",
+    "as_table",
+    "coverage",
+    "month_range",
+]

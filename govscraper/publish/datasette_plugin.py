@@ -328,7 +328,7 @@ async def _coverage(datasette, request):
     from datasette.utils.asgi import Response
 
     from govscraper.publish import charts
-    from govscraper.publish.coverage import coverage
+    from govscraper.publish.coverage import announced_text, coverage
 
     name, database = await _archive(datasette, request)
     portal = request.args.get("portal") or None
@@ -347,7 +347,7 @@ async def _coverage(datasette, request):
         "runs": charts.runs_chart(result.runs),
     }
     template = datasette.jinja_env.from_string(_COVERAGE_TEMPLATE.read_text(encoding="utf-8"))
-    context = {"result": result, "charts": drawn, "database": name, "portal": portal}
+    context = {"result": result, "charts": drawn, "database": name, "portal": portal, "announced_text": announced_text}
     return Response.html(await datasette.render_template(template, context, request=request))
 
 

@@ -79,6 +79,20 @@ TABLES: dict[str, dict[str, Any]] = {
             "updated_at": "When this row was last written (UTC)",
         },
     },
+    "list_counts": {
+        "description": "What each list's first page announces about its length, the latest seen: coverage sets "
+        "the articles a portal announces beside those archived.",
+        "columns": {
+            "portal_id": "The portal",
+            "list_key": "What identifies the list across URLs (its address, or platform and page-number-free path)",
+            "url": "The list's first page, as last fetched",
+            "total": "Results the page states (e.g. Hiển thị 1 - 10 of 356 kết quả); empty when it states none",
+            "last_page": "The last page number its pager links to; empty without a pager",
+            "per_page": "Entries on the first page",
+            "run_id": "The crawl run that saw it last",
+            "seen_at": "When (UTC)",
+        },
+    },
     "crawl_runs": {
         "description": "One row per crawl of a portal: what it fetched and archived, how long it took, "
         "and the layout canary (alarm).",

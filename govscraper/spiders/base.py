@@ -50,7 +50,7 @@ from govscraper.extract.links import anchors_beyond, classify, is_file, is_trap
 from govscraper.items import ArticleItem
 from govscraper.model import Article, ImageRef, ListItem, ListPage
 from govscraper.registry import Portal, get_portal
-from govscraper.signals import article_unchanged, fetch_failed
+from govscraper.signals import article_unchanged, fetch_failed, list_announced
 from govscraper.sources import feeds
 from govscraper.text.dates import VN_TZ
 from govscraper.text.decode import decode_html
@@ -368,6 +368,7 @@ class PortalSpider(scrapy.Spider):
             return
         self.cap_links(listing, page.url)
         self.crawler.stats.inc_value("govscraper/list_items", len(listing.items))
+        self.announce(listing, page.url)
         for entry in listing.items:
             if self.mode != "full" and self.is_known(entry.url):
                 streak += 1
@@ -399,6 +400,19 @@ class PortalSpider(scrapy.Spider):
             request = self.page_request(url, "list", self.parse_list, key=self.list_key(url))
             if request is not None:
                 yield request
+
+    def announce(self, listing: ListPage, url: str) -> None:
+        """A list's first page that says how long the list is (a total, or a pager's last page): kept, so that
+        coverage can set what the portal announces beside what was archived."""
+        if listing.current_page not in (None, 1) or not listing.items:
+            return
+        last_page = listing.last_page if listing.last_page and listing.last_page > 1 else None
+        if listing.total_results is None and last_page is None:
+            return
+        self.crawler.signals.send_catch_log(
+            list_announced, key=self.list_key(url), url=url, total=listing.total_results, last_page=last_page,
+            per_page=len(listing.items),
+        )  # fmt: skip
 
     def parse_article(self, response: Response, listing: ListItem | None = None) -> Iterable[ArticleItem]:
         if self.not_modified(response):
