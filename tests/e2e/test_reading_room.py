@@ -90,6 +90,7 @@ HOSTILE_BODY = (
     "<script>alert(document.cookie)</script>"
     '<p><img src="http://tracker.invalid/pixel.gif" onerror="alert(2)"></p>'
     '<p><img src="{missing}"></p>'
+    '<p><img src="{drawing}"></p>'
     '<p><a href="javascript:alert(3)">liên kết độc</a> <a href="/tin-tuc/bai-khac.html">bài khác</a></p>'
     '<iframe src="http://tracker.invalid/frame"></iframe><form action="http://tracker.invalid/f"><input></form>'
     "<svg><script>alert(4)</script></svg><style>body{{background:url(http://tracker.invalid/s.gif)}}</style>"
@@ -118,18 +119,30 @@ def _plant_articles(conn: sqlite3.Connection) -> dict[str, object]:
     ]
     url = conn.execute("SELECT url FROM articles WHERE id = ?", [hostile]).fetchone()[0]
     missing = urllib.parse.urljoin(url, "/anh/khong-con.jpg")
+    drawing = urllib.parse.urljoin(url, "/anh/bieu-do.svg")  # an SVG photo holding a script
+    lost_document = urllib.parse.urljoin(url, "/van-ban/quyet-dinh.pdf")
+    after = "(SELECT coalesce(max(position), -1) + 1 FROM {} WHERE article_id = ?)"  # after what it already links
     with conn:
-        conn.execute("UPDATE articles SET body_html = ? WHERE id = ?", [HOSTILE_BODY.format(missing=missing), hostile])
+        conn.execute("UPDATE articles SET body_html = ? WHERE id = ?",
+                     [HOSTILE_BODY.format(missing=missing, drawing=drawing), hostile])  # fmt: skip
+        for sha256, source, caption in ((None, missing, "Ảnh đã mất"), (sha(SVG), drawing, "Biểu đồ")):
+            conn.execute(
+                "INSERT INTO article_images (article_id, position, image_sha256, role, caption, source_url) "
+                f"VALUES (?, {after.format('article_images')}, ?, 'body', ?, ?)",
+                [hostile, hostile, sha256, caption, source],
+            )
         conn.execute(
-            "INSERT INTO article_images (article_id, position, image_sha256, role, caption, source_url) "
-            "VALUES (?, 0, NULL, 'body', 'Ảnh đã mất', ?)",
-            [hostile, missing],
+            "INSERT INTO article_attachments (article_id, position, attachment_sha256, title, source_url) "
+            f"VALUES (?, {after.format('article_attachments')}, NULL, 'Quyết định', ?)",
+            [hostile, hostile, lost_document],
         )
-        conn.execute(
-            "INSERT INTO fetch_failures (portal_id, url, kind, status, error, failed_at) "
-            "VALUES ('qni-replica', ?, 'image', 404, 'HTTP 404 Not Found', '2025-01-01')",
-            [missing],
-        )
+        for source, kind, status, error in ((missing, "image", 404, "HTTP 404 Not Found"),
+                                            (lost_document, "attachment", 403, "HTTP 403 Forbidden")):  # fmt: skip
+            conn.execute(
+                "INSERT INTO fetch_failures (portal_id, url, kind, status, error, failed_at) "
+                "VALUES ('qni-replica', ?, ?, ?, ?, '2025-01-01')",
+                [source, kind, status, error],
+            )
         (title,) = conn.execute("SELECT title FROM articles WHERE id = ?", [edited]).fetchone()
         conn.execute("UPDATE articles SET body = ? WHERE id = ?", [VERSION_TWO, edited])
         conn.execute(
@@ -142,7 +155,7 @@ def _plant_articles(conn: sqlite3.Connection) -> dict[str, object]:
             "WHERE id = 'qni-replica'"
         )
     return {"photos": photos, "documents": documents, "hostile": hostile, "edited": edited, "title": title,
-            "missing": missing}  # fmt: skip
+            "missing": missing, "lost_document": lost_document}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -342,10 +355,12 @@ def test_a_hostile_article_renders_inert_and_a_lost_photo_says_so(server, plante
     assert [p.text_content() for p in body.iter("p") if p.text_content().strip()][:1] == ["Đoạn đầu tiên."]
     assert "Đoạn cuối." in markup
     for banned in ("<script", "<iframe", "<form", "<object", "<svg", "<style", "onclick", "onerror", "javascript:",
-                   "style=", "src=", 'href="http://tracker'):  # fmt: skip
+                   "style=", 'src="http', 'href="http://tracker'):  # fmt: skip
         assert banned not in markup, banned
-    assert not list(body.iter("img"))  # the tracker's pixel and the lost photo: no image, no request
-    pixel, lost = body.findall(".//figure")
+    # The tracker's pixel and the lost photo: no image, no request; the SVG photo: the archive's copy only.
+    assert [img.get("src") for img in body.iter("img")] == [f"/-/image/{sha(SVG)}"]
+    pixel, lost, drawing = body.findall(".//figure")
+    assert drawing.findtext("figcaption") == "Biểu đồ"
     assert pixel.get("class") == lost.get("class") == "photo missing"
     assert (
         pixel.findtext("figcaption") == "Ảnh không được lưu trữ (photo not archived) — http://tracker.invalid/pixel.gif"
@@ -358,6 +373,10 @@ def test_a_hostile_article_renders_inert_and_a_lost_photo_says_so(server, plante
     assert other.get("href") == urllib.parse.urljoin(planted["missing"], "/tin-tuc/bai-khac.html")
     assert "noopener" in other.get("rel")
     assert [a.get("href") for a in body.iter("a") if a.text == "liên kết độc"] == [None]
+    (document,) = page.findall(".//ul[@class='documents']/li")
+    assert not document.findall(".//a")  # says so instead of linking away
+    said = f"Tệp không được lưu trữ (document not archived): HTTP 403 Forbidden — {planted['lost_document']}"
+    assert document.text_content().strip() == said
 
 
 def test_documents_are_listed_with_their_names_and_download_from_the_archive(server, planted):
@@ -438,7 +457,8 @@ def settled(driver) -> None:
 
 def test_the_article_page_shows_every_photo_loaded_with_its_caption_under_it(chromium, server, planted):
     conn = sqlite3.connect(planted["db"])
-    (title,) = conn.execute("SELECT title FROM articles WHERE id = ?", [planted["photos"]]).fetchone()
+    title, body = conn.execute("SELECT title, body FROM articles WHERE id = ?", [planted["photos"]]).fetchone()
+    first_paragraph = next(p for p in body.split("\n\n") if p.strip())
     captions = [c or "" for (c,) in conn.execute(
         "SELECT caption FROM article_images WHERE article_id = ? AND role = 'body' ORDER BY position",
         [planted["photos"]])]  # fmt: skip
@@ -446,6 +466,7 @@ def test_the_article_page_shows_every_photo_loaded_with_its_caption_under_it(chr
     chromium.get(f"{server}/{database_name(planted['db'])}/-/article/{planted['photos']}")
     settled(chromium)
     assert chromium.find_element(By.CSS_SELECTOR, "article h1").text == title
+    assert first_paragraph in chromium.find_element(By.CSS_SELECTOR, "article .body").text
     figures = chromium.execute_script(
         """return Array.from(document.querySelectorAll('article .body figure')).map(f => {
              const img = f.querySelector('img'), cap = f.querySelector('figcaption');
