@@ -470,4 +470,6 @@ def test_a_reader_past_its_time_limit_stops_says_so_and_keeps_what_it_read(name,
     assert "stopped after 1 s" in reason
     if cut.text:  # what was read is kept: the document's start, as a short copy of it reads
         start = extract_document_text(make(2), None, name).text
-        assert cut.text[:500] == start[:500]
+        # On a busy machine the second may end after the title alone: compare as much as both hold.
+        shared = min(500, len(cut.text), len(start))
+        assert cut.text[:shared] == start[:shared]
