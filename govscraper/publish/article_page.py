@@ -24,9 +24,9 @@ import difflib
 import html
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import nh3
 import sqlite_utils
@@ -89,7 +89,6 @@ class ArticlePage:
     versions: list[Version]
     diff: dict[str, Any] | None = None
     photos_in_body: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def wayback_address(url: str, when: str | None) -> str:
@@ -98,10 +97,13 @@ def wayback_address(url: str, when: str | None) -> str:
     return f"https://web.archive.org/web/{digits or '*'}/{url}"
 
 
+#: Why a linked file is not archived: the last failure recorded for its address.
+_LAST_FAILURE = "(SELECT error FROM fetch_failures f WHERE f.url = l.source_url ORDER BY f.id DESC LIMIT 1)"
+
+
 def _photos(conn: sqlite3.Connection, article_id: int) -> list[Photo]:
     rows = conn.execute(
-        "SELECT l.source_url, l.caption, l.credit, l.role, l.image_sha256, i.mime, "
-        "(SELECT error FROM fetch_failures f WHERE f.url = l.source_url ORDER BY f.id DESC LIMIT 1) "
+        f"SELECT l.source_url, l.caption, l.credit, l.role, l.image_sha256, i.mime, {_LAST_FAILURE} "
         "FROM article_images l LEFT JOIN images i ON i.sha256 = l.image_sha256 "
         "WHERE l.article_id = ? ORDER BY l.position",
         [article_id],
@@ -111,8 +113,7 @@ def _photos(conn: sqlite3.Connection, article_id: int) -> list[Photo]:
 
 def _documents(conn: sqlite3.Connection, article_id: int) -> list[Document]:
     rows = conn.execute(
-        "SELECT l.source_url, l.title, l.attachment_sha256, d.filename, d.mime, d.size, "
-        "(SELECT error FROM fetch_failures f WHERE f.url = l.source_url ORDER BY f.id DESC LIMIT 1) "
+        f"SELECT l.source_url, l.title, l.attachment_sha256, d.filename, d.mime, d.size, {_LAST_FAILURE} "
         "FROM article_attachments l LEFT JOIN attachments d ON d.sha256 = l.attachment_sha256 "
         "WHERE l.article_id = ? ORDER BY l.position",
         [article_id],
@@ -280,10 +281,6 @@ def article_page(
     )
 
 
-def is_web_address(url: str | None) -> bool:
-    return bool(url) and urlsplit(url).scheme in ("http", "https")
-
-
 __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
@@ -293,7 +290,6 @@ __all__ = [
     "NotFound",
     "Photo",
     "article_page",
-    "is_web_address",
     "render_body",
     "version_diff",
     "wayback_address",

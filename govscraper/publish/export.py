@@ -491,16 +491,14 @@ def export_articles_to(
         filters = Filters(portals=tuple(portals), since=since, until=until, category=category)
         filters.where(db.conn)
         fields = check_fields(db.conn, parse_fields(fields_text) if fields_text is not None else None)
-        if fmt == "parquet":
-            if output is None:
-                raise ExportError("parquet is a file format (its index is at the end): give --output FILE")
-            from govscraper.publish.parquet import write_parquet
-
-            if images_dir is not None:
-                images_dir.mkdir(parents=True, exist_ok=True)
-            return write_parquet(db.conn, output, query, filters, fields, images_dir, progress)
+        if fmt == "parquet" and output is None:
+            raise ExportError("parquet is a file format (its index is at the end): give --output FILE")
         if images_dir is not None:
             images_dir.mkdir(parents=True, exist_ok=True)
+        if fmt == "parquet":
+            from govscraper.publish.parquet import write_parquet
+
+            return write_parquet(db.conn, output, query, filters, fields, images_dir, progress)
         with _binary_output(output) as out:
             return write_articles(db.conn, out, fmt, query, filters, fields, images_dir, progress, csv_raw)
     finally:
