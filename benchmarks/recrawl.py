@@ -56,9 +56,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--add", type=int, default=10)
+    parser.add_argument(
+        "--platform", default="liferay62", help="the registry entry's platform: liferay62 (the profile) or generic"
+    )
+    parser.add_argument(
+        "--no-validators",
+        action="store_true",
+        help="the replica sends no ETag/Last-Modified and ignores conditional requests (so no list page is a 304)",
+    )
     args = parser.parse_args()
 
-    replica, url = start_replica(args.articles)
+    replica, url = start_replica(args.articles, *(["--no-validators"] if args.no_validators else []))
     try:
         manifest = replica_json(url, "_replica/manifest.json")
         categories = [c["slug"] for c in manifest["categories"]]
@@ -66,7 +74,7 @@ def main() -> None:
             registry = Path(tmp) / "bench.toml"
             registry.write_text(
                 f'[[portal]]\nid = "qni-bench"\nname = "Bản sao để đo"\nprovince = "Quảng Ngãi"\nlevel = "huyện"\n'
-                f'base_url = "{url}"\nplatform = "liferay62"\nstart_urls = {json.dumps(categories)}\n'
+                f'base_url = "{url}"\nplatform = "{args.platform}"\nstart_urls = {json.dumps(categories)}\n'
                 f'status = "live"\n',
                 encoding="utf-8",
             )

@@ -97,6 +97,9 @@ GOVSCRAPER_WARC_MAX_SIZE = 1024**3
 GOVSCRAPER_MODE = "auto"
 #: An incremental crawl stops walking a category after this many archived articles in a row (newest first).
 GOVSCRAPER_INCREMENTAL_STOP = 10
+#: The same on the generic path, in list pages: a list is followed (by its next page) until this many pages in a row
+#: brought no article link that is not archived.
+GOVSCRAPER_INCREMENTAL_KNOWN_PAGES = 1
 #: Where each portal's job state (lock, the run to resume) lives; empty: ``jobs/`` beside the archive.
 GOVSCRAPER_JOBS_DIR = ""
 #: The layout canary: a run whose article pages failed extraction above this share is flagged "layout-changed?".

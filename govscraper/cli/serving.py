@@ -132,6 +132,11 @@ def demo(db_path: Path, articles: int, faults: bool, seed: int, port: int) -> No
     help="Attach N heavy or hostile documents (a 2,000-page PDF, a million-cell XLSX, a PDF that keeps pypdf busy "
     "for minutes, a DOCX zip bomb, in turn) to articles spread over the site.",
 )
+@click.option(
+    "--no-validators",
+    is_flag=True,
+    help="Serve like a portal that sends no ETag or Last-Modified and ignores conditional requests (many do).",
+)
 @user_errors
 def replica(
     articles: int,
@@ -143,6 +148,7 @@ def replica(
     timeout_delay: float,
     huge_size: int,
     heavy_documents: int,
+    no_validators: bool,
 ) -> None:
     """Serve the replica portal until SIGINT (Ctrl-C) or SIGTERM, then exit 0 (to explore it, or crawl it by hand).
 
@@ -162,7 +168,14 @@ def replica(
     if heavy_documents:
         add_heavy_documents(site, heavy_documents)  # built now: the server answers at once
     try:
-        server = ReplicaServer(site, host=host, port=port, timeout_delay=timeout_delay, huge_size=huge_size)
+        server = ReplicaServer(
+            site,
+            host=host,
+            port=port,
+            timeout_delay=timeout_delay,
+            huge_size=huge_size,
+            validators=not no_validators,
+        )
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another --port, or 0 for any free one)"

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from govscraper_replica import ReplicaServer, build_site
 from tests.helpers.cli import registry_entry, run_cli
+from tests.helpers.recrawls import Recrawls, path_of
 
 
 @pytest.fixture(scope="module")
@@ -36,34 +37,13 @@ def history(tmp_path_factory, site, server):
     registry = root / "registry.toml"
     registry.write_text(registry_entry("qni-incr", server, site), encoding="utf-8")
     db_path = root / "data" / "archive.db"
-    steps: dict[str, dict] = {}
-
-    def crawl(name: str, *extra: str, before=None) -> None:
-        added = before() if before else []
-        served_before, statuses_before = server.path_counts(), server.status_counts()
-        result = run_cli("crawl", "qni-incr", "--db", str(db_path), "--loopback", *extra, registry=registry)
-        assert result.returncode == 0, result.stderr[-3000:]
-        db = sqlite_utils.Database(db_path)
-        run = db.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
-        row = dict(zip([c[0] for c in run.description], run.fetchone(), strict=True))
-        served = {
-            path: n - served_before.get(path, 0)
-            for path, n in server.path_counts().items()
-            if n - served_before.get(path, 0)
-        }
-        statuses = {
-            status: n - statuses_before.get(status, 0)
-            for status, n in server.status_counts().items()
-            if n - statuses_before.get(status, 0)
-        }
-        steps[name] = {"result": result, "run": row, "served": served, "statuses": statuses, "added": added}
-
-    crawl("first")
-    crawl("unchanged")
-    crawl("ten-new", before=lambda: site.add(10))
-    crawl("pushed-down", before=lambda: site.add(25, category="kinh-te-xa-hoi"))
-    crawl("full", "--full", before=lambda: pages_still_matching(db_path, server))
-    return {"db": sqlite_utils.Database(db_path), "steps": steps}
+    crawls = Recrawls(server, registry, db_path, "qni-incr")
+    crawls.crawl("first")
+    crawls.crawl("unchanged")
+    crawls.crawl("ten-new", before=lambda: site.add(10))
+    crawls.crawl("pushed-down", before=lambda: site.add(25, category="kinh-te-xa-hoi"))
+    crawls.crawl("full", "--full", before=lambda: pages_still_matching(db_path, server))
+    return {"db": sqlite_utils.Database(db_path), "steps": crawls.steps, "crawls": crawls}
 
 
 def pages_still_matching(db_path, server) -> set[str]:
@@ -109,31 +89,17 @@ def test_after_ten_new_articles_the_recrawl_archives_exactly_those_ten(history):
     run = step["run"]
     assert run["mode"] == "incremental"
     assert (run["articles_new"], run["articles_updated"]) == (10, 0)
-    assert paths_first_archived_by(history, run) == {article.url for article in step["added"]}
+    assert history["crawls"].paths_first_archived_by(run) == {article.url for article in step["added"]}
     # No article archived before was fetched again.
-    assert not set(step["served"]) & paths_archived_before(history, run)
-
-
-def path_of(url: str) -> str:
-    return "/" + url.split("/", 3)[3]
-
-
-def paths_first_archived_by(history, run) -> set[str]:
-    rows = history["db"].query("SELECT url FROM articles WHERE first_run_id = ?", [run["id"]])
-    return {path_of(row["url"]) for row in rows}
-
-
-def paths_archived_before(history, run) -> set[str]:
-    rows = history["db"].query("SELECT url FROM articles WHERE first_run_id < ?", [run["id"]])
-    return {path_of(row["url"]) for row in rows}
+    assert not set(step["served"]) & history["crawls"].paths_archived_before(run)
 
 
 def test_new_articles_pushing_older_ones_across_pages_are_all_found(history):
     step = history["steps"]["pushed-down"]
     run = step["run"]
     assert (run["articles_new"], run["articles_updated"]) == (25, 0)
-    assert paths_first_archived_by(history, run) == {article.url for article in step["added"]}
-    assert not set(step["served"]) & paths_archived_before(history, run)
+    assert history["crawls"].paths_first_archived_by(run) == {article.url for article in step["added"]}
+    assert not set(step["served"]) & history["crawls"].paths_archived_before(run)
     # 25 new + the list pages to reach 10 archived in a row, not the whole category.
     lists = [path for path in step["served"] if "kinh-te-xa-hoi" in path and "view_content" not in path]
     assert 3 <= len(lists) <= 5, lists

@@ -16,9 +16,12 @@ from govscraper_replica import ReplicaServer, ReplicaSite
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def registry_entry(portal_id: str, server: ReplicaServer, site: ReplicaSite, platform: str = "liferay62") -> str:
-    """A registry entry for a replica, as an archivist would write it."""
-    categories = ", ".join(f'"{slug}"' for slug, *_ in site.categories)
+def registry_entry(
+    portal_id: str, server: ReplicaServer, site: ReplicaSite, platform: str = "liferay62", *, home_only: bool = False
+) -> str:
+    """A registry entry for a replica, as an archivist would write it (``home_only``: no start URLs, so the crawl
+    starts from the home page and finds the categories itself)."""
+    categories = "" if home_only else ", ".join(f'"{slug}"' for slug, *_ in site.categories)
     return (
         f'[[portal]]\nid = "{portal_id}"\nname = "Cổng thông tin điện tử huyện Mộ Đức (bản sao)"\n'
         f'province = "Quảng Ngãi"\nlevel = "huyện"\nbase_url = "{server.url}"\nplatform = "{platform}"\n'
