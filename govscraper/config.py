@@ -80,7 +80,7 @@ _NOT_ON_COMMAND_LINE = {
     "GOVSCRAPER_REGISTRY": "the registry is read before -s: set it in the environment or the user's config file",
 }
 _CHOICES = {
-    "GOVSCRAPER_MODE": ("full", "incremental", "resume", "auto"),
+    "GOVSCRAPER_MODE": ("full", "incremental", "resume", "auto", "check"),
     "GOVSCRAPER_SOURCE": ("live", "wayback"),
 }
 _TRUE = ("1", "true", "yes", "on")

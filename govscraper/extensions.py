@@ -202,14 +202,19 @@ class ArchiveRun:
                 stats.get_value("govscraper/article_pages", 0),
                 self.crawler.settings.getfloat("GOVSCRAPER_CANARY_FAILURE_RATE", 0.2),
             )
-            if status == "finished"
+            if status == "finished" and self.mode != "check"  # a check reads no list: nothing to judge by
             else None
         )
         if status == "unreachable":  # the reason, in one line: which URL, and what failed (DNS, refused, TLS)
             reason = stats.get_value("govscraper/unreachable") or reason
         elif status == "budget reached":  # which budget, and how much of it was spent
             reason = stats.get_value("govscraper/budget") or reason
-        archive_for(self.crawler).finish_run(status, reason, counts, alarm)
+        archive = archive_for(self.crawler)
+        archive.finish_run(status, reason, counts, alarm)
+        if status == "unreachable":
+            archive.record_outage(reason)
+        elif counts["responses"]:
+            archive.end_outage()
         if alarm:
             logger.warning("layout-changed? %s", alarm)
         if status == "finished":

@@ -100,6 +100,12 @@ GOVSCRAPER_INCREMENTAL_STOP = 10
 #: The same on the generic path, in list pages: a list is followed (by its next page) until this many pages in a row
 #: brought no article link that is not archived.
 GOVSCRAPER_INCREMENTAL_KNOWN_PAGES = 1
+#: govscraper check: how many archived articles one check revisits (0: all), the oldest checked first.
+GOVSCRAPER_CHECK_SAMPLE = 0
+#: An article missed by a check is recorded as removed only after misses on this many checks...
+GOVSCRAPER_REMOVAL_CHECKS = 3
+#: ...spanning at least this many days (servers throw transient 404s).
+GOVSCRAPER_REMOVAL_DAYS = 7.0
 #: Where each portal's job state (lock, the run to resume) lives; empty: ``jobs/`` beside the archive.
 GOVSCRAPER_JOBS_DIR = ""
 #: The layout canary: a run whose article pages failed extraction above this share is flagged "layout-changed?".

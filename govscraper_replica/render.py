@@ -453,6 +453,17 @@ class Renderer:
         return "null\r\nï»¿" + page
 
     @_consistent
+    def missing_article(self, origin: str, path: str, message: str) -> str:
+        """The article template without an article, as a portal answers (with 200) for one it deleted: the
+        layout, an empty title and content block, and ``message`` ("Bài viết không tồn tại", or nothing)."""
+        return (
+            self._head(self.site.name, origin, path, "")
+            + self._top(None)
+            + '<div class="portlet-body"> <div class="asset-full-content-title"></div> '
+            + f'<div class="journal-content-article"> <p>{esc(message)}</p> </div> </div> '
+            + self._bottom("404")
+        )
+
     def not_found(self, origin: str, path: str) -> str:
         """Liferay's "not found" page inside the portal layout (status 404)."""
         return (

@@ -590,8 +590,13 @@ class _Handler(BaseHTTPRequestHandler):
         elif (found := parse_article_path(path)) is not None:
             category, article_id, slug = found
             article = site.by_id.get(article_id)
-            if article is None or article.category != category or article.slug != slug:
+            how = site.withdrawn.get(article_id)
+            if article is not None and how == "moved" and path == site.moved_path(article) and article.slug == slug:
+                self._article(replica, article, path, origin, head)
+            elif article is None or article.category != category or article.slug != slug:
                 self._send_html(404, renderer.not_found(origin, path), head)
+            elif how is not None:
+                self._withdrawn(replica, article, how, path, origin, head)
             else:
                 self._article(replica, article, path, origin, head)
         elif path[1:] in site.category_names:
@@ -652,6 +657,22 @@ class _Handler(BaseHTTPRequestHandler):
             with replica.site.lock:
                 page, modified = renderer.article(article, origin), article.last_modified
             self._send_page(page, modified, head)
+
+    def _withdrawn(
+        self, replica: ReplicaServer, article: ReplicaArticle, how: str, path: str, origin: str, head: bool
+    ) -> None:
+        """An article the portal took down (:meth:`ReplicaSite.withdraw`), answered as ``how`` says."""
+        renderer = replica.renderer
+        if how in ("deleted", "gone"):
+            self._send_html(404 if how == "deleted" else 410, renderer.not_found(origin, path), head)
+        elif how == "soft-404":
+            self._send_html(200, renderer.missing_article(origin, path, "Bài viết không tồn tại hoặc đã bị xóa."), head)
+        elif how == "empty":
+            self._send_html(200, renderer.missing_article(origin, path, ""), head)
+        elif how == "to-home":
+            self._send_html(302, "", head, [("Location", origin + "/")])
+        else:  # moved
+            self._send_html(301, "", head, [("Location", origin + replica.site.moved_path(article))])
 
     def _huge(self, replica: ReplicaServer, article: ReplicaArticle, origin: str, head: bool) -> None:
         """An article page padded past ``huge_size`` with a comment, streamed in 64 KiB pieces."""

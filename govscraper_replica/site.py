@@ -241,6 +241,12 @@ class ReplicaArticle:
         }
 
 
+#: How :meth:`ReplicaSite.withdraw` takes an article down: ``deleted`` (404), ``gone`` (410), ``soft-404`` (200, a page
+#: saying "Bài viết không tồn tại"), ``empty`` (200, the article template with no title or text), ``to-home`` (302 to
+#: the home page), ``moved`` (301 to the same article under another category, served there).
+WITHDRAWALS = ("deleted", "gone", "soft-404", "empty", "to-home", "moved")
+
+
 class ReplicaSite:
     """A generated portal: the articles (newest first), their categories, images, documents and faults."""
 
@@ -287,6 +293,8 @@ class ReplicaSite:
         self._shifted_at: dict[str, datetime] = {}
         #: The generator that built the site, kept so additions continue its ids, titles and document numbers.
         self._builder: _Builder | None = None
+        #: Articles the portal took down, and how (:meth:`withdraw`): id -> one of :data:`WITHDRAWALS`.
+        self.withdrawn: dict[int, str] = {}
         self._additions = 0
         self._next_category = 0
 
@@ -387,6 +395,30 @@ class ReplicaSite:
                 article.modified_at = self.clock
                 self._manifest_json = None
             return article
+
+    def withdraw(self, article_id: int, how: str = "deleted") -> ReplicaArticle:
+        """Take an article down as portals do (see :data:`WITHDRAWALS`); its list entries stay, as a portal's
+        caches often keep them. :meth:`restore` puts it back."""
+        if how not in WITHDRAWALS:
+            raise ValueError(f"how: one of {', '.join(WITHDRAWALS)}, not {how!r}")
+        article = self.by_id.get(article_id)
+        if article is None:
+            raise ValueError(f"no article {article_id} in this replica")
+        with self.lock:
+            self.withdrawn[article_id] = how
+            self.revision += 1
+        return article
+
+    def restore(self, article_id: int) -> None:
+        """Serve a withdrawn article again, as it was."""
+        with self.lock:
+            if self.withdrawn.pop(article_id, None) is not None:
+                self.revision += 1
+
+    def moved_path(self, article: ReplicaArticle) -> str:
+        """Where a "moved" article lives now: the same article page under the portal's last category."""
+        category = next(c.slug for c in reversed(self.categories) if c.slug != article.category)
+        return article_path(category, article.id, article.slug)
 
     def add(self, count: int, *, category: str | None = None, seed: int | None = None) -> list[ReplicaArticle]:
         """Publish ``count`` new articles, as the portal's editors keep doing, and return them newest first.

@@ -397,6 +397,63 @@ def _list_counts(db: sqlite_utils.Database) -> None:
     )
 
 
+def _article_presence(db: sqlite_utils.Database) -> None:
+    """Whether each archived article is still on its portal (``govscraper check``, see
+    :mod:`govscraper.archive.presence`), every change of that standing as an event with its evidence, and the
+    periods a whole portal could not be reached."""
+    db["article_presence"].create(
+        {
+            "article_id": int,
+            "state": str,  # present | missing | removed | moved
+            "misses": int,  # revisits in a row that missed the article
+            "first_missed_at": str,
+            "checked_at": str,  # the last revisit: the next check starts with the oldest
+            "moved_to": str,
+        },
+        pk="article_id",
+        not_null={"state", "misses", "checked_at"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_events"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "portal_id": str,
+            "kind": str,  # missing | removed | restored | moved
+            "at": str,
+            "run_id": int,  # the revisit's run (crawl_runs, mode "check")
+            "status": int,  # the HTTP status the portal answered
+            "final_url": str,  # where a redirect pointed
+            "capture_id": int,  # the answer's WARC capture: the evidence
+            "evidence": str,  # the verdict's reason, in words
+        },
+        pk="id",
+        not_null={"article_id", "portal_id", "kind", "at", "evidence"},
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("run_id", "crawl_runs", "id"),
+            ("capture_id", "captures", "id"),
+        ],
+    )
+    db["portal_outages"].create(
+        {
+            "id": int,
+            "portal_id": str,
+            "first_seen_at": str,  # the first run that could not reach the portal
+            "last_seen_at": str,  # the latest such run
+            "runs": int,  # runs that found it down
+            "reason": str,  # the first run's reason (DNS failure, refused, every page elsewhere)
+            "ended_at": str,  # the first run that reached it again; NULL while it is down
+        },
+        pk="id",
+        not_null={"portal_id", "first_seen_at", "last_seen_at", "runs", "reason"},
+    )
+    db["portal_outages"].create_index(["portal_id", "ended_at"])
+    db["article_events"].create_index(["portal_id", "at"])
+    db["article_events"].create_index(["article_id"])
+    db["article_presence"].create_index(["checked_at"])
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
@@ -409,6 +466,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0008_import_failures_and_raw_filenames", _import_failures_and_raw_filenames),
     ("0009_ranking_index", _ranking_index),
     ("0010_list_counts", _list_counts),
+    ("0011_article_presence", _article_presence),
 ]
 
 

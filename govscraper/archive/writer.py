@@ -13,12 +13,14 @@ import json
 import sqlite3
 import weakref
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from govscraper.archive.fulltext import index_article
+from govscraper.archive.presence import Presence, Verdict, observe, parse_moment
 from govscraper.archive.ranking_index import mark_changed, sync_quietly
 from govscraper.archive.schema import close_db, open_db, utcnow
 from govscraper.model import Article
@@ -161,7 +163,8 @@ class Archive:
     def last_finished_run(self, portal_id: str) -> str | None:
         """When the portal's last finished crawl started (ISO 8601), or None: incremental crawls stop at it."""
         row = self.db.conn.execute(
-            "SELECT max(started_at) FROM crawl_runs WHERE portal_id = ? AND status = 'finished'", [portal_id]
+            "SELECT max(started_at) FROM crawl_runs WHERE portal_id = ? AND status = 'finished' AND mode != 'check'",
+            [portal_id],
         ).fetchone()
         return row[0] if row and row[0] else None
 
@@ -186,6 +189,99 @@ class Archive:
             if canonical:
                 urls.add(canonical)
         return ids, urls
+
+    # Presence on the portal (govscraper check) ---------------------------------------------------------------
+
+    def articles_to_check(self, portal_id: str, sample: int | None) -> list[tuple[int, str]]:
+        """``(id, url)`` of the portal's archived articles to revisit: never checked first, then the longest ago
+        checked, at most ``sample`` of them (all without)."""
+        return list(
+            self.db.conn.execute(
+                "SELECT a.id, a.url FROM articles a LEFT JOIN article_presence p ON p.article_id = a.id "
+                "WHERE a.portal_id = ? ORDER BY p.checked_at IS NOT NULL, p.checked_at, a.id LIMIT ?",
+                [portal_id, sample if sample is not None else -1],
+            )
+        )
+
+    def record_presence(
+        self,
+        article_id: int,
+        verdict: Verdict,
+        status: int | None,
+        capture_id: int | None,
+        *,
+        checks: int,
+        days: float,
+    ) -> str | None:
+        """Apply one revisit's verdict to the article's presence (:func:`govscraper.archive.presence.observe`) and
+        record the event it makes, with its evidence; the event's kind, or None. The article is not touched."""
+        now = utcnow()
+        row = self.db.conn.execute(
+            "SELECT state, misses, first_missed_at, checked_at, moved_to FROM article_presence WHERE article_id = ?",
+            [article_id],
+        ).fetchone()
+        before = (
+            Presence(row[0], row[1], parse_moment(row[2]), parse_moment(row[3]), row[4]) if row is not None else None
+        )
+        after, event = observe(before, verdict, datetime.fromisoformat(now), checks=checks, days=days)
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO article_presence "
+                "(article_id, state, misses, first_missed_at, checked_at, moved_to) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    article_id,
+                    after.state,
+                    after.misses,
+                    after.first_missed_at.isoformat() if after.first_missed_at else None,
+                    now,
+                    after.moved_to,
+                ],
+            )
+            if event is not None:
+                self._insert(
+                    "article_events",
+                    {
+                        "article_id": article_id,
+                        "portal_id": self.portal_id,
+                        "kind": event,
+                        "at": now,
+                        "run_id": self.run_id,
+                        "status": status,
+                        "final_url": verdict.location,
+                        "capture_id": capture_id,
+                        "evidence": verdict.reason,
+                    },
+                )
+        return event
+
+    def record_outage(self, reason: str) -> None:
+        """This run could not reach the portal: open an outage dated now, or extend the open one (one row per
+        outage, however many runs find the portal down)."""
+        now = utcnow()
+        with self.db.conn:
+            updated = self.db.conn.execute(
+                "UPDATE portal_outages SET last_seen_at = ?, runs = runs + 1 WHERE portal_id = ? AND ended_at IS NULL",
+                [now, self.portal_id],
+            ).rowcount
+            if not updated:
+                self._insert(
+                    "portal_outages",
+                    {
+                        "portal_id": self.portal_id,
+                        "first_seen_at": now,
+                        "last_seen_at": now,
+                        "runs": 1,
+                        "reason": reason,
+                    },
+                )
+
+    def end_outage(self) -> None:
+        """This run reached the portal: an open outage ends now."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "UPDATE portal_outages SET ended_at = ? WHERE portal_id = ? AND ended_at IS NULL",
+                [utcnow(), self.portal_id],
+            )
 
     def mark_unchanged(self, url: str) -> bool:
         """An archived article answered 304: seen now, unchanged (``--full`` crawls of unchanged portals).

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from govscraper.archive.presence import EVENT_KINDS
 from govscraper.archive.schema import close_db, open_db, open_reader
 from govscraper.cli.common import (
     ALARM_EXIT,
@@ -299,6 +300,76 @@ def crawl(
     if result.counts.get("alarm"):
         click.echo(f"warning: {portal.id}: {result.counts['alarm']} {result.counts.get('alarm_reason')}", err=True)
         sys.exit(ALARM_EXIT)
+
+
+@cli.command()
+@click.argument("portal_id")
+@db_option
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Revisit at most N articles: those never checked first, then the longest ago checked.",
+)
+@click.option("--loopback", is_flag=True, hidden=True, help="Relax politeness for a replica on 127.0.0.1.")
+@click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or govscraper setting (repeatable), e.g. -s GOVSCRAPER_REMOVAL_DAYS=14.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log every request and item.")
+@user_errors
+def check(
+    portal_id: str,
+    db_path: Path,
+    sample: int | None,
+    loopback: bool,
+    contact: str | None,
+    settings: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Revisit a portal's archived articles and record which are gone, moved or back (never changing them).
+
+    Each article's URL is asked for once, politely and conditionally, without following redirects: 404/410, a
+    redirect to the home page or a list, or a page saying the article does not exist make it missing; it is
+    recorded as removed only after misses on GOVSCRAPER_REMOVAL_CHECKS (3) checks spanning at least
+    GOVSCRAPER_REMOVAL_DAYS (7) days; a 301 to another article page records a move; an article that answers again
+    is restored. The events are in the table article_events (govscraper changes lists them); a portal that cannot
+    be reached is recorded once, in portal_outages. Exit status 1 when the portal cannot be reached.
+
+    Example: govscraper check qni-moduc --sample 200
+    """
+    portal = get_portal(portal_id)
+    from govscraper.crawl.process import check_can_crawl, run_crawl
+
+    overrides = crawl_overrides(
+        loopback, None, contact, verbose, this_machine=not loopback and loopback_only(portal, "live", None)
+    )
+    overrides["GOVSCRAPER_MODE"] = "check"
+    overrides["GOVSCRAPER_SITEMAPS"] = False
+    if sample:
+        overrides["GOVSCRAPER_CHECK_SAMPLE"] = sample
+    overrides.update(setting_options(settings))
+    check_can_crawl(portal, db_path, overrides)
+    result = run_crawl(portal, db_path, overrides, verbose=verbose)
+    stats = result.stats
+    verdicts = {kind: stats.get(f"govscraper/check/{kind}", 0) for kind in ("present", "missing", "moved", "unknown")}
+    events = {kind: stats.get(f"govscraper/check/event/{kind}", 0) for kind in EVENT_KINDS}
+    click.echo(
+        f"run {result.run_id} (check) {result.status}: {sum(verdicts.values())} articles revisited: "
+        + ", ".join(f"{n} {kind}" for kind, n in verdicts.items())
+        + "; events: "
+        + ", ".join(f"{n} {kind}" for kind, n in events.items())
+        + f"; {result.counts.get('failures', 0)} failures -> {db_path}"
+    )
+    if result.stopped_by:
+        sys.exit(exit_status(result.stopped_by))
+    if result.status == "unreachable":
+        raise click.ClickException(f"{result.start_failure} (run {result.run_id} recorded as unreachable)")
 
 
 @cli.command("import-warc")

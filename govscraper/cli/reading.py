@@ -8,11 +8,13 @@ import itertools
 import json
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from govscraper.archive.presence import EVENT_KINDS
 from govscraper.archive.schema import open_reader
 from govscraper.cli.common import cli, db_option, user_errors
 from govscraper.extract.profiles import PLATFORMS
@@ -378,6 +380,57 @@ def coverage(db_path: Path, portal: str | None, fmt: str) -> None:
         click.echo(as_csv(result.portals), nl=False)
     else:
         for line in as_table(result.portals):
+            click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.option("--portal", "portal", default=None, help="One portal's changes (its id).")
+@click.option("--since", metavar="DATE", help="Changes recorded on or after this day (YYYY-MM-DD, UTC).")
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice(EVENT_KINDS),
+    multiple=True,
+    help="Only this kind (repeatable): missing (a first miss), removed (confirmed), restored, moved.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table: for a terminal; json: a list of events; csv: one row per event.",
+)
+@user_errors
+def changes(db_path: Path, portal: str | None, since: str | None, kinds: tuple[str, ...], fmt: str) -> None:
+    """What changed on the portals since their articles were archived, newest first: articles missing, removed,
+    restored or moved, with the evidence (status, where a redirect pointed, the WARC capture of the answer).
+
+    The events come from govscraper check; the archived articles stay as they were. serve gives the same as an Atom
+    feed, /-/changes.atom?portal=ID, to subscribe to what a portal deletes.
+
+    Example: govscraper changes --portal qni-moduc --kind removed --since 2026-01-01
+    """
+    from govscraper.publish.changes import as_csv, as_json, as_table
+    from govscraper.publish.changes import changes as archive_changes
+
+    if since:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise click.BadParameter(f"{since!r} is not a day (YYYY-MM-DD)", param_hint="'--since'") from None
+    db = open_reader(db_path)
+    try:
+        rows = archive_changes(db.conn, portal, since, kinds)
+    finally:
+        db.conn.close()
+    if fmt == "json":
+        click.echo(as_json(rows))
+    elif fmt == "csv":
+        click.echo(as_csv(rows), nl=False)
+    else:
+        for line in as_table(rows):
             click.echo(line)
 
 

@@ -187,6 +187,10 @@ def run_crawl(
         from govscraper.spiders.wayback import wayback_spider
 
         spider_class = wayback_spider(spider_class)  # the portal's captures in the Internet Archive
+    if (overrides or {}).get("GOVSCRAPER_MODE") == "check":
+        from govscraper.spiders.check import check_spider
+
+        spider_class = check_spider(spider_class)  # revisit the archived articles instead of walking the lists
     crawler = process.create_crawler(spider_class)
     process.crawl(crawler, portal=portal, **(spider_args or {}))
     hint = resume_hint or f"govscraper crawl {portal.id} --resume --db {db}"

@@ -34,6 +34,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import quote
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
@@ -272,14 +273,18 @@ async def _serve_blob(datasette, request):
 
 _ARTICLE_TEMPLATE = Path(__file__).with_name("templates") / "article.html"
 _COVERAGE_TEMPLATE = Path(__file__).with_name("templates") / "coverage.html"
+_CHANGES_TEMPLATE = Path(__file__).with_name("templates") / "changes.html"
+#: Events a changes page or feed shows, newest first.
+CHANGES_SHOWN = 500
 
 
-async def _archive(datasette, request):
-    """The archive the address names, once the actor may see its articles; 404 for another database."""
+async def _archive(datasette, request, name: str | None = None):
+    """The archive the address names (or ``name``), once the actor may see its articles; 404 for another
+    database."""
     from datasette.utils import tilde_decode
     from datasette.utils.asgi import NotFound as DatasetteNotFound
 
-    name = tilde_decode(request.url_vars["database"])
+    name = name or tilde_decode(request.url_vars["database"])
     try:
         database = datasette.get_database(name)
     except KeyError:
@@ -351,14 +356,65 @@ async def _coverage(datasette, request):
     return Response.html(await datasette.render_template(template, context, request=request))
 
 
+async def _changes_rows(datasette, request):
+    from govscraper.publish.changes import changes
+
+    first = None
+    if "database" not in request.url_vars:  # /-/changes.atom: the first archive served
+        for candidate, database in datasette.databases.items():
+            if await database.table_exists(FTS_TABLE):
+                first = candidate
+                break
+        else:
+            from datasette.utils.asgi import NotFound as DatasetteNotFound
+
+            raise DatasetteNotFound("no govscraper archive is served")
+    name, database = await _archive(datasette, request, first)
+    portal = request.args.get("portal") or None
+    rows = await database.execute_fn(lambda conn: changes(conn, portal, limit=CHANGES_SHOWN))
+    return name, portal, rows
+
+
+async def _changes(datasette, request):
+    """``/<database>/-/changes[?portal=ID]``: the events, newest first, each linking to the archived article."""
+    from datasette.utils.asgi import Response
+
+    name, portal, rows = await _changes_rows(datasette, request)
+    feed = datasette.urls.path(f"/{name}/-/changes.atom") + (f"?portal={quote(portal)}" if portal else "")
+    template = datasette.jinja_env.from_string(_CHANGES_TEMPLATE.read_text(encoding="utf-8"))
+    context = {"rows": rows, "database": name, "portal": portal, "feed": feed}
+    return Response.html(await datasette.render_template(template, context, request=request))
+
+
+async def _changes_feed(datasette, request):
+    """``/<database>/-/changes.atom[?portal=ID]``: the same events as an Atom feed (RFC 4287)."""
+    from datasette.utils.asgi import Response
+
+    from govscraper.archive.schema import utcnow
+    from govscraper.publish.changes import atom_feed
+
+    name, portal, rows = await _changes_rows(datasette, request)
+    own = datasette.absolute_url(request, datasette.urls.path(f"/{name}/-/changes.atom"))
+    feed_url = own + (f"?portal={quote(portal)}" if portal else "")
+    article_url = datasette.absolute_url(request, datasette.urls.path(f"/{name}/-/article/")) + "{id}"
+    title = f"govscraper: changes on {portal}" if portal else f"govscraper: changes in {name}"
+    body = atom_feed(rows, feed_url=feed_url, article_url=article_url, title=title, updated=utcnow())
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
 @hookimpl
 def register_routes(datasette):
     """``/-/image/<sha256>`` and ``/-/file/<sha256>``: a photo or document as archived (:mod:`.blobs`);
-    ``/<database>/-/article/<id>``: an article to read (:mod:`.article_page`)."""
+    ``/<database>/-/article/<id>``: an article to read (:mod:`.article_page`); ``/<database>/-/coverage``;
+    ``/<database>/-/changes`` and its Atom feed ``/<database>/-/changes.atom?portal=ID`` (``/-/changes.atom``: the
+    first archive's), what the portals removed, restored or moved (:mod:`.changes`)."""
     return [
         (r"^/-/(?P<kind>image|file)/(?P<sha256>[^/]+)$", _serve_blob),
         (r"^/(?P<database>[^/]+)/-/article/(?P<id>[0-9]{1,18})$", _article),
         (r"^/(?P<database>[^/]+)/-/coverage$", _coverage),
+        (r"^/(?P<database>[^/]+)/-/changes$", _changes),
+        (r"^/(?P<database>[^/]+)/-/changes\.atom$", _changes_feed),
+        (r"^/-/changes\.atom$", _changes_feed),
     ]
 
 

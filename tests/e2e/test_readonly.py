@@ -1,7 +1,7 @@
 """Read-only archives: every reading command works on an archive whose folder cannot be written, and changes nothing.
 
 A researcher gets the archive on a shared drive, a DVD or as a copy: the reading commands (search, show, history,
-stats, runs, export, verify, serve) must open it read-only, never migrate it, never switch its journal mode and
+stats, runs, coverage, changes, export, verify, serve) must open it read-only, never migrate it, never switch its journal mode and
 never create a lock, WAL or SHM file. Here a crawled archive is copied into a folder whose permissions forbid
 writing, and each command runs in a process that cannot override those permissions (as root, with the capabilities
 that bypass file permissions dropped by ``setpriv``; as another user, the permissions alone suffice). Every file
@@ -98,6 +98,8 @@ def reading_commands(db: Path, out: Path) -> list[tuple[str, ...]]:
         ("history", str(first), "--db", str(db)),
         ("stats", "--db", str(db)),
         ("runs", "--db", str(db)),
+        ("coverage", "--db", str(db)),
+        ("changes", "--db", str(db), "--format", "json"),
         ("export", "--format", "jsonl", "--db", str(db)),
         ("export", "--format", "csv", "--db", str(db), "--output", str(out / "articles.csv")),
         ("export", "--format", "warc", "--portal", PORTAL, "--db", str(db), "--output", str(out / "moduc.warc.gz")),

@@ -1,0 +1,240 @@
+"""``govscraper check`` over a replica whose editors take articles down, move them and bring them back.
+
+One replica portal is crawled once; then the replica withdraws one article in each way portals do (404, 410, a page
+saying "Bài viết không tồn tại", the empty article template, a redirect to the home page, a 301 to the article's
+new address) and one only for a while (a transient 404). Three checks, the removal rule set to 3 checks over 0 days
+so that the test need not wait a week (the 7-day span is the unit tests' business), then one after the transient
+article is back: the events recorded must be exactly those, the archived articles and their versions untouched,
+and ``changes``, the changes page and its Atom feed must say the same.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import feedparser
+import pytest
+import sqlite_utils
+
+from govscraper_replica import ReplicaServer, build_site
+from govscraper_replica.site import WITHDRAWALS
+from tests.helpers.cli import registry_entry, run_cli
+from tests.helpers.serving import get, start_serve, stop
+
+NOW = ("-s", "GOVSCRAPER_REMOVAL_DAYS=0")
+
+
+@pytest.fixture(scope="module")
+def site():
+    return build_site(articles=30, seed=53)
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    with ReplicaServer(site, host="127.0.0.1", port=0) as running:
+        yield running
+
+
+def archive_rows(db_path) -> list[tuple]:
+    with sqlite3.connect(db_path) as conn:
+        articles = conn.execute("SELECT * FROM articles ORDER BY id").fetchall()
+        versions = conn.execute("SELECT * FROM article_versions ORDER BY id").fetchall()
+    return [*articles, ("versions", *versions)]
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory, site, server):
+    """The crawl, the withdrawals, the checks; what each check printed and the archive before the checks."""
+    root = tmp_path_factory.mktemp("check")
+    registry = root / "registry.toml"
+    registry.write_text(registry_entry("qni-check", server, site), encoding="utf-8")
+    db_path = root / "archive.db"
+    crawl = run_cli("crawl", "qni-check", "--db", str(db_path), "--loopback", registry=registry)
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    before = archive_rows(db_path)
+    ids = {a.url: a.id for a in site.articles}
+    urls = {
+        row["url"].split("/", 3)[3]: row["id"] for row in sqlite_utils.Database(db_path).query("SELECT * FROM articles")
+    }
+    archived_id = {ids["/" + path]: archive_id for path, archive_id in urls.items()}
+    withdrawn = {}
+    for article, how in zip(site.articles[2:], (*WITHDRAWALS, "transient"), strict=False):
+        site.withdraw(article.id, "deleted" if how == "transient" else how)
+        withdrawn[how] = archived_id[article.id]
+    transient = next(a for a in site.articles if archived_id[a.id] == withdrawn["transient"])
+    outputs = []
+    for _ in range(3):
+        result = run_cli("check", "qni-check", "--db", str(db_path), "--loopback", *NOW, registry=registry)
+        assert result.returncode == 0, result.stderr[-3000:]
+        outputs.append(result.stdout)
+        if len(outputs) == 1:
+            site.restore(transient.id)  # back before the second check: a transient 404
+    return {"db": db_path, "registry": registry, "before": before, "withdrawn": withdrawn, "outputs": outputs}
+
+
+def events(db_path) -> list[tuple[int, str]]:
+    return [(row["article_id"], row["kind"]) for row in sqlite_utils.Database(db_path).query(
+        "SELECT article_id, kind FROM article_events ORDER BY id"
+    )]  # fmt: skip
+
+
+def test_each_way_of_taking_an_article_down_is_recorded_missing_then_removed(checked):
+    withdrawn = checked["withdrawn"]
+    gone = [withdrawn[how] for how in WITHDRAWALS if how != "moved"]
+    recorded = events(checked["db"])
+    first_check = sorted([(i, "missing") for i in [*gone, withdrawn["transient"]]] + [(withdrawn["moved"], "moved")])
+    assert sorted(recorded[: len(first_check)]) == first_check
+    rest = recorded[len(first_check) :]
+    assert rest[0] == (withdrawn["transient"], "restored")  # the second check
+    assert sorted(rest[1:]) == sorted((i, "removed") for i in gone)  # the third
+
+
+def test_the_evidence_is_the_answer_and_its_capture(checked):
+    db = sqlite_utils.Database(checked["db"])
+    withdrawn = checked["withdrawn"]
+    rows = {
+        (row["article_id"], row["kind"]): row
+        for row in db.query("SELECT * FROM article_events WHERE kind IN ('missing', 'moved')")
+    }
+    expected = {
+        "deleted": (404, "404 Not Found"),
+        "gone": (410, "410 Gone"),
+        "soft-404": (200, "soft 404"),
+        "empty": (200, "empty article template"),
+        "to-home": (302, "to the home page"),
+        "moved": (301, "to another article page"),
+    }
+    for how, (status, words) in expected.items():
+        row = rows[(withdrawn[how], "moved" if how == "moved" else "missing")]
+        assert row["status"] == status, how
+        assert words in row["evidence"], (how, row["evidence"])
+        capture = db["captures"].get(row["capture_id"])
+        assert capture["status"] == status, how
+    assert rows[(withdrawn["moved"], "moved")]["final_url"].endswith(".html")
+    assert rows[(withdrawn["to-home"], "missing")]["final_url"].endswith("/")
+
+
+def test_a_transient_404_is_restored_and_never_removed(checked):
+    transient = checked["withdrawn"]["transient"]
+    assert [kind for article, kind in events(checked["db"]) if article == transient] == ["missing", "restored"]
+    state = sqlite_utils.Database(checked["db"])["article_presence"].get(transient)
+    assert (state["state"], state["misses"]) == ("present", 0)
+
+
+def test_checks_change_nothing_archived(checked):
+    assert archive_rows(checked["db"]) == checked["before"]
+
+
+def test_the_check_says_what_it_found(checked):
+    first, _, third = checked["outputs"]
+    assert "30 articles revisited: 23 present, 6 missing, 1 moved, 0 unknown" in first
+    assert "events: 6 missing, 0 removed, 0 restored, 1 moved" in first
+    assert "events: 0 missing, 5 removed, 0 restored, 0 moved" in third
+
+
+def test_changes_lists_the_events_as_table_json_and_csv(checked):
+    db = str(checked["db"])
+    table = run_cli("changes", "--db", db, "--kind", "removed")
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == ["at", "portal", "kind", "article", "title", "evidence"]
+    assert len(lines) == 1 + 5
+    assert all(" removed " in line for line in lines[1:])
+    listed = json.loads(run_cli("changes", "--db", db, "--portal", "qni-check", "--format", "json").stdout)
+    assert [(row["article_id"], row["kind"]) for row in reversed(listed)] == events(checked["db"])
+    assert all(row["url"].startswith("http://127.0.0.1:") and row["title"] for row in listed)
+    csv_text = run_cli("changes", "--db", db, "--format", "csv", "--since", "2000-01-01").stdout
+    assert csv_text.splitlines()[0].startswith("id,at,portal_id,kind,article_id,title,url")
+    assert len(csv_text.splitlines()) == 1 + len(listed)
+    assert run_cli("changes", "--db", db, "--since", "2999-01-01", "--format", "json").stdout.strip() == "[]"
+    bad = run_cli("changes", "--db", db, "--since", "yesterday")
+    assert bad.returncode == 2
+    assert "is not a day" in bad.stderr
+
+
+def test_serve_shows_the_changes_and_a_valid_atom_feed_per_portal(checked, tmp_path):
+    process, base = start_serve(checked["db"], tmp_path / "serve.log")
+    try:
+        status, page = get(f"{base}/archive/-/changes?portal=qni-check")
+        assert status == 200
+        html = page.decode("utf-8")
+        assert html.count('data-kind="removed"') == 5
+        assert "changes.atom?portal=qni-check" in html
+        status, body = get(f"{base}/-/changes.atom?portal=qni-check")
+        assert status == 200
+        feed = feedparser.parse(body)
+        assert not feed.bozo, feed.bozo_exception
+        assert feed.version == "atom10"
+        assert feed.feed.title == "govscraper: changes on qni-check"
+        assert len(feed.entries) == len(events(checked["db"]))
+        assert len({entry.id for entry in feed.entries}) == len(feed.entries)
+        removed = [entry for entry in feed.entries if entry.tags[0].term == "removed"]
+        assert len(removed) == 5
+        for entry in feed.entries:
+            assert entry.updated_parsed
+            assert entry.title
+            assert entry.summary
+            assert entry.link.startswith(f"{base}/archive/-/article/")
+            status, _ = get(entry.link)
+            assert status == 200
+        assert get(f"{base}/archive/-/changes.atom?portal=nobody")[0] == 200  # an empty feed, still a feed
+        assert not feedparser.parse(get(f"{base}/archive/-/changes.atom?portal=nobody")[1]).bozo
+    finally:
+        stop(process)
+
+
+def test_a_portal_that_cannot_be_reached_is_one_outage_not_a_failure_per_article(tmp_path):
+    site = build_site(articles=12, seed=54)
+    registry = tmp_path / "registry.toml"
+    db_path = tmp_path / "archive.db"
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        registry.write_text(registry_entry("qni-down", server, site), encoding="utf-8")
+        crawl = run_cli("crawl", "qni-down", "--db", str(db_path), "--loopback", registry=registry)
+        assert crawl.returncode == 0, crawl.stderr[-3000:]
+    # The server is gone: its port refuses connections, as a portal that was switched off.
+    for _ in range(2):
+        down = run_cli("check", "qni-down", "--db", str(db_path), "--loopback", *NOW, registry=registry)
+        assert down.returncode == 1
+        assert "could not reach" in down.stderr
+        assert "unreachable" in down.stderr
+    db = sqlite_utils.Database(db_path)
+    outages = list(db.query("SELECT * FROM portal_outages"))
+    assert len(outages) == 1
+    assert (outages[0]["portal_id"], outages[0]["runs"], outages[0]["ended_at"]) == ("qni-down", 2, None)
+    assert "could not reach" in outages[0]["reason"]
+    check_runs = [row["id"] for row in db.query("SELECT id FROM crawl_runs WHERE mode = 'check'")]
+    failures = db.execute(
+        f"SELECT count(*) FROM fetch_failures WHERE run_id IN ({','.join('?' * len(check_runs))})", check_runs
+    ).fetchone()[0]
+    assert failures <= 2  # at most the one reason per run, never one per article
+    assert db["article_events"].count == 0  # an unreachable portal says nothing about its articles
+    assert db["articles"].count == 12
+
+
+def test_sample_revisits_the_longest_unchecked_first(tmp_path):
+    site = build_site(articles=12, seed=55)
+    registry = tmp_path / "registry.toml"
+    db_path = tmp_path / "archive.db"
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        registry.write_text(registry_entry("qni-sample", server, site), encoding="utf-8")
+        assert run_cli("crawl", "qni-sample", "--db", str(db_path), "--loopback", registry=registry).returncode == 0
+        article_id = {
+            row["url"]: row["id"] for row in sqlite_utils.Database(db_path).query("SELECT id, url FROM articles")
+        }
+        checked_by_run = []
+        for _ in range(3):
+            result = run_cli(
+                "check", "qni-sample", "--db", str(db_path), "--loopback", "--sample", "5", registry=registry
+            )
+            assert result.returncode == 0, result.stderr[-2000:]
+            assert "5 articles revisited" in result.stdout
+            db = sqlite_utils.Database(db_path)
+            run_id = next(db.query("SELECT max(id) AS id FROM crawl_runs"))["id"]
+            # The article pages this run asked for, as its WARC captures hold them (robots.txt aside).
+            asked = {row["url"] for row in db.query("SELECT url FROM captures WHERE run_id = ?", [run_id])}
+            checked_by_run.append({article_id[url] for url in asked if url in article_id})
+    first, second, third = checked_by_run
+    assert len(first) == len(second) == 5
+    assert not first & second
+    assert third >= set(range(1, 13)) - first - second  # the two never checked come first
