@@ -113,7 +113,8 @@ class ArchiveRun:
             run_settings.update(getattr(spider, "source_settings", {}))  # a Wayback crawl: where, which dates
             run_id = archive.start_run(portal, spider.name, run_settings, mode=self.mode)
             self.job.write_state(run_id, self.mode)
-        known_ids, known_urls = archive.known_articles(portal.id) if self.mode != "full" else (set(), set())
+        # Also for full crawls: the requests for archived articles are revisits (see PortalSpider.mark_revisit).
+        known_ids, known_urls = archive.known_articles(portal.id)
         spider.prepare(self.mode, known_ids, known_urls)
         self.crawler.stats.set_value("govscraper/run_id", run_id)
         self.crawler.stats.set_value("govscraper/mode", self.mode)

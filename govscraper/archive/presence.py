@@ -46,8 +46,10 @@ SOFT_404_PHRASES = (
     "the requested resource was not found",
 )
 
-#: The kinds of event a revisit records, in the order a story of one article goes.
-EVENT_KINDS = ("missing", "removed", "restored", "moved")
+#: The kinds of event recorded about an archived article: a revisit's (missing, removed, restored, moved), and a
+#: re-crawl's that found its content changed (edited; :mod:`govscraper.archive.edits`).
+CHECK_EVENTS = ("missing", "removed", "restored", "moved")
+EVENT_KINDS = ("edited", *CHECK_EVENTS)
 PERMANENT_REDIRECTS = (301, 308)
 REDIRECTS = (301, 302, 303, 307, 308)
 
@@ -161,4 +163,4 @@ def parse_moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-__all__ = ["EVENT_KINDS", "Presence", "Verdict", "judge", "observe", "parse_moment", "soft_404_phrase"]
+__all__ = ["CHECK_EVENTS", "EVENT_KINDS", "Presence", "Verdict", "judge", "observe", "parse_moment", "soft_404_phrase"]

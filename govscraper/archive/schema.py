@@ -454,6 +454,11 @@ def _article_presence(db: sqlite_utils.Database) -> None:
     db["article_presence"].create_index(["checked_at"])
 
 
+def _edit_events(db: sqlite_utils.Database) -> None:
+    """Edits as events too (kind ``edited``): what changed, as JSON (:mod:`govscraper.archive.edits`)."""
+    db["article_events"].add_column("details", str)
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
@@ -467,6 +472,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0009_ranking_index", _ranking_index),
     ("0010_list_counts", _list_counts),
     ("0011_article_presence", _article_presence),
+    ("0012_edit_events", _edit_events),
 ]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
+from govscraper.archive.edits import describe_edit
 from govscraper.archive.fulltext import index_article
 from govscraper.archive.presence import Presence, Verdict, observe, parse_moment
 from govscraper.archive.ranking_index import mark_changed, sync_quietly
@@ -202,6 +203,11 @@ class Archive:
                 [portal_id, sample if sample is not None else -1],
             )
         )
+
+    def article_id_for(self, url: str, portal_id: str, source_id: str | None) -> int | None:
+        """The archived article at ``url`` (by the platform's id, its URL or its canonical URL), if any."""
+        found = self._existing(url, portal_id, source_id, url)
+        return found[0] if found else None
 
     def record_presence(
         self,
@@ -572,11 +578,12 @@ class Archive:
                 article_id = existing[0]
                 row.pop("url")  # the row keeps the URL it was first archived under
                 outcome = "unchanged" if existing[1] == digest else "updated"
-                if outcome == "updated":
-                    self._keep_version(article_id, now)
+                kept = self._keep_version(article_id, now) if outcome == "updated" else None
                 assignments = ", ".join(f"[{column}] = ?" for column in row)
                 self.db.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
             self._link_media(article_id, item)
+            if outcome == "updated" and kept is not None:
+                self._record_edit(article_id, kept, row, now, getattr(item, "capture_id", None))
             if outcome != "unchanged":
                 index_article(self.db.conn, article_id)  # same transaction: never an article without its index row
                 mark_changed(self.db.conn, article_id)  # the ranking index catches up when the archive closes
@@ -589,15 +596,9 @@ class Archive:
         "origin_url", "origin_date",
     )  # fmt: skip
 
-    def _keep_version(self, article_id: int, superseded_at: str) -> None:
-        """Copy the article as it stands (fields and media links) into ``article_versions`` before it is replaced."""
+    def _media(self, article_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The article's photos and attachments as linked now, in order (as a version keeps them)."""
         conn = self.db.conn
-        columns = ", ".join(self._VERSION_COLUMNS)
-        current = conn.execute(
-            f"SELECT {columns}, COALESCE((SELECT warc_date FROM captures WHERE id = articles.capture_id), last_seen_at)"
-            " FROM articles WHERE id = ?",
-            [article_id],
-        ).fetchone()
         images = [
             dict(zip(("url", "caption", "credit", "role", "sha256"), r, strict=True))
             for r in conn.execute(
@@ -614,6 +615,46 @@ class Archive:
                 [article_id],
             )
         ]
+        return images, attachments
+
+    def _record_edit(
+        self, article_id: int, kept: dict[str, Any], now_row: dict[str, Any], at: str, capture_id: int | None
+    ) -> None:
+        """An ``edited`` event saying what changed between the version just kept and the article as stored now
+        (:func:`govscraper.archive.edits.describe_edit`); none when nothing a reader would call a change did."""
+        images, attachments = self._media(article_id)
+        edit = describe_edit(
+            kept, now_row, json.loads(kept["images"]), images, json.loads(kept["attachments"]), attachments
+        )
+        if not edit:
+            return
+        self._insert(
+            "article_events",
+            {
+                "article_id": article_id,
+                "portal_id": self.portal_id or now_row.get("portal_id"),
+                "kind": "edited",
+                "at": at,
+                "run_id": self.run_id,
+                "status": None,
+                "final_url": None,
+                "capture_id": capture_id,
+                "evidence": edit.summary(),
+                "details": json.dumps({"version": kept["version"], **edit.as_dict()}, ensure_ascii=False),
+            },
+        )
+
+    def _keep_version(self, article_id: int, superseded_at: str) -> dict[str, Any]:
+        """Copy the article as it stands (fields and media links) into ``article_versions`` before it is replaced;
+        the row kept."""
+        conn = self.db.conn
+        columns = ", ".join(self._VERSION_COLUMNS)
+        current = conn.execute(
+            f"SELECT {columns}, COALESCE((SELECT warc_date FROM captures WHERE id = articles.capture_id), last_seen_at)"
+            " FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        images, attachments = self._media(article_id)
         version = conn.execute(
             "SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = ?", [article_id]
         ).fetchone()[0]
@@ -628,6 +669,7 @@ class Archive:
             superseded_by_run_id=self.run_id,
         )
         self._insert("article_versions", row)
+        return row
 
     def _link_media(self, article_id: int, item: Any) -> None:
         """Replace the article's image and attachment links; blobs themselves are never duplicated."""

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from govscraper.archive.presence import EVENT_KINDS
+from govscraper.archive.presence import CHECK_EVENTS
 from govscraper.archive.schema import close_db, open_db, open_reader
 from govscraper.cli.common import (
     ALARM_EXIT,
@@ -357,8 +357,8 @@ def check(
     check_can_crawl(portal, db_path, overrides)
     result = run_crawl(portal, db_path, overrides, verbose=verbose)
     stats = result.stats
-    verdicts = {kind: stats.get(f"govscraper/check/{kind}", 0) for kind in ("present", "missing", "moved", "unknown")}
-    events = {kind: stats.get(f"govscraper/check/event/{kind}", 0) for kind in EVENT_KINDS}
+    verdicts = {kind: stats.get(f"govscraper/revisit/{kind}", 0) for kind in ("present", "missing", "moved", "unknown")}
+    events = {kind: stats.get(f"govscraper/revisit/event/{kind}", 0) for kind in CHECK_EVENTS}
     click.echo(
         f"run {result.run_id} (check) {result.status}: {sum(verdicts.values())} articles revisited: "
         + ", ".join(f"{n} {kind}" for kind, n in verdicts.items())

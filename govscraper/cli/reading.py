@@ -392,7 +392,7 @@ def coverage(db_path: Path, portal: str | None, fmt: str) -> None:
     "kinds",
     type=click.Choice(EVENT_KINDS),
     multiple=True,
-    help="Only this kind (repeatable): missing (a first miss), removed (confirmed), restored, moved.",
+    help="Only this kind (repeatable): edited, missing (a first miss), removed (confirmed), restored, moved.",
 )
 @click.option(
     "--format",
@@ -404,10 +404,11 @@ def coverage(db_path: Path, portal: str | None, fmt: str) -> None:
 )
 @user_errors
 def changes(db_path: Path, portal: str | None, since: str | None, kinds: tuple[str, ...], fmt: str) -> None:
-    """What changed on the portals since their articles were archived, newest first: articles missing, removed,
-    restored or moved, with the evidence (status, where a redirect pointed, the WARC capture of the answer).
+    """What changed on the portals since their articles were archived, newest first: articles edited (what changed),
+    missing, removed, restored or moved, with the evidence (status, where a redirect pointed, the WARC capture).
 
-    The events come from govscraper check; the archived articles stay as they were. serve gives the same as an Atom
+    The events come from govscraper check and crawl --full; the archived articles stay as they were (an edit keeps
+    the version before it). serve gives the same as an Atom
     feed, /-/changes.atom?portal=ID, to subscribe to what a portal deletes.
 
     Example: govscraper changes --portal qni-moduc --kind removed --since 2026-01-01

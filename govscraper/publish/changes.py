@@ -1,10 +1,11 @@
-"""What changed on the portals since their articles were archived: removals, restorations, moves, as events.
+"""What changed on the portals since their articles were archived: edits, removals, restorations, moves, as events.
 
 ``govscraper check`` records each change of an article's standing on its portal in ``article_events`` (see
-:mod:`govscraper.archive.presence`); this module reads them back for researchers: :func:`changes` (filters by portal,
-date and kind), a terminal table, JSON, CSV (cells a spreadsheet would run as formulas made safe), and an Atom feed
-(RFC 4287) per portal, so that a researcher can subscribe to what a portal deletes. The archived articles themselves
-stay as they were archived: every event links to the archived copy.
+:mod:`govscraper.archive.presence`), and a re-crawl each edit it found (:mod:`govscraper.archive.edits`). This
+module reads them back for researchers: :func:`changes` (filters by portal, date and kind), a terminal table, JSON,
+CSV (cells a spreadsheet would run as formulas made safe), and an Atom feed (RFC 4287) per portal, so that a
+researcher can subscribe to what a portal deletes. The archived articles themselves stay as they were archived:
+every event links to the archived copy.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ COLUMNS = (
     "final_url",
     "capture_id",
     "run_id",
+    "details",
 )
 
 
@@ -52,6 +54,7 @@ class Change:
     final_url: str | None
     capture_id: int | None
     run_id: int | None
+    details: str | None  # JSON: what an edit changed (:mod:`govscraper.archive.edits`)
 
 
 def changes(
@@ -74,7 +77,7 @@ def changes(
         params.extend(kinds)
     sql = (
         "SELECT e.id, e.at, e.portal_id, e.kind, e.article_id, a.title, a.url, a.published_at, e.status, e.evidence, "
-        "e.final_url, e.capture_id, e.run_id FROM article_events e JOIN articles a ON a.id = e.article_id"
+        "e.final_url, e.capture_id, e.run_id, e.details FROM article_events e JOIN articles a ON a.id = e.article_id"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + " ORDER BY e.at DESC, e.id DESC"
         + (" LIMIT ?" if limit else "")
@@ -98,7 +101,12 @@ def _cut(text: str, width: int) -> str:
 
 
 def as_json(rows: list[Change]) -> str:
-    return json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=1)
+    """A list of events; an edit's ``details`` as an object (fields, body_words_changed, photos_added...)."""
+    return json.dumps(
+        [{**asdict(row), "details": json.loads(row.details) if row.details else None} for row in rows],
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 def as_csv(rows: list[Change]) -> str:
@@ -113,6 +121,7 @@ def as_csv(rows: list[Change]) -> str:
 
 #: What an event's title says, in the portal's language first.
 _HEADLINES = {
+    "edited": "Đã sửa (edited)",
     "missing": "Không còn trên cổng (missing)",
     "removed": "Đã bị gỡ (removed)",
     "restored": "Đã trở lại (restored)",

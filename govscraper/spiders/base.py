@@ -44,8 +44,10 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from govscraper.addresses import AddressPolicy, host_kind, parse_networks
+from govscraper.archive.presence import REDIRECTS, Verdict, judge
 from govscraper.crawl.failures import describe_failure
 from govscraper.crawl.scope import OutOfScope, Scope
+from govscraper.extract.detect import article_on_page
 from govscraper.extract.links import anchors_beyond, classify, is_file, is_trap
 from govscraper.items import ArticleItem
 from govscraper.model import Article, ImageRef, ListItem, ListPage
@@ -253,7 +255,7 @@ class PortalSpider(scrapy.Spider):
                 return None
             self._articles_scheduled += 1
         self._seen.add(key)
-        return scrapy.Request(
+        request = scrapy.Request(
             url,
             callback=callback,
             errback=self.on_error,
@@ -266,6 +268,9 @@ class PortalSpider(scrapy.Spider):
                 "govscraper_conditional": conditional,
             },
         )
+        if kind == "article" and self.mode == "full" and self.revisits and self.is_known(url):
+            self.mark_revisit(request)  # an archived article asked for again: its answer says if it is still there
+        return request
 
     def limit_reached(self) -> bool:
         return self.max_articles is not None and self._articles_scheduled >= self.max_articles
@@ -349,7 +354,7 @@ class PortalSpider(scrapy.Spider):
         if response.status != 304:
             return False
         self.crawler.stats.inc_value("govscraper/not_modified")
-        if response.meta.get("govscraper_kind") == "article":
+        if response.meta.get("govscraper_kind") == "article" and self.mode != "check":  # a check changes no article
             self.crawler.signals.send_catch_log(article_unchanged, url=response.url)
         return True
 
@@ -415,9 +420,7 @@ class PortalSpider(scrapy.Spider):
         )  # fmt: skip
 
     def parse_article(self, response: Response, listing: ListItem | None = None) -> Iterable[ArticleItem]:
-        if self.not_modified(response):
-            return
-        page = self.text_or_fail(response)
+        page = self.article_page(response)
         if page is None:
             return
         self.crawler.stats.inc_value("govscraper/pages")
@@ -669,6 +672,90 @@ class PortalSpider(scrapy.Spider):
             raise DontCloseSpider
 
     # Failures ----------------------------------------------------------------------------------------------
+
+    # Revisits of archived articles (crawl --full, govscraper check) ------------------------------------------
+
+    #: Whether this spider's answers come from the portal itself, so that a revisit's 404 says the article is gone
+    #: (a Wayback or WARC source's answers say nothing about the portal).
+    revisits = True
+
+    def mark_revisit(self, request: scrapy.Request) -> None:
+        """Ask for an archived article so that the answer itself can be judged: redirects not followed, 404 and
+        410 handed to the callback (:func:`govscraper.archive.presence.judge`)."""
+        request.meta["dont_redirect"] = True
+        request.meta["handle_httpstatus_list"] = [*REDIRECTS, 404, 410]
+        request.meta["govscraper_revisit"] = True
+
+    def article_page(self, response: Response) -> TextResponse | None:
+        """The article page to read, or None: a 304 (the article unchanged), a page that cannot be read (recorded
+        as a failure), or, on a revisit, an article that is no longer there (recorded as such by
+        :meth:`record_revisit`, never as a failed extraction)."""
+        revisit = response.meta.get("govscraper_revisit")
+        if self.not_modified(response):
+            if revisit:
+                self.record_revisit(response, Verdict("present", "304 Not Modified"))
+            return None
+        if not revisit:
+            return self.text_or_fail(response)
+        location = response.headers.get(b"Location", b"").decode("latin-1").strip()
+        target = urljoin(response.url, location) if location else None
+        page, text, has_article = None, None, True
+        if 200 <= response.status < 300:
+            page = self.text_or_fail(response)
+            if page is None:
+                return None  # not a page (an image, bytes): recorded as a failure, says nothing certain
+            text, has_article = self.text_for_verdict(page)
+        verdict = judge(
+            response.status,
+            location=target,
+            home=self.portal.base_url,
+            is_article_url=target is not None and classify(target) == "article",
+            page_text=text,
+            has_article=has_article,
+        )
+        self.record_revisit(response, verdict)
+        if verdict.kind == "unknown":
+            self.fail(response.url, "article", f"revisit: {verdict.reason}", response.status)
+        return page if verdict.kind == "present" else None
+
+    def text_for_verdict(self, page: TextResponse) -> tuple[str, bool]:
+        """The text a soft 404 would show (the page's title, and the article's title and opening or, without an
+        article, the page's text) and whether the platform's reader finds an article (a title or a text)."""
+        title = " ".join(page.css("title::text").getall())
+        try:
+            article: Article | None = self.read_article(page)
+        except NotImplementedError:  # the generic path: the page itself decides
+            article = article_on_page(page.selector, page.url)
+        except RecursionError:
+            article = None
+        if article is None or not (article.title or article.body):
+            return f"{title} {' '.join(page.css('body ::text').getall())[:5000]}", False
+        return f"{title} {article.title or ''} {(article.body or '')[:500]}", True
+
+    def record_revisit(self, response: Response, verdict: Verdict) -> None:
+        """Apply a revisit's verdict to the archived article's standing (events: missing, removed, restored,
+        moved; :meth:`Archive.record_presence`); counted in the stats as ``govscraper/revisit/<kind>``."""
+        from govscraper.archive.writer import archive_for
+
+        archive = archive_for(self.crawler)
+        article_id = response.meta.get("govscraper_article_id") or archive.article_id_for(
+            response.url, self.portal.id, self.source_id(response.url)
+        )
+        self.crawler.stats.inc_value(f"govscraper/revisit/{verdict.kind}")
+        if article_id is None:
+            return
+        settings = self.crawler.settings
+        event = archive.record_presence(
+            article_id,
+            verdict,
+            response.status,
+            response.meta.get("govscraper_capture_id"),
+            checks=settings.getint("GOVSCRAPER_REMOVAL_CHECKS", 3),
+            days=settings.getfloat("GOVSCRAPER_REMOVAL_DAYS", 7.0),
+        )
+        if event:
+            self.crawler.stats.inc_value(f"govscraper/revisit/event/{event}")
+            self.logger.info("%s: %s (%s)", response.url, event, verdict.reason)
 
     def fail(self, url: str, kind: str, error: str, status: int | None = None, referer: str | None = None) -> None:
         self.logger.warning("not archived: %s %s (%s)", kind, url, error)

@@ -18,97 +18,44 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 
-from govscraper.archive.presence import REDIRECTS, judge
 from govscraper.archive.writer import archive_for
-from govscraper.extract.detect import article_on_page
-from govscraper.extract.links import classify
-from govscraper.model import Article
 from govscraper.spiders.base import PortalSpider
 
 
 class CheckMixin:
-    """Turns a platform spider into the revisit of its archived articles (see the module's docstring)."""
+    """Turns a platform spider into the revisit of its archived articles (see the module's docstring); the judging
+    and recording are the platform spider's own (:meth:`PortalSpider.article_page`), as in a ``--full`` crawl."""
 
     #: The articles to revisit, ``(id, url)``, set when the run opens (:meth:`prepare`).
     to_check: list[tuple[int, str]]
 
     def prepare(self, mode: str, known_ids: set[str], known_urls: set[str]) -> None:
         super().prepare(mode, known_ids, known_urls)  # type: ignore[misc]
-        sample = self.crawler.settings.getint("GOVSCRAPER_CHECK_SAMPLE", 0)  # type: ignore[attr-defined]
-        archive = archive_for(self.crawler)  # type: ignore[attr-defined]
-        self.to_check = archive.articles_to_check(self.portal.id, sample or None)  # type: ignore[attr-defined]
+        spider: Any = self
+        sample = spider.crawler.settings.getint("GOVSCRAPER_CHECK_SAMPLE", 0)
+        self.to_check = archive_for(spider.crawler).articles_to_check(spider.portal.id, sample or None)
 
     def discovery_requests(self) -> Iterable[scrapy.Request]:
         return ()  # a check asks for archived articles only: no sitemap, no feed
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if getattr(self, "refused", None):
-            return  # another crawl of this portal holds its job lock (logged by the run record)
         spider: Any = self
+        if getattr(spider, "refused", None):
+            return  # another crawl of this portal holds its job lock (logged by the run record)
         for article_id, url in getattr(self, "to_check", []):
-            request = spider.page_request(
-                url, "article", self.parse_check, conditional=True, key=f"check:{article_id}", article_id=article_id
-            )
+            request = spider.page_request(url, "article", self.parse_check, conditional=True, key=f"check:{article_id}")
             if request is not None:
-                request.meta["dont_redirect"] = True
-                request.meta["handle_httpstatus_list"] = [*REDIRECTS, 404, 410]
+                spider.mark_revisit(request)
+                request.meta["govscraper_article_id"] = article_id
                 yield request
 
-    def parse_check(self, response: Response, article_id: int) -> None:
+    def parse_check(self, response: Response) -> None:
         spider: Any = self
-        location = response.headers.get(b"Location", b"").decode("latin-1").strip() or None
-        target = urljoin(response.url, location) if location else None
-        page_text, has_article = None, True
-        if 200 <= response.status < 300:
-            page = spider.text_or_fail(response)
-            if page is None:
-                return  # not a page at all (an image, bytes): recorded as a failure, says nothing certain
-            page_text, has_article = self.read_for_check(page)
-        verdict = judge(
-            response.status,
-            location=target,
-            home=spider.portal.base_url,
-            is_article_url=target is not None and classify(target) == "article",
-            page_text=page_text,
-            has_article=has_article,
-        )
-        settings = spider.crawler.settings
-        event = archive_for(spider.crawler).record_presence(
-            article_id,
-            verdict,
-            response.status,
-            response.meta.get("govscraper_capture_id"),
-            checks=settings.getint("GOVSCRAPER_REMOVAL_CHECKS", 3),
-            days=settings.getfloat("GOVSCRAPER_REMOVAL_DAYS", 7.0),
-        )
-        spider.crawler.stats.inc_value(f"govscraper/check/{verdict.kind}")
-        if event:
-            spider.crawler.stats.inc_value(f"govscraper/check/event/{event}")
-            spider.logger.info("%s: %s (%s)", response.url, event, verdict.reason)
-
-    def read_for_check(self, page: TextResponse) -> tuple[str, bool]:
-        """The text a soft 404 would show (the page's title, and the article's title and opening or, without an
-        article, the page's text) and whether the platform's reader finds an article on the page."""
-        title = " ".join(page.css("title::text").getall())
-        article = self.article_on(page)
-        if article is None or not (article.title or article.body):
-            return f"{title} {' '.join(page.css('body ::text').getall())[:5000]}", False
-        return f"{title} {article.title or ''} {(article.body or '')[:500]}", True
-
-    def article_on(self, page: TextResponse) -> Article | None:
-        """The article the platform's reader finds on the page (the generic path: the page itself decides)."""
-        spider: Any = self
-        try:
-            return spider.read_article(page)
-        except NotImplementedError:
-            return article_on_page(page.selector, page.url)
-        except RecursionError:
-            return None
+        spider.article_page(response)  # judged and recorded; the page itself is not read again for its article
 
 
 _CLASSES: dict[type[PortalSpider], type[PortalSpider]] = {}

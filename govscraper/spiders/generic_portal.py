@@ -82,9 +82,7 @@ class GenericSpider(PortalSpider):
     def parse_page(
         self, response: Response, hops: int = 0, listing: ListItem | None = None, streak: int = 0
     ) -> Iterable[ArticleItem | scrapy.Request]:
-        if self.not_modified(response):
-            return  # unchanged since the last crawl: nothing new below it
-        page = self.text_or_fail(response)
+        page = self.article_page(response)  # None: unchanged since the last crawl (nothing new below it), unreadable
         if page is None:
             return
         self.crawler.stats.inc_value("govscraper/pages")

@@ -38,6 +38,7 @@ class WarcImportMixin:
     :func:`warc_import_spider`, whose profile (if it has one) reads the pages."""
 
     name = "warc-import"
+    revisits = False  # answers from another source: a missing capture says nothing about the portal
 
     def __init__(
         self, portal: Any = None, warc_index: WarcIndex | None = None, warc_hosts: Iterable[str] = (), **kwargs: Any

@@ -55,6 +55,7 @@ class WaybackMixin:
     """The Wayback way into a portal; mixed in before a :class:`PortalSpider` subclass by :func:`wayback_spider`."""
 
     source = "wayback"
+    revisits = False  # answers from another source: a missing capture says nothing about the portal
     portal: Any
     crawler: Crawler
     mode: str

@@ -238,3 +238,63 @@ def test_sample_revisits_the_longest_unchecked_first(tmp_path):
     assert len(first) == len(second) == 5
     assert not first & second
     assert third >= set(range(1, 13)) - first - second  # the two never checked come first
+
+
+@pytest.fixture(scope="module")
+def edited(checked, site):
+    """After the checks: the portal's editors change one article (title, a paragraph, a caption); ``crawl --full``
+    revisits every article and finds it."""
+    withdrawn = set(site.withdrawn)
+    article = next(a for a in site.articles if a.id not in withdrawn and a.images and len(a.text_paragraphs) > 2)
+    paragraphs = list(article.text_paragraphs)
+    paragraphs[1] = "Đoạn này đã được biên tập lại sau khi đăng."
+    site.edit(
+        article.id, title=article.title + " (cập nhật)", paragraphs=paragraphs, captions={0: "Ảnh đã thay chú thích"}
+    )
+    result = run_cli(
+        "crawl", "qni-check", "--db", str(checked["db"]), "--loopback", "--full", registry=checked["registry"]
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return article
+
+
+def test_an_edit_found_by_a_full_crawl_is_an_event_saying_what_changed(checked, edited):
+    listed = json.loads(run_cli("changes", "--db", str(checked["db"]), "--kind", "edited", "--format", "json").stdout)
+    assert len(listed) == 1
+    event = listed[0]
+    assert event["title"] == edited.title  # the article as it now stands; the version before is kept
+    assert event["details"]["fields"] == ["title", "body", "photos"]
+    assert 0 < event["details"]["body_words_changed"] < 0.5
+    assert event["details"]["captions_changed"] == 1
+    assert (event["details"]["photos_added"], event["details"]["photos_removed"]) == (0, 0)
+    assert event["evidence"].startswith("edited: title, body (")
+    db = sqlite_utils.Database(checked["db"])
+    assert db["article_versions"].count == 1
+    assert next(db.query("SELECT version FROM article_versions"))["version"] == event["details"]["version"] == 1
+
+
+def test_a_full_crawl_records_what_it_finds_gone_as_a_check_does(tmp_path):
+    site = build_site(articles=12, seed=56)
+    registry = tmp_path / "registry.toml"
+    db_path = tmp_path / "archive.db"
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        registry.write_text(registry_entry("qni-full", server, site), encoding="utf-8")
+        assert run_cli("crawl", "qni-full", "--db", str(db_path), "--loopback", registry=registry).returncode == 0
+        deleted, soft, home = site.articles[1], site.articles[4], site.articles[7]
+        site.withdraw(deleted.id, "deleted")
+        site.withdraw(soft.id, "soft-404")
+        site.withdraw(home.id, "to-home")
+        full = run_cli("crawl", "qni-full", "--db", str(db_path), "--loopback", "--full", registry=registry)
+    assert full.returncode == 0, full.stderr[
+        -3000:
+    ]  # no layout alarm: a page saying it is gone is no failed extraction
+    db = sqlite_utils.Database(db_path)
+    run_id = next(db.query("SELECT max(id) AS id FROM crawl_runs"))["id"]
+    events = list(
+        db.query("SELECT a.url, e.kind, e.status FROM article_events e JOIN articles a ON a.id = e.article_id")
+    )
+    assert sorted((row["url"].split("/", 3)[3], row["kind"], row["status"]) for row in events) == sorted(
+        [(deleted.url[1:], "missing", 404), (soft.url[1:], "missing", 200), (home.url[1:], "missing", 302)]
+    )
+    assert db.execute("SELECT count(*) FROM fetch_failures WHERE run_id = ?", [run_id]).fetchone()[0] == 0
+    assert db["articles"].count == 12

@@ -118,6 +118,8 @@ def test_a_full_recrawl_revisits_every_article_conditionally(history, site):
     assert step["statuses"][304] == run["pages_not_modified"] == len(step["added"])
     assert history["db"]["articles"].count == 155
     assert history["db"]["article_versions"].count == 0
+    # Every article was there, and the "Các tin khác" boxes that changed are no edit: nothing to record.
+    assert history["db"]["article_events"].count == 0
 
 
 def test_a_run_cut_short_by_limit_does_not_let_its_lists_answer_304(tmp_path, site, server):

@@ -1,11 +1,11 @@
 """Read-only archives: every reading command works on an archive whose folder cannot be written, and changes nothing.
 
 A researcher gets the archive on a shared drive, a DVD or as a copy: the reading commands (search, show, history,
-stats, runs, coverage, changes, export, verify, serve) must open it read-only, never migrate it, never switch its journal mode and
-never create a lock, WAL or SHM file. Here a crawled archive is copied into a folder whose permissions forbid
-writing, and each command runs in a process that cannot override those permissions (as root, with the capabilities
-that bypass file permissions dropped by ``setpriv``; as another user, the permissions alone suffice). Every file
-beside the archive is the same, byte for byte and by its modification time, afterwards.
+stats, runs, coverage, changes, export, verify, serve) must open it read-only, never migrate it, never switch its
+journal mode and never create a lock, WAL or SHM file. Here a crawled archive is copied into a folder whose
+permissions forbid writing, and each command runs in a process that cannot override those permissions (as root, with
+the capabilities that bypass file permissions dropped by ``setpriv``; as another user, the permissions alone
+suffice). Every file beside the archive is the same, byte for byte and by its modification time, afterwards.
 """
 
 from __future__ import annotations
