@@ -263,6 +263,48 @@ TABLES: dict[str, dict[str, Any]] = {
             "failed_at": "When (UTC)",
         },
     },
+    "article_events": {
+        "description": "What changed on the portals since their articles were archived: edits (what changed), "
+        "articles missing (one check missed them), removed (confirmed after several checks days apart), restored "
+        "or moved. The archived articles stay as archived; /-/changes.atom is the same as an Atom feed.",
+        "facets": ["portal_id", "kind"],
+        "sort_desc": "id",
+        "columns": {
+            "article_id": "The archived article",
+            "portal_id": "The portal",
+            "kind": "edited, missing, removed, restored or moved",
+            "at": "When it was found (UTC)",
+            "run_id": "The run that found it (a check, or a crawl)",
+            "status": "The HTTP status the portal answered",
+            "final_url": "Where a redirect pointed",
+            "capture_id": "The answer's raw capture (WARC): the evidence",
+            "evidence": "Why, in words; for an edit, what changed",
+            "details": "An edit's changes (JSON): fields, share of body words changed, photos, captions, attachments",
+        },
+    },
+    "article_presence": {
+        "description": "Each checked article's standing on its portal, as the latest check found it.",
+        "facets": ["state"],
+        "columns": {
+            "article_id": "The archived article",
+            "state": "present, missing, removed or moved",
+            "misses": "Checks in a row that missed it",
+            "first_missed_at": "The first of those (UTC)",
+            "checked_at": "The latest check (UTC)",
+            "moved_to": "Where a permanent redirect pointed",
+        },
+    },
+    "portal_outages": {
+        "description": "Periods a whole portal could not be reached (DNS failure, connection refused), one row each.",
+        "columns": {
+            "portal_id": "The portal",
+            "first_seen_at": "The first run that could not reach it (UTC)",
+            "last_seen_at": "The latest such run (UTC)",
+            "runs": "Runs that found it down",
+            "reason": "The first run's reason",
+            "ended_at": "The first run that reached it again; empty while it is down",
+        },
+    },
     "import_failures": {
         "description": "WARC records an import could not read (skipped, the rest of the file imported), with "
         "where they lie and why.",
