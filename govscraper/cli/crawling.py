@@ -63,12 +63,16 @@ def portals(as_json: bool, province: str | None, status: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the TOML entry.")
 @click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=20.0, show_default=True, help="Seconds to wait.")
+@click.option(
+    "--no-menus", is_flag=True, help="Read the home page alone (one request): start URLs guessed from menu texts."
+)
 @user_errors
-def probe(url: str, as_json: bool, contact: str | None, timeout: float) -> None:
+def probe(url: str, as_json: bool, contact: str | None, timeout: float, no_menus: bool) -> None:
     """Look at a portal's home page and print its registry entry.
 
-    Fetches the page once (robots.txt obeyed), tells its platform by fingerprints, guesses its news lists, name
-    and level, and prints a [[portal]] table to paste into govscraper/portals.toml (check it before you do).
+    Fetches the page (robots.txt obeyed), tells its platform by fingerprints, reads its name and level, asks once
+    for each page its menus link to (one a second) to find every category list, and prints a [[portal]] table to
+    paste into govscraper/portals.toml (check it before you do).
 
     Example: govscraper probe https://quangngai.gov.vn/
     """
@@ -77,7 +81,7 @@ def probe(url: str, as_json: bool, contact: str | None, timeout: float) -> None:
     from govscraper.settings import user_agent
 
     try:
-        result = run_probe(url, user_agent(contact), timeout)
+        result = run_probe(url, user_agent(contact), timeout, follow_menus=not no_menus)
     except ProbeError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(result.as_json() if as_json else render_entry(result), nl=as_json)

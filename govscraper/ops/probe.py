@@ -14,13 +14,14 @@ and reads off it:
   **province** (from the name, else the host, else the page's most named province);
 
 and renders a ``[[portal]]`` table that :func:`govscraper.registry.parse_registry` accepts (:func:`render_entry`),
-or a JSON object. Everything but :func:`fetch_home` is pure and works on a page's text.
+or a JSON object. Everything but :func:`fetch_home` and :func:`probe` is pure and works on a page's text.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -33,14 +34,19 @@ from parsel import Selector
 
 from govscraper.extract.content import is_attachment_url
 from govscraper.extract.detect import detect_platform
+from govscraper.extract.links import discover_links
 from govscraper.extract.profiles import GENERIC, PROFILES, liferay7, sharepoint, uploadcms
 from govscraper.text import decode_page, fold, normalize_inline
 
 #: Home pages larger than this are refused (a portal's home page is well under 1 MB).
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT = 20.0
-#: At most this many start URLs are proposed.
+#: At most this many start URLs are proposed from the home page's text alone (without following its menus).
 MAX_START_URLS = 6
+#: At most this many of the home page's links are followed to find the category lists (one request each).
+MAX_CANDIDATES = 40
+#: Seconds between those requests (none to this machine: a replica or a mirror on loopback).
+MENU_DELAY = 1.0
 
 #: Provinces before the 1 July 2025 merger (the names portals and hosts still carry).
 PROVINCES = (
@@ -210,6 +216,43 @@ def portal_id(name: str | None, province: str, url: str, level: str) -> str:
     return f"{prefix}-{slug or 'portal'}"
 
 
+def platform_of(detected: str, signs: list[str]) -> str:
+    """The platform to crawl with: the page's own verdict (:func:`detect_platform`, which wants an article list on
+    the page), else the platform the page's fingerprints name. A home page without an Asset Publisher still says
+    "liferay62: b=6201" (the Hanoi DOST home page does), and the Liferay 6.2 profile reads its lists."""
+    if detected != GENERIC:
+        return detected
+    for sign in signs:
+        platform = sign.split(":", 1)[0]
+        if platform in PROFILES:  # "liferay: ..." is common to 6.2 and 7: it names no profile
+            return platform
+    return GENERIC
+
+
+def menu_links(page: str | Selector, url: str) -> list[str]:
+    """Every page the home page and its menus link to that could be a category's list: on the same host, not an
+    article, a file, a trap or a list's later page; absolute, in page order (at most :data:`MAX_CANDIDATES`)."""
+    links = discover_links(page if isinstance(page, Selector) else Selector(text=page), url)
+    found = []
+    for link in [*links.lists, *links.other]:
+        if urlsplit(link).path in ("", "/") or is_attachment_url(link) or _later_page(link):
+            continue
+        if any(profile.is_article_url(link) for profile in PROFILES.values()) or link in found:
+            continue
+        found.append(link)
+    return found[:MAX_CANDIDATES]
+
+
+def is_list_page(text: str, url: str, platform: str) -> bool:
+    """Whether a page is a category's list: the platform's reader finds entries on it (the generic path: at least
+    three article links, or an article link and a next page)."""
+    sel = Selector(text=text)
+    if platform in PROFILES:
+        return bool(PROFILES[platform].parse_list(sel, url).items)
+    links = discover_links(sel, url)
+    return len(links.articles) >= 3 or (bool(links.articles) and links.next is not None)
+
+
 def guess_start_urls(page: str | Selector, url: str, platform: str) -> list[str]:
     """News category lists linked from the home page: the platform's list URLs, then news-section menu links."""
     sel = page if isinstance(page, Selector) else Selector(text=page)
@@ -267,7 +310,8 @@ def probe_page(text: str, url: str, today: date | None = None) -> ProbeResult:
     sel = Selector(text=text)
     parts = urlsplit(url)
     base_url = f"{parts.scheme}://{parts.netloc}/"
-    platform = detect_platform(sel, url)
+    signs = fingerprints(sel, url)
+    platform = platform_of(detect_platform(sel, url), signs)
     name = portal_name(sel)
     level = guess_level(name)
     province = guess_province(name, url, sel)
@@ -275,7 +319,7 @@ def probe_page(text: str, url: str, today: date | None = None) -> ProbeResult:
         url=url,
         base_url=base_url,
         platform=platform,
-        fingerprints=fingerprints(sel, url),
+        fingerprints=signs,
         name=name,
         level=level,
         province=province,
@@ -300,10 +344,19 @@ def render_entry(result: ProbeResult) -> str:
 # ------------------------------------------------------------------------------------------------ fetching
 def fetch_home(url: str, user_agent: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
     """``(final URL, decoded text)`` of the page at ``url``, after robots.txt allows it; :class:`ProbeError` else."""
+    _home_robots(url, user_agent, timeout)
+    return _fetch(url, user_agent, timeout, max_bytes)
+
+
+def _home_robots(url: str, user_agent: str, timeout: float) -> urllib.robotparser.RobotFileParser | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ProbeError(f"not an http(s) URL: {url!r}")
-    _check_robots(url, user_agent, timeout)
+    return _check_robots(url, user_agent, timeout)
+
+
+def _fetch(url: str, user_agent: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
+    """``(final URL, decoded text)`` of an HTML page; :class:`ProbeError` for anything else."""
     request = urllib.request.Request(url, headers={"User-Agent": user_agent, "Accept": "text/html,*/*;q=0.5"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -329,7 +382,9 @@ def fetch_home(url: str, user_agent: str, timeout: float = TIMEOUT, max_bytes: i
     return final_url, text
 
 
-def _check_robots(url: str, user_agent: str, timeout: float) -> None:
+def _check_robots(url: str, user_agent: str, timeout: float) -> urllib.robotparser.RobotFileParser | None:
+    """Refuse (:class:`ProbeError`) a URL the site's robots.txt forbids; the parsed file, for the pages asked for
+    next (None when there is none: everything is allowed)."""
     parts = urlsplit(url)
     robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
     request = urllib.request.Request(robots_url, headers={"User-Agent": user_agent})
@@ -339,7 +394,7 @@ def _check_robots(url: str, user_agent: str, timeout: float) -> None:
     except urllib.error.HTTPError as exc:
         if exc.code in (401, 403):
             raise ProbeError(f"robots.txt of {parts.netloc} forbids crawling (HTTP {exc.code})") from None
-        return  # no robots.txt (404) or a broken one: everything is allowed
+        return None  # no robots.txt (404) or a broken one: everything is allowed
     except (urllib.error.URLError, OSError) as exc:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         raise ProbeError(f"cannot reach {parts.netloc}: {_reason(reason)}") from None
@@ -347,6 +402,7 @@ def _check_robots(url: str, user_agent: str, timeout: float) -> None:
     parser.parse(lines)
     if not parser.can_fetch(user_agent, url):
         raise ProbeError(f"robots.txt of {parts.netloc} forbids fetching {url}")
+    return parser
 
 
 def _reason(reason: object) -> str:
@@ -354,7 +410,41 @@ def _reason(reason: object) -> str:
     return " ".join(text.split()) or reason.__class__.__name__
 
 
-def probe(url: str, user_agent: str, timeout: float = TIMEOUT, today: date | None = None) -> ProbeResult:
-    """Fetch the portal's home page and read it (:func:`probe_page`)."""
-    final_url, text = fetch_home(url, user_agent, timeout)
-    return probe_page(text, final_url, today)
+def probe(
+    url: str, user_agent: str, timeout: float = TIMEOUT, today: date | None = None, follow_menus: bool = True
+) -> ProbeResult:
+    """Fetch the portal's home page and read it (:func:`probe_page`); then, with ``follow_menus``, ask once for each
+    page its menus link to (:func:`menu_links`, robots.txt obeyed, :data:`MENU_DELAY` apart) and propose as start
+    URLs every one the platform reads as a list with entries (:func:`is_list_page`): every category, not only those
+    whose menu text reads like news. Pages that cannot be fetched are skipped; the guesses from the home page's
+    text stay unless their page was fetched and holds no list."""
+    robots = _home_robots(url, user_agent, timeout)
+    final_url, text = _fetch(url, user_agent, timeout)
+    result = probe_page(text, final_url, today)
+    if not follow_menus:
+        return result
+    host = urlsplit(final_url).hostname or ""
+    delay = 0.0 if host in ("localhost", "127.0.0.1", "::1") else MENU_DELAY
+    lists, refuted = [], set()
+    for index, link in enumerate(menu_links(text, final_url)):
+        if robots is not None and not robots.can_fetch(user_agent, link):
+            continue
+        if index and delay:
+            time.sleep(delay)
+        try:
+            page_url, page = _fetch(link, user_agent, timeout)
+        except ProbeError:
+            continue
+        relative = _relative(link)
+        if is_list_page(page, page_url, result.platform):
+            lists.append(relative)
+        else:
+            refuted.add(relative)
+    guessed = [u for u in result.start_urls if u not in refuted and u not in lists]
+    result.start_urls = lists + guessed
+    return result
+
+
+def _relative(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")

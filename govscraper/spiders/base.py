@@ -48,7 +48,7 @@ from govscraper.archive.presence import REDIRECTS, Verdict, judge
 from govscraper.crawl.failures import describe_failure
 from govscraper.crawl.scope import OutOfScope, Scope
 from govscraper.extract.detect import article_on_page
-from govscraper.extract.links import anchors_beyond, classify, is_file, is_trap
+from govscraper.extract.links import anchors_beyond, classify, discover_links, is_file, is_trap, page_number
 from govscraper.items import ArticleItem
 from govscraper.model import Article, ImageRef, ListItem, ListPage
 from govscraper.registry import Portal, get_portal
@@ -366,6 +366,8 @@ class PortalSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("govscraper/pages")
         yield from self.feeds_on_start_page(page)
+        if response.meta.get("govscraper_start") and not self.portal.start_urls:
+            yield from self.lists_from_home(page)
         try:
             listing = self.read_list(page)
         except RecursionError:  # nesting within MAX_NESTING that a reader still could not walk
@@ -403,6 +405,25 @@ class PortalSpider(scrapy.Spider):
             return
         for url in ([listing.next_url] if listing.next_url else []) + listing.pages:
             request = self.page_request(url, "list", self.parse_list, key=self.list_key(url))
+            if request is not None:
+                yield request
+
+    def lists_from_home(self, page: TextResponse) -> Iterable[scrapy.Request]:
+        """For an entry that names no start URL: every page the home page and its menus link to, read as a list.
+
+        Which links lead to a category's list cannot be told from the URL on every platform (``/kinh-te-xa-hoi`` is a
+        list on one portal, an introduction page on another), so each same-site page the home page links to, other
+        than articles, files and traps, is asked for once and read as a list: a category's first page yields its
+        entries and its pager, any other page yields nothing and costs that one request. Pager links other than a
+        first page are left to their list. (Without this, a Liferay 6.2 entry with no start URLs archived only the
+        19 articles of the replica's home page boxes, of 36.)"""
+        links = discover_links(page.selector, page.url, limit=self.max_links, hosts=self.portal.aliases)
+        for url in [*links.lists, *links.other]:
+            if page_number(url) not in (None, 1):
+                continue
+            request = self.page_request(
+                url, "list", self.parse_list, key=self.list_key(url), conditional=self.mode == "incremental"
+            )
             if request is not None:
                 yield request
 

@@ -135,3 +135,18 @@ def test_a_run_cut_short_by_limit_does_not_let_its_lists_answer_304(tmp_path, si
     again = run_cli("crawl", "qni-limit", "--db", str(db_path), "--loopback", registry=registry)
     assert again.returncode == 0, again.stderr[-3000:]
     assert db["articles"].count == len(site.articles)
+
+
+def test_an_entry_without_start_urls_archives_every_article_from_the_home_page(tmp_path):
+    """A Liferay 6.2 entry that names no start URL: the categories are found from the home page and its menus."""
+    site = build_site(articles=36, seed=2022)
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        registry = tmp_path / "registry.toml"
+        registry.write_text(registry_entry("qni-home", server, site, home_only=True), encoding="utf-8")
+        crawls = Recrawls(server, registry, tmp_path / "archive.db", "qni-home")
+        first = crawls.crawl("first")
+        assert first["run"]["articles_new"] == 36
+        assert crawls.paths_first_archived_by(first["run"]) == article_paths(site)
+        added = crawls.crawl("five-new", before=lambda: site.add(5))
+        assert (added["run"]["articles_new"], added["run"]["articles_updated"]) == (5, 0)
+        assert crawls.paths_first_archived_by(added["run"]) == {article.url for article in added["added"]}

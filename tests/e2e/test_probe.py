@@ -23,6 +23,7 @@ from govscraper.ops.probe import (
     render_entry,
 )
 from govscraper.registry import parse_registry
+from govscraper_replica import ReplicaServer, build_site
 from tests.helpers.cli import run_cli
 from tests.helpers.fixture_site import FixtureSite
 from tests.helpers.fixtures import page_path, page_text
@@ -65,9 +66,30 @@ def test_probe_of_a_home_page_prints_an_entry_the_registry_accepts(site, tmp_pat
     assert entry.status == "live"
     assert entry.notes.startswith(f"probed {date.today().isoformat()}: fingerprints ")
     assert f"{platform}: " in entry.notes
-    # Polite: robots.txt first, the home page once, with govscraper's User-Agent.
-    assert [p for p, _ in site.requests] == ["/robots.txt", path]
+    # Polite: robots.txt first (once), the home page once, then each page its menus link to at most once (to tell
+    # the category lists), all with govscraper's User-Agent.
+    asked = [p for p, _ in site.requests]
+    assert asked[:2] == ["/robots.txt", path]
+    assert len(asked) == len(set(asked))
     assert all(agent.startswith("govscraper/") for _, agent in site.requests)
+
+
+def test_probe_of_the_replica_proposes_its_platform_and_every_category_and_the_entry_crawls_it_all(tmp_path):
+    """The replica's home page has no article list of its own, yet says "liferay62: b=6201"; its menus lead to four
+    categories, two of which ("Kinh tế - Xã hội", "Văn hóa - Xã hội") no news-like menu text names."""
+    site = build_site(articles=36, seed=2022)
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        probed = run_cli("probe", server.url)
+        assert probed.returncode == 0, probed.stderr
+        entry = next(iter(parse_registry(probed.stdout, "probe output").values()))
+        assert entry.platform == "liferay62"
+        assert sorted(entry.start_urls) == sorted(f"/{category.slug}" for category in site.categories)
+        registry = tmp_path / "probed.toml"
+        registry.write_text(probed.stdout, encoding="utf-8")
+        db_path = tmp_path / "a.db"
+        crawl = run_cli("crawl", entry.id, "--loopback", "--no-warc", "--db", str(db_path), registry=registry)
+        assert crawl.returncode == 0, crawl.stderr[-2000:]
+    assert sqlite_utils.Database(db_path)["articles"].count == 36
 
 
 @pytest.mark.parametrize("site", ["liferay7"], indirect=True)
@@ -211,3 +233,14 @@ def test_probe_page_on_a_liferay62_page_names_its_signs():
     assert "liferay62: b=6201" in result.fingerprints
     assert not any(sign.startswith("liferay7:") for sign in result.fingerprints)
     assert result.province == "Hà Nội"
+
+
+def test_probe_page_on_a_liferay62_home_page_without_a_list_proposes_liferay62():
+    """The Hanoi DOST home page (saved in the fixtures) has no Asset Publisher list, so the page-level detector says
+    generic; its theme's URLs carry ``b=6201`` (Liferay 6.2's build number), and the probe goes by that sign."""
+    from govscraper.text import decode_page
+
+    path = page_path("liferay62", "liferay62_sotttt-hanoi_home.html")
+    result = probe_page(decode_page(path.read_bytes()), "https://sotttt.hanoi.gov.vn/")
+    assert result.platform == "liferay62"
+    assert "liferay62: b=6201" in result.fingerprints
