@@ -36,6 +36,10 @@ _RUN_SETTINGS = (
 )
 
 
+#: Scrapy's count of answers by HTTP status (``downloader/response_status_count/429``).
+_STATUS_STAT = "downloader/response_status_count/"
+
+
 def run_status(reason: str) -> str:
     """How a Scrapy close reason reads in ``crawl_runs.status``."""
     if reason in ("finished", "closespider_itemcount", "closespider_pagecount"):
@@ -212,14 +216,34 @@ class ArchiveRun:
             reason = stats.get_value("govscraper/budget") or reason
         archive = archive_for(self.crawler)
         archive.finish_run(status, reason, counts, alarm)
+        archive.record_statuses(
+            {key.rsplit("/", 1)[1]: n for key, n in stats.get_stats().items() if key.startswith(_STATUS_STAT)}
+        )
         if status == "unreachable":
             archive.record_outage(reason)
         elif counts["responses"]:
             archive.end_outage()
+        self._alert(archive, spider.portal.id)
         if alarm:
             logger.warning("layout-changed? %s", alarm)
         if status == "finished":
             self.job.clear_state()
+
+    def _alert(self, archive: Any, portal_id: str) -> None:
+        """The portal's health after this run: alerts opened or cleared, sent where configured (never fatal)."""
+        from govscraper.archive.health import Thresholds, figures, problems, update_alerts
+        from govscraper.crawl.alerts import Channels, send_pending
+
+        settings = self.crawler.settings
+        limits = Thresholds(quiet_days=settings.getfloat("GOVSCRAPER_QUIET_DAYS", 14.0))
+        try:
+            found = problems(figures(archive.db.conn, portal_id), limits)
+            changes = update_alerts(archive.db.conn, portal_id, found)
+            for change in changes:
+                logger.warning("alert %s: %s %s: %s", change.state, portal_id, change.kind, change.detail)
+            send_pending(archive.db.conn, changes, Channels.from_settings(settings))
+        except Exception:  # health is a report on the run: it must never lose the run itself
+            logger.exception("portal health could not be assessed after this run")
 
     def engine_stopped(self) -> None:
         # Closed last: other components (the WARC recorder) still write on spider_closed, after the run's counts.

@@ -106,6 +106,17 @@ GOVSCRAPER_CHECK_SAMPLE = 0
 GOVSCRAPER_REMOVAL_CHECKS = 3
 #: ...spanning at least this many days (servers throw transient 404s).
 GOVSCRAPER_REMOVAL_DAYS = 7.0
+#: A portal is quiet after this many days without a new article (and 3 times its usual gap between articles).
+GOVSCRAPER_QUIET_DAYS = 14.0
+#: Portal health alerts (govscraper.archive.health), sent once when a problem opens and once when it clears: a JSON
+#: POST to this URL...
+GOVSCRAPER_ALERT_WEBHOOK = ""
+#: ...and/or an e-mail through this SMTP server (host:port), from and to these addresses (a list, or commas).
+GOVSCRAPER_ALERT_SMTP = ""
+GOVSCRAPER_ALERT_FROM = ""
+GOVSCRAPER_ALERT_TO: list[str] = []
+#: Seconds each send may take.
+GOVSCRAPER_ALERT_TIMEOUT = 10.0
 #: Where each portal's job state (lock, the run to resume) lives; empty: ``jobs/`` beside the archive.
 GOVSCRAPER_JOBS_DIR = ""
 #: The layout canary: a run whose article pages failed extraction above this share is flagged "layout-changed?".

@@ -118,6 +118,26 @@ def not_modified(headers: Any, etag: str, last_modified: datetime) -> bool:
     return int(last_modified.timestamp()) <= since.timestamp()
 
 
+#: A new theme's class names for the Asset Publisher's (:meth:`ReplicaSite.redesign`): the content stays, the
+#: markup the Liferay 6.2 profile reads goes.
+_REDESIGN = (
+    ("asset-bounddary", "khoi-tin"),
+    ("asset-abstract", "tom-tat-tin"),
+    ("asset-title", "tieu-de-tin"),
+    ("asset-full-content-title", "tieu-de-bai"),
+    ("journal-content-article", "noi-dung-bai"),
+    ("asset-content", "than-bai"),
+    ("p_p_id_101_", "khung_tin_"),
+)
+
+
+def redesigned(page: str) -> str:
+    """A page as the redesigned portal serves it."""
+    for old, new in _REDESIGN:
+        page = page.replace(old, new)
+    return page
+
+
 def _single_int(params: dict[str, list[str]], name: str) -> int | None:
     """The one integer value of a query parameter, None if absent; ``ValueError`` if repeated or not a number."""
     values = params.get(name)
@@ -531,6 +551,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, body, content_type, head=head, headers=[*validators, *headers])
 
     def _send_page(self, page: str, last_modified: datetime, head: bool) -> None:
+        if self.server.replica.site.redesigned:
+            page = redesigned(page)
         if self.server.replica.syndication is not None:
             page = self.server.replica.syndication.announce(page)
         self._send_current(page.encode("utf-8"), HTML, last_modified, head=head)

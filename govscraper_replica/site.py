@@ -295,6 +295,8 @@ class ReplicaSite:
         self._builder: _Builder | None = None
         #: Articles the portal took down, and how (:meth:`withdraw`): id -> one of :data:`WITHDRAWALS`.
         self.withdrawn: dict[int, str] = {}
+        #: Whether the portal got a new theme (:meth:`redesign`): the same content in markup no profile knows.
+        self.redesigned = False
         self._additions = 0
         self._next_category = 0
 
@@ -413,6 +415,14 @@ class ReplicaSite:
         """Serve a withdrawn article again, as it was."""
         with self.lock:
             if self.withdrawn.pop(article_id, None) is not None:
+                self.revision += 1
+
+    def redesign(self, on: bool = True) -> None:
+        """Give the portal a new theme (or its old one back): lists and articles in other markup, as after the
+        redesigns that make a crawler's selectors read nothing (the layout canary and the health alerts' case)."""
+        with self.lock:
+            if self.redesigned != on:
+                self.redesigned = on
                 self.revision += 1
 
     def moved_path(self, article: ReplicaArticle) -> str:

@@ -459,6 +459,27 @@ def _edit_events(db: sqlite_utils.Database) -> None:
     db["article_events"].add_column("details", str)
 
 
+def _portal_health(db: sqlite_utils.Database) -> None:
+    """The answers of each run by HTTP status (rate limiting shows as 429 and 503), and the alerts that portal
+    health raises (:mod:`govscraper.archive.health`): one row per problem, from when it opened until it cleared."""
+    db["crawl_runs"].add_column("status_counts", str)  # JSON: {"200": n, "304": n, "429": n, ...}
+    db["portal_alerts"].create(
+        {
+            "id": int,
+            "portal_id": str,
+            "kind": str,  # quiet | layout-changed | fields-dropped | rate-limited | start-redirected | incomplete ...
+            "detail": str,  # the figures behind it, when it opened
+            "opened_at": str,
+            "closed_at": str,  # NULL while the problem lasts
+            "notified_open": int,  # 1 once the opening was sent to every configured channel
+            "notified_close": int,
+        },
+        pk="id",
+        not_null={"portal_id", "kind", "detail", "opened_at", "notified_open", "notified_close"},
+    )
+    db["portal_alerts"].create_index(["portal_id", "closed_at"])
+
+
 #: Ordered, append-only. A migration, once released, is never edited: add a new one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
@@ -473,6 +494,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0010_list_counts", _list_counts),
     ("0011_article_presence", _article_presence),
     ("0012_edit_events", _edit_events),
+    ("0013_portal_health", _portal_health),
 ]
 
 

@@ -343,6 +343,20 @@ class Archive:
                 },
             )
 
+    def record_statuses(self, counts: dict[str, int]) -> None:
+        """The run's answers by HTTP status, added to what the row holds (a resumed run carries on)."""
+        if self.run_id is None:
+            return
+        with self.db.conn:
+            row = self.db.conn.execute("SELECT status_counts FROM crawl_runs WHERE id = ?", [self.run_id]).fetchone()
+            merged = json.loads(row[0]) if row and row[0] else {}
+            for status, n in counts.items():
+                merged[status] = merged.get(status, 0) + int(n)
+            self.db.conn.execute(
+                "UPDATE crawl_runs SET status_counts = ? WHERE id = ?",
+                [json.dumps(merged, sort_keys=True), self.run_id],
+            )
+
     def resumable(self, run_id: int, portal_id: str) -> bool:
         """A run of this portal that did not finish: killed, stopped, or ended at its budget."""
         row = self.db.conn.execute(

@@ -437,6 +437,54 @@ def changes(db_path: Path, portal: str | None, since: str | None, kinds: tuple[s
 
 @cli.command()
 @db_option
+@click.option("--portal", "portal", default=None, help="One portal's health (its id).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list: per portal, its figures and problems.")
+@user_errors
+def health(db_path: Path, portal: str | None, as_json: bool) -> None:
+    """Each portal measured against its own history: quiet (no article for longer than usual), layout changed,
+    dates/authors/photos no longer read, rate limited (429/503), start pages redirected elsewhere, fewer articles
+    than its lists announce, unreachable (--json for scripts and monitors).
+
+    The same is assessed after every run; a problem that opens or clears is sent once to the webhook and/or the
+    e-mail addresses configured (GOVSCRAPER_ALERT_WEBHOOK, GOVSCRAPER_ALERT_SMTP, GOVSCRAPER_ALERT_TO).
+
+    Example: govscraper health --portal qni-moduc
+    """
+    from govscraper.archive.health import Thresholds, figures, open_alerts, portal_ids, problems
+    from govscraper.crawl.process import scrapy_settings
+
+    limits = Thresholds(quiet_days=scrapy_settings(db_path).getfloat("GOVSCRAPER_QUIET_DAYS", 14.0))
+    db = open_reader(db_path)
+    try:
+        portals = [portal] if portal else portal_ids(db.conn)
+        if portal and portal not in portal_ids(db.conn):
+            raise click.ClickException(f"no run of portal {portal!r} in {db_path}")
+        report = []
+        for portal_id in portals:
+            measured = figures(db.conn, portal_id)
+            found = problems(measured, limits)
+            report.append(
+                {
+                    "portal_id": portal_id,
+                    "problems": [{"kind": p.kind, "detail": p.detail} for p in found],
+                    "alerts": open_alerts(db.conn, portal_id),
+                    "figures": measured.as_dict(),
+                }
+            )
+    finally:
+        db.conn.close()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for entry in report:
+            kinds = ", ".join(p["kind"] for p in entry["problems"]) or "healthy"
+            click.echo(f"{entry['portal_id']}: {kinds}")
+            for found_problem in entry["problems"]:
+                click.echo(f"  {found_problem['kind']}: {found_problem['detail']}")
+
+
+@cli.command()
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list: one object per portal, then the total.")
 @user_errors
 def stats(db_path: Path, as_json: bool) -> None:

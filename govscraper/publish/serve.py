@@ -294,6 +294,22 @@ TABLES: dict[str, dict[str, Any]] = {
             "moved_to": "Where a permanent redirect pointed",
         },
     },
+    "portal_alerts": {
+        "description": "Problems portal health found after a run (quiet, layout changed, fields no longer read, "
+        "rate limited, start pages redirected, incomplete, unreachable): one row from when it opened until it "
+        "cleared; each opening and clearing is sent once to the configured webhook and e-mail addresses.",
+        "facets": ["portal_id", "kind"],
+        "sort_desc": "id",
+        "columns": {
+            "portal_id": "The portal",
+            "kind": "The problem",
+            "detail": "The figures behind it, when it opened",
+            "opened_at": "When it opened (UTC)",
+            "closed_at": "When it cleared (UTC); empty while it lasts",
+            "notified_open": "1 once the opening was sent",
+            "notified_close": "1 once the clearing was sent",
+        },
+    },
     "portal_outages": {
         "description": "Periods a whole portal could not be reached (DNS failure, connection refused), one row each.",
         "columns": {
