@@ -49,7 +49,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from govscraper_replica.images import image_bytes
 from govscraper_replica.render import LOGIN_PAGE, UNAVAILABLE_PAGE, Renderer
 from govscraper_replica.sample_documents import document_bytes
-from govscraper_replica.site import ReplicaArticle, ReplicaSite
+from govscraper_replica.site import PARKED, ReplicaArticle, ReplicaSite
 from govscraper_replica.syndication import Syndication
 from govscraper_replica.urls import parse_article_path, parse_image_query, parse_list_query
 
@@ -693,6 +693,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_html(200, renderer.missing_article(origin, path, ""), head)
         elif how == "to-home":
             self._send_html(302, "", head, [("Location", origin + "/")])
+        elif how == "elsewhere":
+            self._send_html(301, "", head, [("Location", PARKED)])
         else:  # moved
             self._send_html(301, "", head, [("Location", origin + replica.site.moved_path(article))])
 

@@ -243,8 +243,11 @@ class ReplicaArticle:
 
 #: How :meth:`ReplicaSite.withdraw` takes an article down: ``deleted`` (404), ``gone`` (410), ``soft-404`` (200, a page
 #: saying "Bài viết không tồn tại"), ``empty`` (200, the article template with no title or text), ``to-home`` (302 to
-#: the home page), ``moved`` (301 to the same article under another category, served there).
-WITHDRAWALS = ("deleted", "gone", "soft-404", "empty", "to-home", "moved")
+#: the home page), ``moved`` (301 to the same article under another category, served there), ``elsewhere`` (301 to
+#: another site, as every page of a domain that was sold or parked).
+WITHDRAWALS = ("deleted", "gone", "soft-404", "empty", "to-home", "moved", "elsewhere")
+#: Where an ``elsewhere`` article redirects: a parked domain (never asked for: redirects are not followed there).
+PARKED = "http://ten-mien-nay-dang-duoc-rao-ban.example/"
 
 
 class ReplicaSite:

@@ -307,7 +307,7 @@ def crawl(
 
 
 @cli.command()
-@click.argument("portal_id")
+@click.argument("portal_id", required=False)
 @db_option
 @click.option(
     "--sample",
@@ -328,7 +328,7 @@ def crawl(
 @click.option("-v", "--verbose", is_flag=True, help="Log every request and item.")
 @user_errors
 def check(
-    portal_id: str,
+    portal_id: str | None,
     db_path: Path,
     sample: int | None,
     loopback: bool,
@@ -345,8 +345,14 @@ def check(
     is restored. The events are in the table article_events (govscraper changes lists them); a portal that cannot
     be reached is recorded once, in portal_outages. Exit status 1 when the portal cannot be reached.
 
+    Without PORTAL, every portal the archive has runs of is checked in turn, each in a process of its own (exit
+    status: the worst of theirs).
+
     Example: govscraper check qni-moduc --sample 200
     """
+    if portal_id is None:
+        check_every_portal(db_path, sample, loopback, contact, settings, verbose)
+        return
     portal = get_portal(portal_id)
     from govscraper.crawl.process import check_can_crawl, run_crawl
 
@@ -374,6 +380,31 @@ def check(
         sys.exit(exit_status(result.stopped_by))
     if result.status == "unreachable":
         raise click.ClickException(f"{result.start_failure} (run {result.run_id} recorded as unreachable)")
+
+
+def check_every_portal(
+    db_path: Path, sample: int | None, loopback: bool, contact: str | None, settings: tuple[str, ...], verbose: bool
+) -> None:
+    """``check`` of each portal the archive has runs of, one process each (a reactor runs once per process)."""
+    import subprocess
+
+    from govscraper.archive.health import portal_ids
+
+    db = open_reader(db_path)
+    try:
+        portals = portal_ids(db.conn)
+    finally:
+        db.conn.close()
+    options = [*(["--sample", str(sample)] if sample else []), *(["--loopback"] if loopback else [])]
+    options += [*(["--contact", contact] if contact else []), *(["-v"] if verbose else [])]
+    options += [part for setting in settings for part in ("-s", setting)]
+    worst = 0
+    for portal in portals:
+        command = [sys.executable, "-m", "govscraper", "check", portal, "--db", str(db_path), *options]
+        worst = max(worst, subprocess.run(command, check=False).returncode)
+    if not portals:
+        click.echo(f"no portal to check: {db_path} has no run yet", err=True)
+    sys.exit(worst)
 
 
 @cli.command("import-warc")

@@ -57,6 +57,9 @@ from govscraper.sources import feeds
 from govscraper.text.dates import VN_TZ
 from govscraper.text.decode import decode_html
 
+#: Revisits of archived articles that redirect to another site, while none answered with its article, after which the
+#: whole portal is taken to be gone (sold, parked, moved) rather than each article removed.
+OFFSITE_REVISITS = 5
 #: Request priorities: finish the articles of a list page before walking further down the list.
 ARTICLE_PRIORITY = 10
 LIST_PRIORITY = 0
@@ -108,6 +111,8 @@ class PortalSpider(scrapy.Spider):
         self._refused_links: set[str] = set()
         self._seen: set[str] = set()
         self._articles_scheduled = 0
+        #: Revisits so far by verdict (present, missing, moved, unknown) and how many redirected off the portal.
+        self._revisits: dict[str, int] = {}
         #: full | incremental | resume; set by the run record (ArchiveRun) before the crawl starts.
         self.mode = "full"
         self.known_ids: set[str] = set()
@@ -735,9 +740,33 @@ class PortalSpider(scrapy.Spider):
             has_article=has_article,
         )
         self.record_revisit(response, verdict)
+        self._revisits[verdict.kind] = self._revisits.get(verdict.kind, 0) + 1
+        offsite = verdict.kind == "unknown" and verdict.reason.endswith("to another site")
+        self._revisits["offsite"] = self._revisits.get("offsite", 0) + offsite
+        if offsite and self._revisits["offsite"] >= OFFSITE_REVISITS and not self._revisits.get("present"):
+            # The whole portal sends its visitors elsewhere (a domain sold, parked or moved): one reason, not a
+            # failure per article, and not a removal of each (the run ends unreachable; portal_outages keeps it).
+            self.portal_gone(f"every article asked for redirects to another site ({verdict.location})")
+            return None
         if verdict.kind == "unknown":
             self.fail(response.url, "article", f"revisit: {verdict.reason}", response.status)
         return page if verdict.kind == "present" else None
+
+    def portal_gone(self, reason: str) -> None:
+        """End the run as ``unreachable`` with ``reason``, as when the portal's host cannot be reached."""
+        from scrapy.utils.defer import deferred_from_coro
+
+        from govscraper.crawl.stopping import stop_crawl
+
+        if self.crawler.stats.get_value("govscraper/unreachable"):
+            return
+        reason = f"could not reach {self.portal.base_url}: {reason}"
+        self.crawler.stats.set_value("govscraper/unreachable", reason)
+        self.logger.warning("%s: the run ends", reason)
+        stop_crawl(self.crawler, "unreachable")
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="unreachable"))
 
     def text_for_verdict(self, page: TextResponse) -> tuple[str, bool]:
         """The text a soft 404 would show (the page's title, and the article's title and opening or, without an

@@ -23,6 +23,8 @@ from tests.helpers.cli import registry_entry, run_cli
 from tests.helpers.serving import get, start_serve, stop
 
 NOW = ("-s", "GOVSCRAPER_REMOVAL_DAYS=0")
+#: The ways one article is taken down (a whole domain sent elsewhere is the portal's matter, tested on its own).
+WAYS = tuple(how for how in WITHDRAWALS if how != "elsewhere")
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,7 @@ def checked(tmp_path_factory, site, server):
     }
     archived_id = {ids["/" + path]: archive_id for path, archive_id in urls.items()}
     withdrawn = {}
-    for article, how in zip(site.articles[2:], (*WITHDRAWALS, "transient"), strict=False):
+    for article, how in zip(site.articles[2:], (*WAYS, "transient"), strict=False):
         site.withdraw(article.id, "deleted" if how == "transient" else how)
         withdrawn[how] = archived_id[article.id]
     transient = next(a for a in site.articles if archived_id[a.id] == withdrawn["transient"])
@@ -81,7 +83,7 @@ def events(db_path) -> list[tuple[int, str]]:
 
 def test_each_way_of_taking_an_article_down_is_recorded_missing_then_removed(checked):
     withdrawn = checked["withdrawn"]
-    gone = [withdrawn[how] for how in WITHDRAWALS if how != "moved"]
+    gone = [withdrawn[how] for how in WAYS if how != "moved"]
     recorded = events(checked["db"])
     first_check = sorted([(i, "missing") for i in [*gone, withdrawn["transient"]]] + [(withdrawn["moved"], "moved")])
     assert sorted(recorded[: len(first_check)]) == first_check
@@ -298,3 +300,41 @@ def test_a_full_crawl_records_what_it_finds_gone_as_a_check_does(tmp_path):
     )
     assert db.execute("SELECT count(*) FROM fetch_failures WHERE run_id = ?", [run_id]).fetchone()[0] == 0
     assert db["articles"].count == 12
+
+
+def test_a_portal_whose_every_page_redirects_elsewhere_is_one_outage_not_removals(tmp_path):
+    site = build_site(articles=8, seed=57)
+    registry = tmp_path / "registry.toml"
+    db_path = tmp_path / "archive.db"
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        registry.write_text(registry_entry("qni-parked", server, site), encoding="utf-8")
+        assert run_cli("crawl", "qni-parked", "--db", str(db_path), "--loopback", registry=registry).returncode == 0
+        for article in site.articles:
+            site.withdraw(article.id, "elsewhere")  # the domain was sold: every page goes to the parking page
+        parked = run_cli("check", "qni-parked", "--db", str(db_path), "--loopback", *NOW, registry=registry)
+    assert parked.returncode == 1
+    assert "every article asked for redirects to another site" in parked.stderr
+    db = sqlite_utils.Database(db_path)
+    outage = list(db.query("SELECT reason, runs FROM portal_outages"))
+    assert len(outage) == 1
+    assert "redirects to another site (http://ten-mien-nay-dang-duoc-rao-ban.example/)" in outage[0]["reason"]
+    assert db["article_events"].count == 0  # the articles are not each "removed": the portal is gone
+    run_id = next(db.query("SELECT max(id) AS id FROM crawl_runs"))["id"]
+    assert db.execute("SELECT count(*) FROM fetch_failures WHERE run_id = ?", [run_id]).fetchone()[0] < 5
+
+
+def test_check_without_a_portal_checks_every_portal_of_the_archive(tmp_path):
+    sites = {"qni-a": build_site(articles=5, seed=58), "qni-b": build_site(articles=6, seed=59)}
+    registry = tmp_path / "registry.toml"
+    db_path = tmp_path / "archive.db"
+    with ReplicaServer(sites["qni-a"], port=0) as first, ReplicaServer(sites["qni-b"], port=0) as second:
+        entries = registry_entry("qni-a", first, sites["qni-a"]) + registry_entry("qni-b", second, sites["qni-b"])
+        registry.write_text(entries, encoding="utf-8")
+        for portal in sites:
+            assert run_cli("crawl", portal, "--db", str(db_path), "--loopback", registry=registry).returncode == 0
+        result = run_cli("check", "--db", str(db_path), "--loopback", registry=registry)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line for line in result.stdout.splitlines() if "(check)" in line]
+    assert len(lines) == 2
+    assert "5 articles revisited: 5 present" in lines[0]
+    assert "6 articles revisited: 6 present" in lines[1]
