@@ -11,7 +11,10 @@ and ``changes``, the changes page and its Atom feed must say the same.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -155,6 +158,41 @@ def test_changes_lists_the_events_as_table_json_and_csv(checked):
     assert "is not a day" in bad.stderr
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def atom_problems(body: bytes) -> list[str]:
+    """What RFC 4287 requires of a feed and its entries that ``body`` lacks (the checks of its section 4)."""
+    root = ElementTree.fromstring(body)
+    found = [] if root.tag == f"{ATOM}feed" else [f"root is {root.tag}, not atom:feed"]
+
+    def exactly_one(element, tag, where):
+        children = element.findall(f"{ATOM}{tag}")
+        if len(children) != 1:
+            found.append(f"{where}: {len(children)} atom:{tag}, not exactly one")
+        elif tag == "updated" and not RFC3339.match(children[0].text or ""):
+            found.append(f"{where}: atom:updated {children[0].text!r} is not an RFC 3339 date-time")
+        elif tag == "id" and not urlsplit(children[0].text or "").scheme:
+            found.append(f"{where}: atom:id {children[0].text!r} is not an absolute IRI")
+        return children
+
+    for tag in ("id", "title", "updated"):
+        exactly_one(root, tag, "feed")
+    entries = root.findall(f"{ATOM}entry")
+    if not root.findall(f"{ATOM}author") and not all(e.findall(f"{ATOM}author") for e in entries):
+        found.append("feed: no atom:author, and not every entry has one")
+    for number, entry in enumerate(entries):
+        for tag in ("id", "title", "updated"):
+            exactly_one(entry, tag, f"entry {number}")
+        alternates = [link for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
+        if not entry.findall(f"{ATOM}content") and not alternates:
+            found.append(f"entry {number}: neither atom:content nor a link rel=alternate")
+        if len(alternates) > 1:
+            found.append(f"entry {number}: more than one link rel=alternate of one type")
+    return found
+
+
 def test_serve_shows_the_changes_and_a_valid_atom_feed_per_portal(checked, tmp_path):
     process, base = start_serve(checked["db"], tmp_path / "serve.log")
     try:
@@ -165,6 +203,7 @@ def test_serve_shows_the_changes_and_a_valid_atom_feed_per_portal(checked, tmp_p
         assert "changes.atom?portal=qni-check" in html
         status, body = get(f"{base}/-/changes.atom?portal=qni-check")
         assert status == 200
+        assert atom_problems(body) == []
         feed = feedparser.parse(body)
         assert not feed.bozo, feed.bozo_exception
         assert feed.version == "atom10"
