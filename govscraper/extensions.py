@@ -240,7 +240,7 @@ class ArchiveRun:
             found = problems(figures(archive.db.conn, portal_id), limits)
             changes = update_alerts(archive.db.conn, portal_id, found)
             for change in changes:
-                logger.warning("alert %s: %s %s: %s", change.state, portal_id, change.kind, change.detail)
+                logger.info("alert %s: %s %s: %s", change.state, portal_id, change.kind, change.detail)
             send_pending(archive.db.conn, changes, Channels.from_settings(settings))
         except Exception:  # health is a report on the run: it must never lose the run itself
             logger.exception("portal health could not be assessed after this run")
