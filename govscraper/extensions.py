@@ -238,10 +238,11 @@ class ArchiveRun:
         limits = Thresholds(quiet_days=settings.getfloat("GOVSCRAPER_QUIET_DAYS", 14.0))
         try:
             found = problems(figures(archive.db.conn, portal_id), limits)
-            changes = update_alerts(archive.db.conn, portal_id, found)
+            channels = Channels.from_settings(settings)
+            changes = update_alerts(archive.db.conn, portal_id, found, channels.configured)
             for change in changes:
                 logger.info("alert %s: %s %s: %s", change.state, portal_id, change.kind, change.detail)
-            send_pending(archive.db.conn, changes, Channels.from_settings(settings))
+            send_pending(archive.db.conn, changes, channels)
         except Exception:  # health is a report on the run: it must never lose the run itself
             logger.exception("portal health could not be assessed after this run")
 

@@ -15,8 +15,8 @@ calls :func:`update_alerts`) and on demand (``govscraper health``), each portal 
 * ``unreachable``: the portal could not be reached (an open ``portal_outages`` row).
 
 Each problem opens one row of ``portal_alerts`` when it appears and closes it when it clears; the alert is sent
-(:mod:`govscraper.crawl.alerts`) once when it opens and once when it clears. The rules are pure functions of the
-figures (:func:`problems`), so they are tested without a crawl.
+(:mod:`govscraper.crawl.alerts`) once when it opens and once when it clears, on each configured channel. The rules
+are pure functions of the figures (:func:`problems`), so they are tested without a crawl.
 """
 
 from __future__ import annotations
@@ -208,14 +208,23 @@ class AlertChange:
     detail: str
     at: str
     alert_id: int
+    #: The channels that took it already (bits: :data:`WEBHOOK`, :data:`EMAIL`).
+    sent: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: value for name, value in asdict(self).items() if name != "sent"}
 
 
-def update_alerts(conn: sqlite3.Connection, portal_id: str, found: list[HealthProblem]) -> list[AlertChange]:
-    """Open an alert for each new problem and close those that cleared (in one transaction); the changes to send,
-    with those that could not be sent before (their ``notified_*`` still 0)."""
+#: The channels an alert change goes to, as bits of ``portal_alerts.notified_open`` and ``notified_close``: each
+#: channel gets a change once, even when another channel refused it and it is sent again after the next run.
+WEBHOOK, EMAIL = 1, 2
+
+
+def update_alerts(
+    conn: sqlite3.Connection, portal_id: str, found: list[HealthProblem], channels: int = 0
+) -> list[AlertChange]:
+    """Open an alert for each new problem and close those that cleared (in one transaction); the changes to send
+    on the ``channels`` configured (bits), with those a channel has not taken yet."""
     now = utcnow()
     kinds = {problem.kind: problem for problem in found}
     with conn:
@@ -235,25 +244,25 @@ def update_alerts(conn: sqlite3.Connection, portal_id: str, found: list[HealthPr
         for kind, alert_id in open_rows.items():
             if kind not in kinds:
                 conn.execute("UPDATE portal_alerts SET closed_at = ? WHERE id = ?", [now, alert_id])
-    return pending_changes(conn, portal_id)
+    return pending_changes(conn, portal_id, channels)
 
 
-def pending_changes(conn: sqlite3.Connection, portal_id: str) -> list[AlertChange]:
-    """Alert changes not yet sent: opened and not notified, cleared and not notified (oldest first)."""
+def pending_changes(conn: sqlite3.Connection, portal_id: str, channels: int) -> list[AlertChange]:
+    """Alert changes that a configured channel (``channels``, bits) has not taken yet, oldest first."""
     changes = [
-        AlertChange(portal_id, kind, "open", detail, opened_at, alert_id)
-        for alert_id, kind, detail, opened_at in conn.execute(
-            "SELECT id, kind, detail, opened_at FROM portal_alerts WHERE portal_id = ? AND notified_open = 0 "
-            "ORDER BY id",
-            [portal_id],
+        AlertChange(portal_id, kind, "open", detail, opened_at, alert_id, sent)
+        for alert_id, kind, detail, opened_at, sent in conn.execute(
+            "SELECT id, kind, detail, opened_at, notified_open FROM portal_alerts "
+            "WHERE portal_id = ? AND (notified_open & ?) != ? ORDER BY id",
+            [portal_id, channels, channels],
         )
     ]
     changes += [
-        AlertChange(portal_id, kind, "cleared", detail, closed_at, alert_id)
-        for alert_id, kind, detail, closed_at in conn.execute(
-            "SELECT id, kind, detail, closed_at FROM portal_alerts WHERE portal_id = ? AND closed_at IS NOT NULL "
-            "AND notified_close = 0 ORDER BY id",
-            [portal_id],
+        AlertChange(portal_id, kind, "cleared", detail, closed_at, alert_id, sent)
+        for alert_id, kind, detail, closed_at, sent in conn.execute(
+            "SELECT id, kind, detail, closed_at, notified_close FROM portal_alerts "
+            "WHERE portal_id = ? AND closed_at IS NOT NULL AND (notified_close & ?) != ? ORDER BY id",
+            [portal_id, channels, channels],
         )
     ]
     return changes
@@ -265,9 +274,9 @@ def portal_ids(conn: sqlite3.Connection) -> list[str]:
 
 
 def open_alerts(conn: sqlite3.Connection, portal_id: str) -> list[dict[str, Any]]:
-    """The portal's alerts still open: kind, detail, since when, and whether the opening was sent."""
+    """The portal's alerts still open: kind, detail, since when, and the channels that took the opening (bits)."""
     return [
-        {"kind": kind, "detail": detail, "opened_at": opened_at, "sent": bool(sent)}
+        {"kind": kind, "detail": detail, "opened_at": opened_at, "sent": sent}
         for kind, detail, opened_at, sent in conn.execute(
             "SELECT kind, detail, opened_at, notified_open FROM portal_alerts "
             "WHERE portal_id = ? AND closed_at IS NULL ORDER BY id",
@@ -276,15 +285,17 @@ def open_alerts(conn: sqlite3.Connection, portal_id: str) -> list[dict[str, Any]
     ]
 
 
-def mark_sent(conn: sqlite3.Connection, change: AlertChange) -> None:
-    """Record that an alert change reached every configured channel: it is not sent again."""
+def mark_sent(conn: sqlite3.Connection, change: AlertChange, channels: int) -> None:
+    """Record that the ``channels`` (bits) took an alert change: they are not sent it again."""
     column = "notified_open" if change.state == "open" else "notified_close"
     with conn:
-        conn.execute(f"UPDATE portal_alerts SET {column} = 1 WHERE id = ?", [change.alert_id])
+        conn.execute(f"UPDATE portal_alerts SET {column} = {column} | ? WHERE id = ?", [channels, change.alert_id])
 
 
 __all__ = [
+    "EMAIL",
     "PROBLEMS",
+    "WEBHOOK",
     "AlertChange",
     "Figures",
     "HealthProblem",

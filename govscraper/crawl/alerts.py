@@ -3,8 +3,8 @@
 ``GOVSCRAPER_ALERT_WEBHOOK`` (a URL: Slack-, Mattermost- or ntfy-style receivers, or any service that takes a JSON
 POST), ``GOVSCRAPER_ALERT_SMTP`` (``host:port``), ``GOVSCRAPER_ALERT_FROM`` and ``GOVSCRAPER_ALERT_TO`` (addresses,
 comma-separated). Each alert change (:class:`govscraper.archive.health.AlertChange`: a problem that opened or
-cleared) is sent once: it is marked sent when every configured channel took it; one that a channel refused (a
-receiver down, an SMTP error) stays pending and is sent after the next run. Each send is bounded by
+cleared) is sent once on each channel: each channel that took it is recorded, and a channel that refused it (a
+receiver down, an SMTP error) gets it after the next run, without the others getting it twice. Each send is bounded by
 ``GOVSCRAPER_ALERT_TIMEOUT`` (10 s); a failure is one warning line and never stops the crawl.
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from email.message import EmailMessage
 from typing import Any
 
-from govscraper.archive.health import AlertChange
+from govscraper.archive.health import EMAIL, WEBHOOK, AlertChange
 
 logger = logging.getLogger(__name__)
 
@@ -58,17 +58,18 @@ class Channels:
         )
 
     @property
-    def configured(self) -> bool:
-        return bool(self.webhook or (self.smtp_host and self.recipients))
+    def configured(self) -> int:
+        """The channels configured, as bits (:data:`WEBHOOK`, :data:`EMAIL`); 0 for none."""
+        return (WEBHOOK if self.webhook else 0) | (EMAIL if self.smtp_host and self.recipients else 0)
 
-    def send(self, change: AlertChange) -> bool:
-        """Send one change on every channel; True when all took it."""
-        ok = True
-        if self.webhook:
-            ok &= self._post(change)
-        if self.smtp_host and self.recipients:
-            ok &= self._mail(change)
-        return ok
+    def send(self, change: AlertChange) -> int:
+        """Send one change on each configured channel that has not taken it yet; the channels that took it now."""
+        took = 0
+        if self.configured & WEBHOOK and not change.sent & WEBHOOK and self._post(change):
+            took |= WEBHOOK
+        if self.configured & EMAIL and not change.sent & EMAIL and self._mail(change):
+            took |= EMAIL
+        return took
 
     def _post(self, change: AlertChange) -> bool:
         body = json.dumps({"source": "govscraper", **change.as_dict()}, ensure_ascii=False).encode("utf-8")
@@ -106,18 +107,17 @@ class Channels:
 
 
 def send_pending(conn: Any, changes: list[AlertChange], channels: Channels) -> int:
-    """Send each pending change once (:func:`govscraper.archive.health.mark_sent` after it went out); how many
-    went out."""
+    """Send each pending change on the channels that have not taken it (each channel records what it took:
+    :func:`govscraper.archive.health.mark_sent`); how many changes every configured channel has now."""
     from govscraper.archive.health import mark_sent
 
-    if not channels.configured:
-        return 0
-    sent = 0
+    done = 0
     for change in changes:
-        if channels.send(change):
-            mark_sent(conn, change)
-            sent += 1
-    return sent
+        took = channels.send(change)
+        if took:
+            mark_sent(conn, change, took)
+        done += (change.sent | took) & channels.configured == channels.configured
+    return done
 
 
 __all__ = ["Channels", "send_pending"]

@@ -306,8 +306,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "detail": "The figures behind it, when it opened",
             "opened_at": "When it opened (UTC)",
             "closed_at": "When it cleared (UTC); empty while it lasts",
-            "notified_open": "1 once the opening was sent",
-            "notified_close": "1 once the clearing was sent",
+            "notified_open": "The channels that took the opening: 1 the webhook, 2 e-mail, 3 both",
+            "notified_close": "The channels that took the clearing (as notified_open)",
         },
     },
     "portal_outages": {

@@ -1,10 +1,11 @@
 """Portal health after each run, and its alerts at a real webhook receiver and a real SMTP server on loopback.
 
 One replica portal, crawled in turn as a daily job would: the first crawl finds it quiet (its newest article is
-years old) and alerts once; an unchanged re-crawl sends nothing; the portal's new theme (``site.redesign()``) makes the
-layout canary fire on the five articles published in it and alerts once; the old theme back clears it, which is sent
-once too. The webhook receiver is an HTTP server in this process; the SMTP server is aiosmtpd's, in this process, on
-a port it chose.
+years old) and alerts once; an unchanged re-crawl sends nothing; the portal's new theme (``site.redesign()``) makes
+the layout canary fire on the five articles published in it and alerts once; the old theme back clears it, which is
+sent once too; an alert that the webhook receiver refused (it was down) reaches it after the next run, while the
+e-mail, sent at once, is not sent twice. The webhook receiver is an HTTP server in this process; the SMTP server is
+aiosmtpd's, in this process, on a port it chose.
 """
 
 from __future__ import annotations
@@ -26,9 +27,15 @@ from tests.helpers.cli import registry_entry, run_cli
 
 class Receiver(BaseHTTPRequestHandler):
     received: ClassVar[list[dict]] = []
+    #: Answer 500 to every POST (a receiver that is down), and keep nothing.
+    refusing: ClassVar[list[bool]] = [False]
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.refusing[0]:
+            self.send_response(500)
+            self.end_headers()
+            return
         self.received.append({"type": self.headers["Content-Type"], "body": json.loads(body)})
         self.send_response(204)
         self.end_headers()
@@ -85,7 +92,12 @@ def runs(tmp_path_factory, webhook, smtp):
     seen = {}
     with ReplicaServer(site, host="127.0.0.1", port=0) as server:
         registry.write_text(registry_entry("qni-health", server, site), encoding="utf-8")
-        for name, change in (("first", None), ("again", None), ("redesigned", True), ("restored", False)):
+        steps = (
+            ("first", None, False), ("again", None, False), ("redesigned", True, False), ("restored", False, False),
+            ("receiver-down", True, True), ("receiver-back", None, False),
+        )  # fmt: skip
+        for name, change, refusing in steps:
+            Receiver.refusing[0] = refusing
             if change is not None:
                 site.redesign(change)
             if change:
@@ -135,19 +147,30 @@ def test_a_layout_change_raises_one_alert_and_its_end_clears_it(runs):
     assert restored["mails"][-1][1]["Subject"] == "[govscraper] qni-health: layout-changed (cleared)"
 
 
+def test_a_receiver_that_was_down_gets_the_alert_after_the_next_run_and_e_mail_gets_it_once(runs):
+    down, back = runs["seen"]["receiver-down"], runs["seen"]["receiver-back"]
+    before = kinds(runs["seen"]["restored"]["posts"])
+    assert kinds(down["posts"]) == before  # the receiver answered 500: nothing kept
+    assert len(down["mails"]) == 4  # the e-mail went out at once
+    assert kinds(back["posts"]) == [*before, ("layout-changed", "open")]
+    assert len(back["mails"]) == 4  # and is not sent again
+
+
 def test_alerts_are_kept_in_the_archive_and_health_shows_the_problems(runs):
     db = sqlite_utils.Database(runs["db"])
     rows = list(db.query("SELECT kind, closed_at IS NULL AS open, notified_open, notified_close FROM portal_alerts"))
+    both = 3  # the webhook (1) and e-mail (2) took it
     assert rows == [
-        {"kind": "quiet", "open": 1, "notified_open": 1, "notified_close": 0},
-        {"kind": "layout-changed", "open": 0, "notified_open": 1, "notified_close": 1},
+        {"kind": "quiet", "open": 1, "notified_open": both, "notified_close": 0},
+        {"kind": "layout-changed", "open": 0, "notified_open": both, "notified_close": both},
+        {"kind": "layout-changed", "open": 1, "notified_open": both, "notified_close": 0},
     ]
     shown = run_cli("health", "--db", str(runs["db"]), "--portal", "qni-health")
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.splitlines()[0] == "qni-health: quiet"
+    assert shown.stdout.splitlines()[0] == "qni-health: layout-changed, quiet"
     report = json.loads(run_cli("health", "--db", str(runs["db"]), "--json").stdout)
-    assert [p["kind"] for p in report[0]["problems"]] == ["quiet"]
-    assert report[0]["alerts"][0]["sent"] is True
-    assert report[0]["figures"]["archived"] == 45  # the five read once the old theme was back
+    assert [p["kind"] for p in report[0]["problems"]] == ["layout-changed", "quiet"]
+    assert [alert["sent"] for alert in report[0]["alerts"]] == [both, both]
+    assert report[0]["figures"]["archived"] == 45  # the five read once the old theme was back (not the next five)
     statuses = json.loads(next(db.query("SELECT status_counts FROM crawl_runs WHERE id = 1"))["status_counts"])
     assert statuses["200"] > 40
