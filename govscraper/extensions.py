@@ -116,7 +116,8 @@ class ArchiveRun:
             run_settings = {name: settings.get(name) for name in _RUN_SETTINGS}
             run_settings.update(getattr(spider, "source_settings", {}))  # a Wayback crawl: where, which dates
             run_id = archive.start_run(portal, spider.name, run_settings, mode=self.mode)
-            self.job.write_state(run_id, self.mode)
+            if self.mode != "check":  # a check is not resumed, and leaves the state of a crawl to resume alone
+                self.job.write_state(run_id, self.mode)
         # Also for full crawls: the requests for archived articles are revisits (see PortalSpider.mark_revisit).
         known_ids, known_urls = archive.known_articles(portal.id)
         spider.prepare(self.mode, known_ids, known_urls)
@@ -226,7 +227,7 @@ class ArchiveRun:
         self._alert(archive, spider.portal.id)
         if alarm:
             logger.warning("layout-changed? %s", alarm)
-        if status == "finished":
+        if status == "finished" and self.mode != "check":
             self.job.clear_state()
 
     def _alert(self, archive: Any, portal_id: str) -> None:

@@ -377,3 +377,25 @@ def test_check_without_a_portal_checks_every_portal_of_the_archive(tmp_path):
     assert len(lines) == 2
     assert "5 articles revisited: 5 present" in lines[0]
     assert "6 articles revisited: 6 present" in lines[1]
+
+
+def test_a_check_leaves_a_crawl_to_resume_alone(tmp_path):
+    """A crawl ended at its page budget is to be resumed; a check of the portal in between must not take its place
+    (a check is not resumed) nor clear it."""
+    site = build_site(articles=30, seed=60)
+    registry = tmp_path / "registry.toml"
+    db_path = str(tmp_path / "archive.db")
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        registry.write_text(registry_entry("qni-resume", server, site), encoding="utf-8")
+        cut = run_cli(
+            "crawl", "qni-resume", "--db", db_path, "--loopback", "-s", "GOVSCRAPER_MAX_PAGES=12", registry=registry
+        )
+        assert "--resume" in cut.stderr, cut.stderr[-2000:]
+        assert run_cli("check", "qni-resume", "--db", db_path, "--loopback", registry=registry).returncode == 0
+        resumed = run_cli("crawl", "qni-resume", "--db", db_path, "--loopback", "--resume", registry=registry)
+        assert resumed.returncode == 0, resumed.stderr[-2000:]
+    db = sqlite_utils.Database(db_path)
+    assert db["articles"].count == 30
+    runs = list(db.query("SELECT id, mode, resumes, status FROM crawl_runs ORDER BY id"))
+    assert [(run["mode"], run["status"]) for run in runs] == [("full", "finished"), ("check", "finished")]
+    assert runs[0]["resumes"] == 1  # the crawl was continued, not the check
