@@ -160,6 +160,13 @@ def crawl_runs(
     return list(db.query(sql, [*params, limit]))
 
 
+def archived_portal(db: sqlite_utils.Database, portal_id: str) -> dict[str, Any] | None:
+    """The archive's own row for a portal (its ``portals`` table), for one the registry does not name: the demo's,
+    one crawled by ``--url``, one whose entry was removed since."""
+    rows = list(db.query("SELECT * FROM portals WHERE id = ?", [portal_id]))
+    return rows[0] if rows else None
+
+
 def run_status(db: sqlite_utils.Database, run_id: int) -> str | None:
     """A crawl run's status (``finished``, ``interrupted``...), None for a run the archive does not hold."""
     row = db.execute("SELECT status FROM crawl_runs WHERE id = ?", [run_id]).fetchone()

@@ -353,7 +353,7 @@ def check(
     if portal_id is None:
         check_every_portal(db_path, sample, loopback, contact, settings, verbose)
         return
-    portal = get_portal(portal_id)
+    portal = portal_to_check(portal_id, db_path)
     from govscraper.crawl.process import check_can_crawl, run_crawl
 
     overrides = crawl_overrides(
@@ -380,6 +380,33 @@ def check(
         sys.exit(exit_status(result.stopped_by))
     if result.status == "unreachable":
         raise click.ClickException(f"{result.start_failure} (run {result.run_id} recorded as unreachable)")
+
+
+def portal_to_check(portal_id: str, db_path: Path) -> Portal:
+    """The registry's entry, else the portal as the archive recorded it (the demo's, one crawled by --url, one whose
+    entry was removed): its articles can be revisited all the same."""
+    from govscraper.archive.lookup import archived_portal
+    from govscraper.registry import UnknownPortal
+
+    try:
+        return get_portal(portal_id)
+    except UnknownPortal:
+        db = open_reader(db_path)
+        try:
+            row = archived_portal(db, portal_id)
+        finally:
+            db.conn.close()
+        if row is None:
+            raise
+        return Portal(
+            id=row["id"],
+            name=row["name"] or row["id"],
+            province=row["province"] or "",
+            level=row["level"] or "tỉnh",
+            base_url=row["base_url"],
+            platform=row["platform"],
+            start_urls=tuple((row["start_urls"] or "").splitlines()),
+        )
 
 
 def check_every_portal(

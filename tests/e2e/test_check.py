@@ -379,6 +379,19 @@ def test_check_without_a_portal_checks_every_portal_of_the_archive(tmp_path):
     assert "6 articles revisited: 6 present" in lines[1]
 
 
+def test_a_portal_the_registry_does_not_name_is_checked_as_the_archive_recorded_it(tmp_path):
+    site = build_site(articles=6, seed=62)
+    db_path = str(tmp_path / "archive.db")
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        crawled = run_cli("crawl", "--url", server.url, "--db", db_path, "--loopback")
+        assert crawled.returncode == 0, crawled.stderr[-2000:]
+        portal = next(sqlite_utils.Database(db_path).query("SELECT portal_id FROM crawl_runs"))["portal_id"]
+        site.withdraw(site.articles[0].id, "deleted")
+        result = run_cli("check", portal, "--db", db_path, "--loopback")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "6 articles revisited: 5 present, 1 missing" in result.stdout
+
+
 def test_a_check_leaves_a_crawl_to_resume_alone(tmp_path):
     """A crawl ended at its page budget is to be resumed; a check of the portal in between must not take its place
     (a check is not resumed) nor clear it."""
