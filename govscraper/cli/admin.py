@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from govscraper.archive.schema import close_db, open_db
-from govscraper.cli.common import cli, db_option, setting_options, user_errors
+from govscraper.cli.common import cli, db_option, set_option, setting_options, user_errors
 
 
 @cli.command()
@@ -90,10 +90,7 @@ def verify(db_path: Path) -> None:
 @cli.command("config")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @db_option
-@click.option(
-    "-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
-    help="A setting as crawl -s would give it (repeatable): see what it changes.",
-)  # fmt: skip
+@set_option("A setting as crawl -s would give it (repeatable): see what it changes.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per setting: name, value, source.")
 @user_errors
 def show_config(names: tuple[str, ...], db_path: Path, settings: tuple[str, ...], as_json: bool) -> None:

@@ -52,6 +52,27 @@ def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
+def set_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-s/--set NAME=VALUE`` (repeatable, into ``settings``): a setting for this command (:func:`setting_options`)."""
+    return click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=help_text)
+
+
+def format_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format table|json|csv`` (into ``fmt``, table by default): a reading command's output."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+        help=help_text,
+    )  # fmt: skip
+
+
+#: The options every command that crawls takes alike (crawl, check).
+loopback_option = click.option(
+    "--loopback", is_flag=True, hidden=True, help="Relax politeness for a replica on 127.0.0.1."
+)
+contact_option = click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Log every request and item.")
+
+
 def user_errors(function: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the errors a user can cause into one line on stderr and exit status 1."""
 

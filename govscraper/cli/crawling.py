@@ -21,10 +21,14 @@ from govscraper.cli.common import (
     BUDGET_EXIT,
     SKIPPED_EXIT,
     cli,
+    contact_option,
     db_option,
     exit_status,
+    loopback_option,
+    set_option,
     setting_options,
     user_errors,
+    verbose_option,
 )
 from govscraper.registry import STATUSES, Portal, get_portal, load_registry, portal_for_url
 
@@ -61,7 +65,7 @@ def portals(as_json: bool, province: str | None, status: str | None) -> None:
 @cli.command()
 @click.argument("url")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the TOML entry.")
-@click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
+@contact_option
 @click.option("--timeout", type=click.FloatRange(min=1), default=20.0, show_default=True, help="Seconds to wait.")
 @click.option(
     "--no-menus", is_flag=True, help="Read the home page alone (one request): start URLs guessed from menu texts."
@@ -208,8 +212,8 @@ def print_summary(result: Any, db_path: Path) -> None:
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many article pages.")
 @click.option("--base-url", help="Crawl the portal from another address (a mirror, a local replica).")
-@click.option("--loopback", is_flag=True, hidden=True, help="Relax politeness for a replica on 127.0.0.1.")
-@click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
+@loopback_option
+@contact_option
 @click.option("--no-warc", is_flag=True, help="Do not write raw captures (WARC files) for this crawl.")
 @click.option("--full", is_flag=True, help="Revisit every known article, to find edited ones (versions are kept).")
 @click.option("--resume", is_flag=True, help="Continue the portal's interrupted crawl (killed, or stopped).")
@@ -225,15 +229,8 @@ def print_summary(result: Any, db_path: Path) -> None:
 )
 @click.option("--to", "wayback_to", metavar="TIMESTAMP", help="Wayback: captures up to, inclusive (same forms).")
 @click.option("--wayback-url", hidden=True, help="Another Wayback Machine (a local stand-in for tests).")
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy or govscraper setting (repeatable), e.g. -s DOWNLOAD_DELAY=3.",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Log every request and item.")
+@set_option("Override a Scrapy or govscraper setting (repeatable), e.g. -s DOWNLOAD_DELAY=3.")
+@verbose_option
 @user_errors
 def crawl(
     portal_id: str | None,
@@ -315,17 +312,10 @@ def crawl(
     metavar="N",
     help="Revisit at most N articles: those never checked first, then the longest ago checked.",
 )
-@click.option("--loopback", is_flag=True, hidden=True, help="Relax politeness for a replica on 127.0.0.1.")
-@click.option("--contact", envvar="GOVSCRAPER_CONTACT", help="E-mail or URL put in the User-Agent.")
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy or govscraper setting (repeatable), e.g. -s GOVSCRAPER_REMOVAL_DAYS=14.",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Log every request and item.")
+@loopback_option
+@contact_option
+@set_option("Override a Scrapy or govscraper setting (repeatable), e.g. -s GOVSCRAPER_REMOVAL_DAYS=14.")
+@verbose_option
 @user_errors
 def check(
     portal_id: str | None,
@@ -438,7 +428,7 @@ def check_every_portal(
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--portal", "portal_id", metavar="ID", help="Archive every page under this portal (default: by host).")
 @db_option
-@click.option("-v", "--verbose", is_flag=True, help="Log every request and item.")
+@verbose_option
 @user_errors
 def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, verbose: bool) -> None:
     """Archive the articles, photos and documents in WARC files (Heritrix, Browsertrix, wget, govscraper).
@@ -544,14 +534,7 @@ def import_warc(files: tuple[Path, ...], portal_id: str | None, db_path: Path, v
 )
 @click.option("--once", is_flag=True, help="Start every crawl that is due, wait for them all, exit (for cron).")
 @click.option("--loopback", is_flag=True, hidden=True, help="Pass --loopback to every crawl.")
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Pass a setting to every crawl (repeatable), e.g. -s DOWNLOAD_DELAY=3.",
-)
+@set_option("Pass a setting to every crawl (repeatable), e.g. -s DOWNLOAD_DELAY=3.")
 @click.option(
     "--crawl-arg",
     "crawl_arg_values",

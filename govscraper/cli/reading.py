@@ -16,7 +16,7 @@ import click
 
 from govscraper.archive.presence import EVENT_KINDS
 from govscraper.archive.schema import open_reader
-from govscraper.cli.common import cli, db_option, user_errors
+from govscraper.cli.common import cli, db_option, format_option, user_errors
 from govscraper.extract.profiles import PLATFORMS
 
 
@@ -346,14 +346,9 @@ def export(
 @cli.command()
 @db_option
 @click.option("--portal", "portal", default=None, help="One portal's coverage (its id), instead of every portal's.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table: for a terminal; json: the table, articles per month, photos and documents per year, crawl runs; "
-    "csv: the table.",
+@format_option(
+    "table: for a terminal; json: the table, articles per month, photos and documents per year, crawl runs; "
+    "csv: the table."
 )
 @user_errors
 def coverage(db_path: Path, portal: str | None, fmt: str) -> None:
@@ -394,14 +389,7 @@ def coverage(db_path: Path, portal: str | None, fmt: str) -> None:
     multiple=True,
     help="Only this kind (repeatable): edited, missing (a first miss), removed (confirmed), restored, moved.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table: for a terminal; json: a list of events; csv: one row per event.",
-)
+@format_option("table: for a terminal; json: a list of events; csv: one row per event.")
 @user_errors
 def changes(db_path: Path, portal: str | None, since: str | None, kinds: tuple[str, ...], fmt: str) -> None:
     """What changed on the portals since their articles were archived, newest first: articles edited (what changed),

@@ -10,14 +10,13 @@ every event links to the archived copy.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from xml.etree import ElementTree
 
 from govscraper.publish.export import csv_cell
+from govscraper.publish.tables import aligned, csv_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 #: The columns of an event, as JSON and CSV give them.
@@ -92,8 +91,7 @@ def as_table(rows: list[Change]) -> list[str]:
         (row.at[:19], row.portal_id, row.kind, str(row.article_id), _cut(row.title or row.url, 60), row.evidence)
         for row in rows
     ]
-    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(len(header))]
-    return ["  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() for cells in [header, *body]]
+    return aligned(header, body)
 
 
 def _cut(text: str, width: int) -> str:
@@ -110,13 +108,7 @@ def as_json(rows: list[Change]) -> str:
 
 
 def as_csv(rows: list[Change]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        values = asdict(row)
-        writer.writerow([csv_cell(values[column]) for column in COLUMNS])
-    return out.getvalue()
+    return csv_text(COLUMNS, ([csv_cell(asdict(row)[column]) for column in COLUMNS] for row in rows))
 
 
 #: What an event's title says, in the portal's language first.

@@ -17,11 +17,11 @@ Articles without a publication date are counted per portal (``undated``) and lef
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
+
+from govscraper.publish.tables import aligned, csv_text
 
 
 @dataclass
@@ -208,7 +208,6 @@ def as_table(rows: list[PortalCoverage]) -> list[str]:
         "last finished crawl",
         "failed",
     )
-    lines = []
     body = []
     for row in rows:
         gaps = row.months_without_articles
@@ -216,10 +215,7 @@ def as_table(rows: list[PortalCoverage]) -> list[str]:
         body.append((row.portal_id, f"{row.articles:,}", announced_text(row), row.first or "-", row.last or "-",
                      str(row.months), f"{len(gaps)}" + (f" ({shown})" if gaps else ""),
                      (row.last_finished_crawl or "never")[:19], f"{row.crawls_failed}/{row.crawls}"))  # fmt: skip
-    widths = [max(len(str(cells[i])) for cells in [header, *body]) for i in range(len(header))]
-    for cells in [header, *body]:
-        lines.append("  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip())
-    return lines
+    return aligned(header, body)
 
 
 def as_json(result: Coverage) -> str:
@@ -237,14 +233,12 @@ def as_json(result: Coverage) -> str:
 
 def as_csv(rows: list[PortalCoverage]) -> str:
     """One row per portal; the months without articles joined by spaces."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    body = []
     for row in rows:
         values = row.as_dict()
         values["months_without_articles"] = " ".join(row.months_without_articles)
-        writer.writerow([values[column] for column in COLUMNS])
-    return out.getvalue()
+        body.append([values[column] for column in COLUMNS])
+    return csv_text(COLUMNS, body)
 
 
 __all__ = [

@@ -107,6 +107,7 @@ class PortalSpider(RevisitMixin, scrapy.Spider):
         self._refused_links: set[str] = set()
         self._seen: set[str] = set()
         self._articles_scheduled = 0
+        self._revisits: dict[str, int] = {}  # see RevisitMixin
         #: full | incremental | resume; set by the run record (ArchiveRun) before the crawl starts.
         self.mode = "full"
         self.known_ids: set[str] = set()
@@ -710,3 +711,20 @@ class PortalSpider(RevisitMixin, scrapy.Spider):
         referer = request.headers.get(b"Referer", b"").decode("latin-1") or None
         url = failure.value.source if isinstance(failure.value, OutOfScope) else request.url  # the page that redirected
         self.fail(url, request.meta.get("govscraper_kind", "page"), error, status, referer)
+
+
+_WAYS_IN: dict[tuple[type, type[PortalSpider]], type[PortalSpider]] = {}
+
+
+def with_way_in(mixin: type, platform_spider: type[PortalSpider], prefix: str) -> type[PortalSpider]:
+    """The platform spider with another way in (``mixin`` before it): ``<prefix>-<platform>``, made once per pair,
+    so the platform's readers, keys and ids serve the Wayback Machine and the revisits as they serve the portal."""
+    made = _WAYS_IN.get((mixin, platform_spider))
+    if made is None:
+        made = type(
+            f"{prefix.capitalize()}{platform_spider.__name__}",
+            (mixin, platform_spider),
+            {"name": f"{prefix}-{platform_spider.name}", "__module__": mixin.__module__},
+        )
+        _WAYS_IN[(mixin, platform_spider)] = made
+    return made

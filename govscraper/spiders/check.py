@@ -23,7 +23,7 @@ import scrapy
 from scrapy.http import Response
 
 from govscraper.archive.writer import archive_for
-from govscraper.spiders.base import PortalSpider
+from govscraper.spiders.base import PortalSpider, with_way_in
 
 
 class CheckMixin:
@@ -58,17 +58,6 @@ class CheckMixin:
         spider.article_page(response)  # judged and recorded; the page itself is not read again for its article
 
 
-_CLASSES: dict[type[PortalSpider], type[PortalSpider]] = {}
-
-
 def check_spider(platform_spider: type[PortalSpider]) -> type[PortalSpider]:
     """The check spider for a platform: ``check-<platform>``, the platform spider revisiting archived articles."""
-    made = _CLASSES.get(platform_spider)
-    if made is None:
-        made = type(
-            f"Check{platform_spider.__name__}",
-            (CheckMixin, platform_spider),
-            {"name": f"check-{platform_spider.name}", "__module__": __name__},
-        )
-        _CLASSES[platform_spider] = made
-    return made
+    return with_way_in(CheckMixin, platform_spider, "check")

@@ -39,6 +39,8 @@ class RevisitMixin:
     read_article: Any
     source_id: Any
     fail: Any
+    #: Revisits so far by verdict (present, missing, moved, unknown), and how many redirected off the portal.
+    _revisits: dict[str, int]
 
     #: Whether this spider's answers come from the portal itself, so that a revisit's 404 says the article is gone
     #: (a Wayback or WARC source's answers say nothing about the portal).
@@ -79,7 +81,6 @@ class RevisitMixin:
             has_article=has_article,
         )
         self.record_revisit(response, verdict)
-        self._revisits = getattr(self, "_revisits", {})
         self._revisits[verdict.kind] = self._revisits.get(verdict.kind, 0) + 1
         offsite = verdict.kind == "unknown" and verdict.reason.endswith("to another site")
         self._revisits["offsite"] = self._revisits.get("offsite", 0) + offsite

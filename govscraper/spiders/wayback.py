@@ -48,7 +48,7 @@ from govscraper.sources.cdx import (
     same_host,
     timestamp_iso,
 )
-from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, TOO_DEEP, PortalSpider
+from govscraper.spiders.base import ARTICLE_PRIORITY, LIST_PRIORITY, TOO_DEEP, PortalSpider, with_way_in
 
 
 class WaybackMixin:
@@ -241,17 +241,6 @@ class WaybackMixin:
         return article_on_page(page.selector, page.url)
 
 
-_CLASSES: dict[type[PortalSpider], type[PortalSpider]] = {}
-
-
 def wayback_spider(platform_spider: type[PortalSpider]) -> type[PortalSpider]:
     """The Wayback spider for a platform: ``wayback-<platform>``, the platform spider with the Wayback way in."""
-    made = _CLASSES.get(platform_spider)
-    if made is None:
-        made = type(
-            f"Wayback{platform_spider.__name__}",
-            (WaybackMixin, platform_spider),
-            {"name": f"wayback-{platform_spider.name}", "__module__": __name__},
-        )
-        _CLASSES[platform_spider] = made
-    return made
+    return with_way_in(WaybackMixin, platform_spider, "wayback")

@@ -10,9 +10,14 @@ and ``changes``, the changes page and its Atom feed must say the same.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -20,7 +25,7 @@ import feedparser
 import pytest
 import sqlite_utils
 
-from govscraper_replica import ReplicaServer, build_site
+from govscraper_replica import ReplicaServer, ReplicaSite, build_site
 from govscraper_replica.site import WITHDRAWALS
 from tests.helpers.cli import registry_entry, run_cli
 from tests.helpers.serving import get, start_serve, stop
@@ -39,6 +44,37 @@ def site():
 def server(site):
     with ReplicaServer(site, host="127.0.0.1", port=0) as running:
         yield running
+
+
+@dataclass
+class Crawled:
+    """A replica portal registered as ``portal`` and crawled once into ``db_path`` (see :func:`crawled_replica`)."""
+
+    site: ReplicaSite
+    registry: Path
+    db_path: Path
+    portal: str
+    crawl: subprocess.CompletedProcess[str] | None = None
+
+    def run(self, command: str, *options: str) -> subprocess.CompletedProcess[str]:
+        """``govscraper COMMAND PORTAL --db ... --loopback OPTIONS`` over this replica's registry entry."""
+        return run_cli(command, self.portal, "--db", str(self.db_path), "--loopback", *options, registry=self.registry)
+
+    def db(self) -> sqlite_utils.Database:
+        return sqlite_utils.Database(self.db_path)
+
+
+@contextlib.contextmanager
+def crawled_replica(tmp_path: Path, portal: str, articles: int, seed: int, *crawl_options: str) -> Iterator[Crawled]:
+    """A replica of ``articles`` articles served while the block runs, registered as ``portal`` and crawled once
+    (with ``crawl_options``); the crawl's result is ``.crawl``."""
+    site = build_site(articles=articles, seed=seed)
+    registry = tmp_path / "registry.toml"
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        registry.write_text(registry_entry(portal, server, site), encoding="utf-8")
+        made = Crawled(site, registry, tmp_path / "archive.db", portal)
+        made.crawl = made.run("crawl", *crawl_options)
+        yield made
 
 
 def archive_rows(db_path) -> list[tuple]:
@@ -226,20 +262,15 @@ def test_serve_shows_the_changes_and_a_valid_atom_feed_per_portal(checked, tmp_p
 
 
 def test_a_portal_that_cannot_be_reached_is_one_outage_not_a_failure_per_article(tmp_path):
-    site = build_site(articles=12, seed=54)
-    registry = tmp_path / "registry.toml"
-    db_path = tmp_path / "archive.db"
-    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
-        registry.write_text(registry_entry("qni-down", server, site), encoding="utf-8")
-        crawl = run_cli("crawl", "qni-down", "--db", str(db_path), "--loopback", registry=registry)
-        assert crawl.returncode == 0, crawl.stderr[-3000:]
+    with crawled_replica(tmp_path, "qni-down", 12, 54) as replica:
+        assert replica.crawl.returncode == 0, replica.crawl.stderr[-3000:]
     # The server is gone: its port refuses connections, as a portal that was switched off.
     for _ in range(2):
-        down = run_cli("check", "qni-down", "--db", str(db_path), "--loopback", *NOW, registry=registry)
+        down = replica.run("check", *NOW)
         assert down.returncode == 1
         assert "could not reach" in down.stderr
         assert "unreachable" in down.stderr
-    db = sqlite_utils.Database(db_path)
+    db = replica.db()
     outages = list(db.query("SELECT * FROM portal_outages"))
     assert len(outages) == 1
     assert (outages[0]["portal_id"], outages[0]["runs"], outages[0]["ended_at"]) == ("qni-down", 2, None)
@@ -254,23 +285,15 @@ def test_a_portal_that_cannot_be_reached_is_one_outage_not_a_failure_per_article
 
 
 def test_sample_revisits_the_longest_unchecked_first(tmp_path):
-    site = build_site(articles=12, seed=55)
-    registry = tmp_path / "registry.toml"
-    db_path = tmp_path / "archive.db"
-    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
-        registry.write_text(registry_entry("qni-sample", server, site), encoding="utf-8")
-        assert run_cli("crawl", "qni-sample", "--db", str(db_path), "--loopback", registry=registry).returncode == 0
-        article_id = {
-            row["url"]: row["id"] for row in sqlite_utils.Database(db_path).query("SELECT id, url FROM articles")
-        }
+    with crawled_replica(tmp_path, "qni-sample", 12, 55) as replica:
+        assert replica.crawl.returncode == 0
+        article_id = {row["url"]: row["id"] for row in replica.db().query("SELECT id, url FROM articles")}
         checked_by_run = []
         for _ in range(3):
-            result = run_cli(
-                "check", "qni-sample", "--db", str(db_path), "--loopback", "--sample", "5", registry=registry
-            )
+            result = replica.run("check", "--sample", "5")
             assert result.returncode == 0, result.stderr[-2000:]
             assert "5 articles revisited" in result.stdout
-            db = sqlite_utils.Database(db_path)
+            db = replica.db()
             run_id = next(db.query("SELECT max(id) AS id FROM crawl_runs"))["id"]
             # The article pages this run asked for, as its WARC captures hold them (robots.txt aside).
             asked = {row["url"] for row in db.query("SELECT url FROM captures WHERE run_id = ?", [run_id])}
@@ -315,21 +338,17 @@ def test_an_edit_found_by_a_full_crawl_is_an_event_saying_what_changed(checked, 
 
 
 def test_a_full_crawl_records_what_it_finds_gone_as_a_check_does(tmp_path):
-    site = build_site(articles=12, seed=56)
-    registry = tmp_path / "registry.toml"
-    db_path = tmp_path / "archive.db"
-    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
-        registry.write_text(registry_entry("qni-full", server, site), encoding="utf-8")
-        assert run_cli("crawl", "qni-full", "--db", str(db_path), "--loopback", registry=registry).returncode == 0
+    with crawled_replica(tmp_path, "qni-full", 12, 56) as replica:
+        assert replica.crawl.returncode == 0
+        site = replica.site
         deleted, soft, home = site.articles[1], site.articles[4], site.articles[7]
         site.withdraw(deleted.id, "deleted")
         site.withdraw(soft.id, "soft-404")
         site.withdraw(home.id, "to-home")
-        full = run_cli("crawl", "qni-full", "--db", str(db_path), "--loopback", "--full", registry=registry)
-    assert full.returncode == 0, full.stderr[
-        -3000:
-    ]  # no layout alarm: a page saying it is gone is no failed extraction
-    db = sqlite_utils.Database(db_path)
+        full = replica.run("crawl", "--full")
+    # No layout alarm: a page saying that the article is gone is no failed extraction.
+    assert full.returncode == 0, full.stderr[-3000:]
+    db = replica.db()
     run_id = next(db.query("SELECT max(id) AS id FROM crawl_runs"))["id"]
     events = list(
         db.query("SELECT a.url, e.kind, e.status FROM article_events e JOIN articles a ON a.id = e.article_id")
@@ -342,18 +361,14 @@ def test_a_full_crawl_records_what_it_finds_gone_as_a_check_does(tmp_path):
 
 
 def test_a_portal_whose_every_page_redirects_elsewhere_is_one_outage_not_removals(tmp_path):
-    site = build_site(articles=8, seed=57)
-    registry = tmp_path / "registry.toml"
-    db_path = tmp_path / "archive.db"
-    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
-        registry.write_text(registry_entry("qni-parked", server, site), encoding="utf-8")
-        assert run_cli("crawl", "qni-parked", "--db", str(db_path), "--loopback", registry=registry).returncode == 0
-        for article in site.articles:
-            site.withdraw(article.id, "elsewhere")  # the domain was sold: every page goes to the parking page
-        parked = run_cli("check", "qni-parked", "--db", str(db_path), "--loopback", *NOW, registry=registry)
+    with crawled_replica(tmp_path, "qni-parked", 8, 57) as replica:
+        assert replica.crawl.returncode == 0
+        for article in replica.site.articles:
+            replica.site.withdraw(article.id, "elsewhere")  # the domain was sold: every page goes to the parking page
+        parked = replica.run("check", *NOW)
     assert parked.returncode == 1
     assert "every article asked for redirects to another site" in parked.stderr
-    db = sqlite_utils.Database(db_path)
+    db = replica.db()
     outage = list(db.query("SELECT reason, runs FROM portal_outages"))
     assert len(outage) == 1
     assert "redirects to another site (http://ten-mien-nay-dang-duoc-rao-ban.example/)" in outage[0]["reason"]
@@ -395,19 +410,12 @@ def test_a_portal_the_registry_does_not_name_is_checked_as_the_archive_recorded_
 def test_a_check_leaves_a_crawl_to_resume_alone(tmp_path):
     """A crawl ended at its page budget is to be resumed; a check of the portal in between must not take its place
     (a check is not resumed) nor clear it."""
-    site = build_site(articles=30, seed=60)
-    registry = tmp_path / "registry.toml"
-    db_path = str(tmp_path / "archive.db")
-    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
-        registry.write_text(registry_entry("qni-resume", server, site), encoding="utf-8")
-        cut = run_cli(
-            "crawl", "qni-resume", "--db", db_path, "--loopback", "-s", "GOVSCRAPER_MAX_PAGES=12", registry=registry
-        )
-        assert "--resume" in cut.stderr, cut.stderr[-2000:]
-        assert run_cli("check", "qni-resume", "--db", db_path, "--loopback", registry=registry).returncode == 0
-        resumed = run_cli("crawl", "qni-resume", "--db", db_path, "--loopback", "--resume", registry=registry)
+    with crawled_replica(tmp_path, "qni-resume", 30, 60, "-s", "GOVSCRAPER_MAX_PAGES=12") as replica:
+        assert "--resume" in replica.crawl.stderr, replica.crawl.stderr[-2000:]
+        assert replica.run("check").returncode == 0
+        resumed = replica.run("crawl", "--resume")
         assert resumed.returncode == 0, resumed.stderr[-2000:]
-    db = sqlite_utils.Database(db_path)
+    db = replica.db()
     assert db["articles"].count == 30
     runs = list(db.query("SELECT id, mode, resumes, status FROM crawl_runs ORDER BY id"))
     assert [(run["mode"], run["status"]) for run in runs] == [("full", "finished"), ("check", "finished")]
