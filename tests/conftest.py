@@ -9,8 +9,10 @@ archives, Datasette, Scrapyd, a browser: ``pytest -m e2e``). Helpers that tests 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,16 @@ from tests.helpers.cli import registry_entry, run_cli
 # about results; their speed is measured in benchmarks/.
 settings.register_profile("govscraper", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("govscraper")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let Python keep compiled modules (``__pycache__``, ignored by git) even where the environment says not to
+    (``PYTHONDONTWRITEBYTECODE``, set in some containers): the suite starts about a thousand Python processes (crawls,
+    commands, servers, document workers), and each compiled govscraper's modules again without it, 0.1 s a process,
+    and each pytest worker rewrote every test module (3 s). Set here, before the workers start, so they and every
+    process they start inherit it; what the code under test does is unchanged."""
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 #: The test files that take longest (``pytest --durations``), run first: the workers (``-n 4 --dist loadfile``, in

@@ -24,7 +24,8 @@ Why it is built the way it is:
   pipelines, which Scrapy bounds (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``): a long queue slows the crawl, never
   exhausts memory.
 * **Spawned, not forked.** A fork of the crawling process would inherit its sockets and SQLite handles; spawned
-  workers start clean (about 0.6 s each, in the background), import the readers once, and ask the kernel to
+  workers start clean (about 0.4 s of CPU each, in the background; this module imports Twisted only where the
+  crawl's side needs it, which saves a worker 0.1 s), import the readers once, and ask the kernel to
   kill them when their parent dies (``PR_SET_PDEATHSIG``), so even an aborted crawl (a second Ctrl-C,
   ``kill -9``) leaves none behind. They ignore SIGINT: the crawl decides what a Ctrl-C stops. As with any spawned
   pool, a worker imports the main module of the crawling program: a script that runs a crawl in its own process
@@ -49,11 +50,12 @@ import signal
 import threading
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
-
-from twisted.internet import defer
+from typing import TYPE_CHECKING, Any
 
 from govscraper.files.documents import DEFAULT_LIMITS, DocumentText, Limits, extract_document_text
+
+if TYPE_CHECKING:
+    from twisted.internet import defer
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +141,27 @@ def pool_failure(error: BaseException, seconds: float, memory: int) -> str:
     return f"text extraction failed: {type(error).__name__}" + (f": {message}" if message else "")
 
 
+def workers_first_pool(**options: Any) -> Any:
+    """A pebble ``ProcessPool`` that stops its workers before it closes their channel.
+
+    pebble 5.2 closes a pool's channel first, which unlinks the channel's locks (named POSIX semaphores: its fix for
+    semaphores left behind, noxdafox/pebble#160), and only then stops the workers. A worker still starting when the
+    pool stops (a crawl stopped just after its first document, as a SIGTERM does) can no longer open the locks:
+    it dies with a ``FileNotFoundError`` traceback printed on the crawl's stderr. Stopping the workers first, once
+    the pool's manager thread (which replaces workers) has ended, leaves no worker to start.
+    """
+    from pebble import ProcessPool
+
+    class WorkersFirstPool(ProcessPool):
+        def _stop_pool(self) -> None:
+            if self._pool_manager_loop is not None:
+                self._pool_manager_loop.join()
+            self._pool_manager.worker_manager.force_stop_workers()
+            super()._stop_pool()
+
+    return WorkersFirstPool(**options)
+
+
 class DocumentReader:
     """Reads documents' text for the attachments pipeline, in worker processes (see the module's docstring).
 
@@ -180,9 +203,7 @@ class DocumentReader:
                 raise Unavailable(self._unavailable)
             if self._pool is None:
                 try:
-                    from pebble import ProcessPool
-
-                    self._pool = ProcessPool(
+                    self._pool = workers_first_pool(
                         max_workers=self.workers,
                         max_tasks=TASKS_PER_WORKER,
                         initializer=start_worker,
@@ -216,6 +237,8 @@ class DocumentReader:
     def read(self, data: bytes, mime: str | None, filename: str | None) -> defer.Deferred[DocumentText]:
         """The document's text, as a Deferred that fires in the reactor thread and never fails, except with
         ``CancelledError`` when it is cancelled (which cancels the task: a running one's worker is stopped)."""
+        from twisted.internet import defer  # here, not at the top: a worker imports this module, and needs no Twisted
+
         if self.workers == 0:
             return defer.succeed(extract_document_text(data, mime, filename, limits=self.inline_limits))
         try:
@@ -227,7 +250,7 @@ class DocumentReader:
         return self._deferred(future)
 
     def _deferred(self, future: Future) -> defer.Deferred[DocumentText]:
-        from twisted.internet import reactor
+        from twisted.internet import defer, reactor
 
         result: defer.Deferred[DocumentText] = defer.Deferred(lambda _deferred: future.cancel())
 
@@ -281,4 +304,12 @@ class DocumentReader:
         return [pid for pid, process in list(workers.items()) if process.is_alive()]
 
 
-__all__ = ["COOPERATIVE_SHARE", "DocumentReader", "Unavailable", "pool_failure", "read_document", "start_worker"]
+__all__ = [
+    "COOPERATIVE_SHARE",
+    "DocumentReader",
+    "Unavailable",
+    "pool_failure",
+    "read_document",
+    "start_worker",
+    "workers_first_pool",
+]

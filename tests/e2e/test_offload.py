@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import uuid
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -168,13 +170,52 @@ def test_cancelling_a_read_stops_its_worker(reader):
     assert pool.pending == 0
 
 
-def test_where_no_pool_can_start_the_crawls_process_reads_with_a_warning(reader, ordinary, monkeypatch, caplog):
-    import pebble
+#: Installed as ``sitecustomize`` for the process below: a document worker, before it reads what its parent sent
+#: (the pool's channel and its locks), says it is there and waits until it is asked to stop (SIGTERM), then goes on.
+#: Its start thus overlaps the pool's stop, as a worker's does when a crawl is stopped just after its first document.
+HELD_WORKER = """
+import os, signal, sys, threading
+if "--multiprocessing-fork" in sys.argv:
+    asked = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: asked.set())
+    open(os.path.join(os.environ["HELD"], f"held-{os.getpid()}"), "w").close()
+    asked.wait()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+"""
 
-    def refused(*args, **kwargs):
+STOP_WHILE_STARTING = """
+import os
+from govscraper.files.offload import DocumentReader
+from tests.helpers.waiting import wait_for
+reader = DocumentReader(workers=2)
+reader.submit(b"%PDF-1.4", "application/pdf", "a.pdf")
+wait_for(lambda: len([n for n in os.listdir(os.environ["HELD"]) if n.startswith("held-")]) == 2 or None, "workers")
+reader.close()
+"""
+
+
+def test_workers_still_starting_when_the_pool_stops_end_quietly(tmp_path):
+    """pebble closes the channel (unlinking its locks) before it stops the workers: a worker that read the channel
+    only then died with a ``FileNotFoundError`` traceback on the crawl's stderr (seen after a SIGTERM). The pool
+    stops its workers first."""
+    (tmp_path / "sitecustomize.py").write_text(HELD_WORKER, encoding="utf-8")
+    env = {**os.environ, "HELD": str(tmp_path), "PYTHONPATH": str(tmp_path)}
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_WHILE_STARTING], capture_output=True, text=True, env=env, cwd=root, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list(tmp_path.glob("held-*"))) == 2  # both workers were held, then stopped
+    assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_where_no_pool_can_start_the_crawls_process_reads_with_a_warning(reader, ordinary, monkeypatch, caplog):
+    from govscraper.files import offload
+
+    def refused(**options):
         raise OSError(38, "Function not implemented")  # what sem_open says where /dev/shm is missing
 
-    monkeypatch.setattr(pebble, "ProcessPool", refused)
+    monkeypatch.setattr(offload, "workers_first_pool", refused)
     datas, docs = ordinary
     pool = reader(workers=2)
     got = []
