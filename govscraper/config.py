@@ -430,6 +430,22 @@ def configure(settings: Any, extra: Iterable[Layer] = (), environ: Mapping[str, 
         agent = user_agent(settings.get("GOVSCRAPER_CONTACT") or "")
         settings.set("USER_AGENT", agent, priority=contact_priority)
     check("GOVSCRAPER_WAYBACK_URL", settings.get("GOVSCRAPER_WAYBACK_URL"), "setting")  # -s of scrapy crawl, too
+    _without_unused_extensions(settings)
+
+
+#: Scrapy extensions that govscraper turns off (``TELNETCONSOLE_ENABLED``, ``REMOTE_CONTROL_ENABLED``) and also takes
+#: out of ``EXTENSIONS_BASE``: Scrapy imports every class its extension settings name, even one set to ``None``, and
+#: the remote control's module loads aiohttp, 0.09 s of CPU in every crawl for an extension that then declines to run.
+#: Done here rather than in govscraper/settings.py, which imports no Scrapy (commands that only read settings stay
+#: light), and applied on both ways a crawl starts (``govscraper crawl`` and the add-on, for ``scrapy crawl``).
+UNUSED_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+
+
+def _without_unused_extensions(settings: Any) -> None:
+    base = settings.getdict("EXTENSIONS_BASE")
+    if any(path in base for path in UNUSED_EXTENSIONS):
+        kept = {path: order for path, order in base.items() if path not in UNUSED_EXTENSIONS}
+        settings.set("EXTENSIONS_BASE", kept, priority=settings.getpriority("EXTENSIONS_BASE") or DEFAULT)
 
 
 def _apply(settings: Any, layer: Layer) -> None:

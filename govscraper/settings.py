@@ -6,8 +6,6 @@ nothing else differs between a test crawl and a real one.
 
 from __future__ import annotations
 
-from scrapy.settings import default_settings as _scrapy_defaults
-
 BOT_NAME = "govscraper"
 VERSION = "0.1.0"
 SPIDER_MODULES = ["govscraper.spiders"]
@@ -172,14 +170,6 @@ EXTENSIONS = {
     "govscraper.extensions.ArchiveRun": 100,
     "govscraper.extensions.Progress": 500,
 }
-#: Scrapy's own extensions but the telnet console and the remote control, both off (below) and here not even
-#: imported: Scrapy loads every class its extension settings name, a ``None`` too, and the remote control's module
-#: loads aiohttp, 0.09 s of CPU in every crawl process for an extension that then declines to run.
-EXTENSIONS_BASE = {
-    path: order
-    for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
-    if path not in ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
-}
 DOWNLOADER_MIDDLEWARES = {
     # First of all: once a stop began (Ctrl-C, SIGTERM), nothing more is sent.
     "govscraper.crawl.stopping.StopMiddleware": 10,
@@ -210,6 +200,7 @@ DOWNLOAD_HANDLERS = {
 #: Dropped articles are logged by their URL and reason (Scrapy's default dumps the whole item).
 LOG_FORMATTER = "govscraper.logformatter.ArchiveLogFormatter"
 
+# Both off, and their extensions not even imported (govscraper.config.UNUSED_EXTENSIONS).
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens an HTTP control port by default; an archiver has no use for it
 LOG_LEVEL = "INFO"

@@ -39,6 +39,23 @@ def test_defaults_are_polite():
     assert not settings.getbool("TELNETCONSOLE_ENABLED")
 
 
+def test_the_extensions_turned_off_are_not_even_loaded(tmp_path):
+    """Both ways a crawl gets its settings (``govscraper crawl``, and the add-on for ``scrapy crawl`` and Scrapyd)
+    leave the telnet console and the remote control out of the extensions Scrapy imports (the remote control's
+    module loads aiohttp); Scrapy's other extensions stay."""
+    from govscraper.config import UNUSED_EXTENSIONS, SettingsAddon
+    from govscraper.crawl.process import scrapy_settings
+
+    ours = scrapy_settings(tmp_path / "archive.db")
+    theirs = Settings()
+    theirs.setmodule("govscraper.settings", priority="project")
+    SettingsAddon().update_settings(theirs)
+    for settings in (ours, theirs):
+        loaded = settings.getdict("EXTENSIONS_BASE")
+        assert not set(UNUSED_EXTENSIONS) & set(loaded)
+        assert {"scrapy.extensions.corestats.CoreStats", "scrapy.extensions.throttle.AutoThrottle"} <= set(loaded)
+
+
 def test_a_crawl_obeys_robots_txt_and_identifies_itself(tmp_path):
     pages = {
         "/robots.txt": b"User-agent: *\nDisallow: /private/\n",

@@ -227,12 +227,31 @@ def test_the_platforms_are_listed_once():
 
     written = []
     for path in modules():
+        if path == PACKAGE / "extract" / "profiles" / "__init__.py":
+            continue  # the one place
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Tuple | ast.List | ast.Set):
                 values = {elt.value for elt in node.elts if isinstance(elt, ast.Constant)}
                 if len(values & set(PLATFORMS)) >= 3:
                     written.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert written == [], f"platforms written out again at {written}"
+
+
+def test_each_platform_is_read_by_the_profile_module_of_its_name():
+    """``PLATFORMS`` names the profile modules (imported only when ``PROFILES`` is first used), then ``generic``."""
+    from govscraper.extract.profiles import GENERIC, PLATFORMS, PROFILES
+
+    assert [*PROFILES, GENERIC] == list(PLATFORMS)
+    assert {name: module.PLATFORM for name, module in PROFILES.items()} == {name: name for name in PROFILES}
+
+
+def test_the_commands_that_only_read_settings_import_neither_scrapy_nor_the_page_readers():
+    """``govscraper --help``, ``portals``, ``search``...: the command line and the registry load without Scrapy,
+    parsel or lxml (0.3 s of CPU a process), which only crawls and extraction need."""
+    readers = "{'scrapy', 'parsel', 'lxml'}"
+    code = f"import sys, govscraper.cli, govscraper.registry; print(sorted({readers} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
 
 
 def test_no_two_public_classes_share_a_name():
