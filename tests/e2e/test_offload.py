@@ -170,24 +170,29 @@ def test_cancelling_a_read_stops_its_worker(reader):
     assert pool.pending == 0
 
 
-#: Installed as ``sitecustomize`` for the process below: a document worker, before it reads what its parent sent
-#: (the pool's channel and its locks), says it is there and waits until it is asked to stop (SIGTERM), then goes on.
-#: Its start thus overlaps the pool's stop, as a worker's does when a crawl is stopped just after its first document.
+#: Preloaded by the fork server of the process below (a module on its path): each worker, as soon as it is forked
+#: and before it reads what its parent sent (the pool's channel and its locks), says it is there and waits until
+#: it is asked to stop (SIGTERM), then goes on. Its start thus overlaps the pool's stop, as a worker's does when a
+#: crawl is stopped just after its first document.
 HELD_WORKER = """
-import os, signal, sys, threading
-if "--multiprocessing-fork" in sys.argv:
+import os, signal, threading
+
+def hold():
     asked = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: asked.set())
     open(os.path.join(os.environ["HELD"], f"held-{os.getpid()}"), "w").close()
     asked.wait()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+os.register_at_fork(after_in_child=hold)
 """
 
 STOP_WHILE_STARTING = """
 import os
-from govscraper.files.offload import DocumentReader
+from govscraper.files import offload
 from tests.helpers.waiting import wait_for
-reader = DocumentReader(workers=2)
+offload._READERS = (*offload._READERS, "held_worker")  # preloaded by the fork server with the readers
+reader = offload.DocumentReader(workers=2)
 reader.submit(b"%PDF-1.4", "application/pdf", "a.pdf")
 wait_for(lambda: len([n for n in os.listdir(os.environ["HELD"]) if n.startswith("held-")]) == 2 or None, "workers")
 reader.close()
@@ -198,7 +203,7 @@ def test_workers_still_starting_when_the_pool_stops_end_quietly(tmp_path):
     """pebble closes the channel (unlinking its locks) before it stops the workers: a worker that read the channel
     only then died with a ``FileNotFoundError`` traceback on the crawl's stderr (seen after a SIGTERM). The pool
     stops its workers first."""
-    (tmp_path / "sitecustomize.py").write_text(HELD_WORKER, encoding="utf-8")
+    (tmp_path / "held_worker.py").write_text(HELD_WORKER, encoding="utf-8")
     env = {**os.environ, "HELD": str(tmp_path), "PYTHONPATH": str(tmp_path)}
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
