@@ -96,6 +96,8 @@ class Workbench:
                 word = self.replica.url  # a real portal, or a placeholder: the replica
             elif previous == "--port":
                 word = "0"  # any free port, bound by the server itself: another test run may be using the one shown
+            elif previous == "--articles" and out and out[0] == "demo":
+                word = SMALL["--articles"]  # a bigger demo (docs/usage.md) runs small: that it runs is the point here
             out.append(word)
         if out and out[0] == "serve" and "--port" not in out:
             out += ["--port", "0"]  # not the default 8001: another test run may be serving there
