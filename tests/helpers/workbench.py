@@ -33,14 +33,14 @@ from tests.helpers.serving import OPENER, announced, get
 from tests.helpers.waiting import wait_for
 
 #: Benchmarks run small: whether they run is the point here, not their figures.
-SMALL = {"--articles": "60", "--rounds": "1", "--repeat": "1", "--add": "2", "--crawl": "40", "--heavy": "1"}
+SMALL = {"--articles": "24", "--rounds": "1", "--repeat": "1", "--add": "2", "--crawl": "16", "--heavy": "1"}
 #: A benchmark whose default size is large gets a small one.
 SMALL_DEFAULTS = {
-    "benchmarks/search.py": ["--articles", "60"],
-    "benchmarks/search_relevance.py": ["--articles", "60"],
-    "benchmarks/export.py": ["--articles", "60", "--crawl", "40"],
+    "benchmarks/search.py": ["--articles", "24"],
+    "benchmarks/search_relevance.py": ["--articles", "24"],
+    "benchmarks/export.py": ["--articles", "24", "--crawl", "16"],
     # Its cases side by side: each mostly waits (bare Scrapy on its politeness), so all take the slowest one's time.
-    "benchmarks/stop.py": ["--articles", "60", "--after", "3", "--timeout", "8", "--jobs", "8"],
+    "benchmarks/stop.py": ["--articles", "24", "--after", "3", "--timeout", "8", "--jobs", "8"],
     # One heavy document, whose reading stops between pages (the 2,000-page PDF), cut at 2 s.
     "benchmarks/offload.py": ["-s", "GOVSCRAPER_DOCUMENT_TIMEOUT=2"],
 }
