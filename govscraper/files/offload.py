@@ -169,9 +169,13 @@ def workers_first_pool(**options: Any) -> Any:
 
     class WorkersFirstPool(ProcessPool):
         def _stop_pool(self) -> None:
-            if self._pool_manager_loop is not None:
-                self._pool_manager_loop.join()
-            self._pool_manager.worker_manager.force_stop_workers()
+            # pebble's own parts (Pebble==5.2.3 is pinned); were they renamed, its own order applies as before.
+            manager_loop = getattr(self, "_pool_manager_loop", None)
+            workers = getattr(getattr(self, "_pool_manager", None), "worker_manager", None)
+            if manager_loop is not None:
+                manager_loop.join()
+            if workers is not None:
+                workers.force_stop_workers()
             super()._stop_pool()
 
     return WorkersFirstPool(**options)
