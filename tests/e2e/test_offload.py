@@ -25,7 +25,7 @@ from govscraper.files.documents import extract_document_text
 from govscraper.files.offload import DocumentReader, pool_failure
 from govscraper_replica import ReplicaServer, build_site
 from govscraper_replica.sample_documents import add_heavy_documents, document_bytes, spinning_pdf
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import ROOT, run_cli
 from tests.helpers.crawl_process import CliProcess, read, run_status
 from tests.helpers.documents import bomb_docx
 from tests.helpers.waiting import wait_for
@@ -205,9 +205,8 @@ def test_workers_still_starting_when_the_pool_stops_end_quietly(tmp_path):
     stops its workers first."""
     (tmp_path / "held_worker.py").write_text(HELD_WORKER, encoding="utf-8")
     env = {**os.environ, "HELD": str(tmp_path), "PYTHONPATH": str(tmp_path)}
-    root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
-        [sys.executable, "-c", STOP_WHILE_STARTING], capture_output=True, text=True, env=env, cwd=root, timeout=120
+        [sys.executable, "-c", STOP_WHILE_STARTING], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
     )
     assert done.returncode == 0, done.stderr
     assert len(list(tmp_path.glob("held-*"))) == 2  # both workers were held, then stopped
