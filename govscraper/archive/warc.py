@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-import surt
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
@@ -324,6 +323,8 @@ def cdxj_line(capture: Capture) -> str:
         "offset": str(capture.offset),
         "filename": capture.warc_file,
     }
+    import surt  # here: it imports tldextract and requests (0.12 s), which most commands never need
+
     try:
         key = surt.surt(capture.url)
     except Exception:  # surt refuses some malformed URLs; the raw URL still sorts and finds

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-import surt
 from warcio.timeutils import PAD_14_DOWN, PAD_14_UP, TIMESTAMP_14, datetime_to_timestamp, timestamp_to_iso_date
 from warcio.timeutils import pad_timestamp as warcio_pad
 
@@ -152,6 +151,8 @@ def urlkey(url: str) -> str:
     undone, a trailing ``/`` dropped (``/a/`` and ``/a`` are one page there too). About 30 µs a URL, only for CDX
     lines that come without their ``urlkey``.
     """
+    import surt  # here: it imports tldextract and requests (0.12 s), which most commands never need
+
     return surt.surt(url.strip())
 
 

@@ -245,11 +245,14 @@ def test_each_platform_is_read_by_the_profile_module_of_its_name():
     assert {name: module.PLATFORM for name, module in PROFILES.items()} == {name: name for name in PROFILES}
 
 
-def test_the_commands_that_only_read_settings_import_neither_scrapy_nor_the_page_readers():
-    """``govscraper --help``, ``portals``, ``search``...: the command line and the registry load without Scrapy,
-    parsel or lxml (0.3 s of CPU a process), which only crawls and extraction need."""
-    readers = "{'scrapy', 'parsel', 'lxml'}"
-    code = f"import sys, govscraper.cli, govscraper.registry; print(sorted({readers} & set(sys.modules)))"
+def test_the_commands_that_only_read_import_neither_scrapy_nor_the_page_readers():
+    """``govscraper --help``, ``portals``, ``search``, ``show``, ``export``...: the command line, the registry, the
+    archive's lookups and WARC helpers and the exporter load without Scrapy, parsel or lxml (0.3 s of CPU a
+    process), which only crawls and extraction need, and without surt (tldextract and requests: 0.12 s), which
+    only SURT keys need."""
+    heavy = "{'scrapy', 'parsel', 'lxml', 'surt', 'tldextract', 'requests'}"
+    modules = "govscraper.cli, govscraper.registry, govscraper.archive.lookup, govscraper.publish.export"
+    code = f"import sys, {modules}; print(sorted({heavy} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.strip() == "[]"
 
